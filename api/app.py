@@ -1,0 +1,59 @@
+"""The FastAPI app: one store per process, opened in the lifespan, routes by resource."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from api.deps import StoreDep
+from api.routes import accounts
+from graph.errors import ConfigError, InvalidData, KamgraphError, NotFound, StoreUnavailable
+from graph.settings import Settings
+from graph.store import open_store
+
+#: HTTP status per error kind; anything else is a bug, not an "unknown error" 500.
+STATUS: dict[type[KamgraphError], int] = {
+    NotFound: 404,
+    InvalidData: 422,
+    ConfigError: 500,
+    StoreUnavailable: 503,
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the store opens at start-up and closes at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings or Settings.from_env())
+        app.state.store = store
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="kamgraph",
+        summary="Relationship maps for key account management.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(KamgraphError)
+    async def kamgraph_error(_: Request, error: KamgraphError) -> JSONResponse:
+        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        body: dict[str, object] = {"detail": str(error)}
+        if isinstance(error, InvalidData):
+            body["problems"] = error.problems
+        return JSONResponse(status_code=status, content=body)
+
+    @app.get("/health", operation_id="health")
+    def health(store: StoreDep) -> dict[str, str]:
+        """Liveness plus which store answers."""
+        return {"status": "ok", "store": store.describe()}
+
+    app.include_router(accounts.router)
+    return app
+

@@ -1,0 +1,127 @@
+"""The ``kamgraph`` command: thin shells over the library, one per job.
+
+Every command opens the store named by ``--store`` (or ``KAMGRAPH_STORE``; the
+embedded store in the user's data folder by default) and turns kamgraph's errors into
+a one-line message and an exit code.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api import service
+from api.cli_common import cli_store, handle_errors
+
+app = typer.Typer(
+    name="kamgraph",
+    help="Relationship maps for key account management.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            envvar="KAMGRAPH_STORE",
+            help="embedded:PATH (default: ~/.local/share/kamgraph) or neo4j://HOST:PORT.",
+        ),
+    ] = None,
+) -> None:
+    """Relationship maps for key account management."""
+    ctx.obj = {"store": store}
+
+
+@app.command()
+def info(ctx: typer.Context) -> None:
+    """Show which store is in use and how much it holds."""
+    with cli_store(ctx) as store:
+        accounts = store.list_accounts()
+        typer.echo(f"store: {store.describe()}")
+        typer.echo(f"accounts: {len(accounts)}")
+        typer.echo(f"nodes: {store.count_nodes()}")
+
+
+@app.command()
+def demo(ctx: typer.Context) -> None:
+    """Load the built-in sample portfolio (idempotent) and list its accounts."""
+    with cli_store(ctx) as store:
+        summary = service.load_sample(store)
+        typer.echo(f"loaded the sample portfolio into {store.describe()}")
+        typer.echo("  " + ", ".join(f"{kind} {n}" for kind, n in summary.written.items()))
+        _print_accounts(store.list_accounts())
+
+
+@app.command()
+def accounts(
+    ctx: typer.Context,
+    search: Annotated[str | None, typer.Argument(help="Part of a name or id.")] = None,
+) -> None:
+    """List accounts, optionally those whose name or id contains SEARCH."""
+    with cli_store(ctx) as store:
+        _print_accounts(store.list_accounts(search))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    account_id: Annotated[str, typer.Argument(help="The account's id.")],
+) -> None:
+    """Print one account's whole graph as JSON."""
+    with cli_store(ctx) as store:
+        graph = store.account_graph(account_id)
+        typer.echo(graph.model_dump_json(indent=2, exclude_defaults=True))
+
+
+@app.command()
+def erase(
+    ctx: typer.Context,
+    stakeholder_id: Annotated[str, typer.Argument(help="The stakeholder's id.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a stakeholder with every relationship and interaction that names them."""
+    if not yes:
+        typer.confirm(f"Erase stakeholder {stakeholder_id!r} and their interactions?", abort=True)
+    with cli_store(ctx) as store:
+        deleted = store.erase_stakeholder(stakeholder_id)
+        typer.echo(f"erased {stakeholder_id} and {deleted} interaction(s) naming them")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API (and the boards) on HOST:PORT."""
+    import uvicorn
+
+    from api.app import create_app
+    from graph.settings import Settings
+
+    with handle_errors():
+        settings = Settings.from_env(ctx.obj.get("store"))
+        uvicorn.run(create_app(settings), host=host, port=port)
+
+
+def _print_accounts(summaries: list[service.AccountSummary]) -> None:
+    if not summaries:
+        typer.echo("no accounts")
+        return
+    for s in summaries:
+        tier = s.account.tier.value if s.account.tier else "-"
+        typer.echo(f"{s.account.id:<16} {tier:<7} {s.stakeholder_count:>4} stakeholders  "
+                   f"{s.account.name}")
+
+
+def main() -> None:
+    """Entry point of the ``kamgraph`` console script."""
+    app()
+

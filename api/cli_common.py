@@ -1,0 +1,53 @@
+"""What every CLI command shares: opening the store, and turning errors into exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import typer
+
+from graph.errors import (
+    ConfigError,
+    InvalidData,
+    KamgraphError,
+    NotFound,
+    StoreUnavailable,
+)
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
+
+#: Exit codes by error kind (sqlite-utils style: the CLI holds no logic, only translation).
+EXIT_CODES: dict[type[KamgraphError], int] = {
+    InvalidData: 2,
+    NotFound: 3,
+    ConfigError: 4,
+    StoreUnavailable: 5,
+}
+
+
+def exit_code(error: KamgraphError) -> int:
+    """The exit code for a kamgraph error (1 for kinds without their own)."""
+    for kind, code in EXIT_CODES.items():
+        if isinstance(error, kind):
+            return code
+    return 1
+
+
+@contextlib.contextmanager
+def handle_errors() -> Iterator[None]:
+    """Print a kamgraph error as one clear message and exit with its code (no traceback)."""
+    try:
+        yield
+    except KamgraphError as error:
+        typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(exit_code(error)) from None
+
+
+@contextlib.contextmanager
+def cli_store(ctx: typer.Context) -> Iterator[GraphStore]:
+    """Open the store chosen by ``--store``/``KAMGRAPH_STORE`` for one command."""
+    with handle_errors():
+        settings = Settings.from_env(ctx.obj.get("store") if ctx.obj else None)
+        with open_store(settings) as store:
+            yield store

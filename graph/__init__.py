@@ -1,0 +1,1 @@
+"""kamgraph's domain: the model, the graph store on two engines, and the analyses."""

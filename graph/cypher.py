@@ -1,0 +1,286 @@
+"""Every Cypher statement kamgraph runs, in one registry, written once for both engines.
+
+Rules that keep this text portable between FalkorDB and Neo4j 5 (a test lints every
+statement with Neo4j's own linter and runs it on the embedded engine):
+
+- values only as ``$parameters``; labels and relationship types are fixed text here;
+- one logical write is ONE statement (FalkorDB has no multi-statement transactions);
+- our own ``id`` property, never ``id()``/``elementId()``; dates as ISO strings;
+- results are scalars, lists and maps only, so both drivers give the same Python values;
+- pattern comprehensions start at the bound variable, are never nested, and each uses
+  variable names of its own (FalkorDB returns empty lists or nulls, or rejects the
+  query, otherwise);
+- a map projection of a possibly-null variable is guarded, because FalkorDB projects
+  null into a map of nulls where Neo4j gives null.
+
+Index and constraint DDL is engine-specific and lives in :mod:`graph.dialect`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- upserts: each takes $rows, a list of maps shaped by graph.store ---------------------
+
+UPSERT_ACCOUNTS: Final = """
+UNWIND $rows AS row
+MERGE (a:Account {id: row.id})
+SET a += row.props
+RETURN count(a) AS written
+"""
+
+UPSERT_TEAM_MEMBERS: Final = """
+UNWIND $rows AS row
+MERGE (m:TeamMember {id: row.id})
+SET m += row.props
+RETURN count(m) AS written
+"""
+
+UPSERT_COMPETITORS: Final = """
+UNWIND $rows AS row
+MERGE (c:Competitor {id: row.id})
+SET c += row.props
+RETURN count(c) AS written
+"""
+
+# A stakeholder works at exactly one account; moving them drops the old WORKS_AT edge.
+UPSERT_STAKEHOLDERS: Final = """
+UNWIND $rows AS row
+MATCH (a:Account {id: row.account_id})
+MERGE (s:Stakeholder {id: row.id})
+SET s += row.props, s.account_id = row.account_id
+WITH s, a
+OPTIONAL MATCH (s)-[old:WORKS_AT]->(other:Account)
+WHERE other.id <> a.id
+DELETE old
+WITH DISTINCT s, a
+MERGE (s)-[:WORKS_AT]->(a)
+RETURN count(s) AS written
+"""
+
+UPSERT_TEAM_ASSIGNMENTS: Final = """
+UNWIND $rows AS row
+MATCH (m:TeamMember {id: row.member_id})
+MATCH (a:Account {id: row.account_id})
+MERGE (m)-[t:ON_TEAM]->(a)
+SET t.role = row.role
+RETURN count(t) AS written
+"""
+
+UPSERT_KNOWS: Final = """
+UNWIND $rows AS row
+MATCH (m:TeamMember {id: row.member_id})
+MATCH (s:Stakeholder {id: row.stakeholder_id})
+MERGE (m)-[k:KNOWS]->(s)
+SET k += row.props
+RETURN count(k) AS written
+"""
+
+# One manager per stakeholder: a new line replaces the old one.
+UPSERT_REPORTS_TO: Final = """
+UNWIND $rows AS row
+MATCH (s:Stakeholder {id: row.stakeholder_id})
+MATCH (boss:Stakeholder {id: row.manager_id})
+OPTIONAL MATCH (s)-[old:REPORTS_TO]->(:Stakeholder)
+DELETE old
+WITH DISTINCT s, boss
+MERGE (s)-[r:REPORTS_TO]->(boss)
+RETURN count(r) AS written
+"""
+
+UPSERT_INFLUENCES: Final = """
+UNWIND $rows AS row
+MATCH (s:Stakeholder {id: row.source_id})
+MATCH (t:Stakeholder {id: row.target_id})
+MERGE (s)-[r:INFLUENCES]->(t)
+SET r.weight = row.weight
+RETURN count(r) AS written
+"""
+
+UPSERT_CONFLICTS: Final = """
+UNWIND $rows AS row
+MATCH (s:Stakeholder {id: row.stakeholder_id})
+MATCH (o:Stakeholder {id: row.other_id})
+MERGE (s)-[r:CONFLICTS_WITH]->(o)
+RETURN count(r) AS written
+"""
+
+# One owner per stakeholder: assigning a new owner removes the previous one.
+SET_OWNERS: Final = """
+UNWIND $rows AS row
+MATCH (s:Stakeholder {id: row.stakeholder_id})
+MATCH (m:TeamMember {id: row.member_id})
+OPTIONAL MATCH (:TeamMember)-[old:OWNS]->(s)
+DELETE old
+WITH DISTINCT s, m
+MERGE (m)-[o:OWNS]->(s)
+RETURN count(o) AS written
+"""
+
+UPSERT_FAVORS: Final = """
+UNWIND $rows AS row
+MATCH (s:Stakeholder {id: row.stakeholder_id})
+MATCH (c:Competitor {id: row.competitor_id})
+MERGE (s)-[f:FAVORS]->(c)
+RETURN count(f) AS written
+"""
+
+# Participants are replaced, not accumulated, so re-importing a log entry is idempotent.
+UPSERT_INTERACTIONS: Final = """
+UNWIND $rows AS row
+MATCH (a:Account {id: row.account_id})
+MERGE (i:Interaction {id: row.id})
+SET i += row.props, i.account_id = row.account_id
+MERGE (i)-[:ABOUT]->(a)
+WITH i, row
+OPTIONAL MATCH (i)-[old:WITH]->(:Stakeholder)
+DELETE old
+WITH DISTINCT i, row
+OPTIONAL MATCH (i)<-[old:ATTENDED]-(:TeamMember)
+DELETE old
+WITH DISTINCT i, row
+OPTIONAL MATCH (m:TeamMember)
+WHERE m.id IN row.member_ids
+WITH i, row, collect(m) AS members
+OPTIONAL MATCH (s:Stakeholder)
+WHERE s.id IN row.stakeholder_ids
+WITH i, members, collect(s) AS people
+FOREACH (m IN members | MERGE (m)-[:ATTENDED]->(i))
+FOREACH (s IN people | MERGE (i)-[:WITH]->(s))
+RETURN count(i) AS written
+"""
+
+# --- reads -----------------------------------------------------------------------------
+
+# Which of $ids exist, and (for stakeholders) at which account: for validating references.
+FIND_ACCOUNTS: Final = """
+UNWIND $ids AS wanted
+MATCH (a:Account {id: wanted})
+RETURN a.id AS id
+"""
+
+FIND_STAKEHOLDERS: Final = """
+UNWIND $ids AS wanted
+MATCH (s:Stakeholder {id: wanted})
+RETURN s.id AS id, s.account_id AS account_id
+"""
+
+FIND_TEAM_MEMBERS: Final = """
+UNWIND $ids AS wanted
+MATCH (m:TeamMember {id: wanted})
+RETURN m.id AS id
+"""
+
+FIND_COMPETITORS: Final = """
+UNWIND $ids AS wanted
+MATCH (c:Competitor {id: wanted})
+RETURN c.id AS id
+"""
+
+# The whole graph of some accounts ($account_ids) or of all of them (null), one row per
+# account, in one round trip. Each OPTIONAL MATCH is collected straight away, so the row
+# count stays one per account. Team members come in four lists (on the team, knowing,
+# owning, attending); the store merges them. (FalkorDB loses relationship properties inside multiple pattern
+# comprehensions, hence this longer form.)
+ACCOUNT_GRAPHS: Final = """
+MATCH (a:Account)
+WHERE $account_ids IS NULL OR a.id IN $account_ids
+OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)
+WITH a, collect(s {.*}) AS stakeholders
+OPTIONAL MATCH (a)<-[t:ON_TEAM]-(m:TeamMember)
+WITH a, stakeholders,
+  collect(CASE WHEN m IS NULL THEN NULL ELSE m {.*, role: t.role} END) AS team
+OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)<-[k:KNOWS]-(m:TeamMember)
+WITH a, stakeholders, team,
+  collect(CASE WHEN k IS NULL THEN NULL ELSE k {.*, member_id: m.id, stakeholder_id: s.id} END)
+    AS knows,
+  collect(DISTINCT m {.*}) AS knowing_members
+OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)-[:REPORTS_TO]->(boss:Stakeholder)
+WITH a, stakeholders, team, knows, knowing_members,
+  collect(CASE WHEN boss IS NULL THEN NULL ELSE {stakeholder_id: s.id, manager_id: boss.id} END)
+    AS reports_to
+OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)-[r:INFLUENCES]->(target:Stakeholder)
+WITH a, stakeholders, team, knows, knowing_members, reports_to,
+  collect(CASE WHEN r IS NULL THEN NULL
+    ELSE {source_id: s.id, target_id: target.id, weight: r.weight} END) AS influences
+OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)-[:CONFLICTS_WITH]->(rival:Stakeholder)
+WITH a, stakeholders, team, knows, knowing_members, reports_to, influences,
+  collect(CASE WHEN rival IS NULL THEN NULL ELSE {stakeholder_id: s.id, other_id: rival.id} END)
+    AS conflicts
+OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)<-[:OWNS]-(m:TeamMember)
+WITH a, stakeholders, team, knows, knowing_members, reports_to, influences, conflicts,
+  collect(CASE WHEN m IS NULL THEN NULL ELSE {member_id: m.id, stakeholder_id: s.id} END)
+    AS owners,
+  collect(DISTINCT m {.*}) AS owning_members
+OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)-[:FAVORS]->(c:Competitor)
+WITH a, stakeholders, team, knows, knowing_members, reports_to, influences, conflicts, owners,
+  owning_members,
+  collect(CASE WHEN c IS NULL THEN NULL
+    ELSE {stakeholder_id: s.id, competitor_id: c.id, competitor_name: c.name} END) AS favors
+OPTIONAL MATCH (a)<-[:ABOUT]-(i:Interaction)
+WITH a, stakeholders, team, knows, knowing_members, reports_to, influences, conflicts, owners,
+  owning_members, favors, collect(i {.*}) AS interactions
+OPTIONAL MATCH (a)<-[:ABOUT]-(i:Interaction)<-[:ATTENDED]-(m:TeamMember)
+WITH a, stakeholders, team, knows, knowing_members, reports_to, influences, conflicts, owners,
+  owning_members, favors, interactions,
+  collect(CASE WHEN m IS NULL THEN NULL ELSE {interaction_id: i.id, member_id: m.id} END)
+    AS attended,
+  collect(DISTINCT m {.*}) AS attending_members
+OPTIONAL MATCH (a)<-[:ABOUT]-(i:Interaction)-[:WITH]->(s:Stakeholder)
+RETURN a {.*} AS account, stakeholders, team, knowing_members, owning_members,
+  attending_members, knows, reports_to, influences,
+  conflicts, owners, favors, interactions, attended,
+  collect(CASE WHEN s IS NULL THEN NULL ELSE {interaction_id: i.id, stakeholder_id: s.id} END)
+    AS attendees
+ORDER BY account.id
+"""
+
+LIST_ACCOUNTS: Final = """
+MATCH (a:Account)
+WHERE $search IS NULL
+   OR toLower(a.name) CONTAINS toLower($search)
+   OR toLower(a.id) CONTAINS toLower($search)
+OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)
+WITH a, count(s) AS stakeholder_count
+RETURN a {.*} AS account, stakeholder_count
+ORDER BY toLower(a.name), a.id
+"""
+
+LIST_TEAM_MEMBERS: Final = """
+MATCH (m:TeamMember)
+RETURN m {.*} AS member
+ORDER BY m.id
+"""
+
+LIST_COMPETITORS: Final = """
+MATCH (c:Competitor)
+RETURN c {.*} AS competitor
+ORDER BY c.id
+"""
+
+COUNT_NODES: Final = """
+MATCH (n)
+RETURN count(n) AS nodes
+"""
+
+# --- deletes ---------------------------------------------------------------------------
+
+# Erasure: the stakeholder, every edge touching them, and every interaction naming them.
+ERASE_STAKEHOLDER: Final = """
+MATCH (s:Stakeholder {id: $stakeholder_id})
+OPTIONAL MATCH (s)<-[:WITH]-(i:Interaction)
+WITH s, collect(i) AS logs
+FOREACH (i IN logs | DETACH DELETE i)
+DETACH DELETE s
+RETURN size(logs) AS interactions_deleted
+"""
+
+DELETE_EVERYTHING: Final = """
+MATCH (n)
+DETACH DELETE n
+"""
+
+#: Every statement above by name, for the lint and contract tests.
+ALL: Final[dict[str, str]] = {
+    name: text for name, text in dict(globals()).items() if name.isupper() and name != "ALL"
+}

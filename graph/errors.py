@@ -1,0 +1,35 @@
+"""One exception hierarchy for kamgraph, translated only at the edges (HTTP, CLI)."""
+
+from __future__ import annotations
+
+
+class KamgraphError(Exception):
+    """Base of every error kamgraph raises on purpose."""
+
+
+class ConfigError(KamgraphError):
+    """The settings (store URI, data folder, credentials) are unusable."""
+
+
+class StoreUnavailable(KamgraphError):
+    """The graph engine cannot be started or reached; the message names where and why."""
+
+
+class NotFound(KamgraphError):
+    """A record the caller named does not exist."""
+
+    def __init__(self, kind: str, record_id: str) -> None:
+        super().__init__(f"no {kind} with id {record_id!r}")
+        self.kind = kind
+        self.record_id = record_id
+
+
+class InvalidData(KamgraphError):
+    """Input failed validation; ``problems`` lists every problem, each naming where it is."""
+
+    def __init__(self, problems: list[str], source: str | None = None) -> None:
+        head = f"{source}: " if source else ""
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"{head}{count}:\n" + "\n".join(f"  - {p}" for p in problems))
+        self.problems = problems
+        self.source = source

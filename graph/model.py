@@ -1,0 +1,321 @@
+"""The domain model: accounts, the customer's stakeholders, our team and how they relate.
+
+Every record that enters the store passes through one of these pydantic models, so
+bad data is rejected with a message that names the field and, for enums, the allowed
+values. Dates are ``datetime.date``; the store keeps them as ISO strings.
+
+>>> Knows(member_id="tm-1", stakeholder_id="st-1", strength=4).strength
+4
+>>> Stance("Champion")
+<Stance.champion: 'champion'>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Id = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    Field(description="A stable id of ours or the CRM's; never an engine id."),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+MAX_STRENGTH = 5
+
+
+class LenientEnum(StrEnum):
+    """An enum that accepts its values case-insensitively, with spaces or dashes for '_'.
+
+    A bad value fails with the full list of allowed values, which pydantic shows.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> LenientEnum | None:
+        if isinstance(value, str):
+            key = value.strip().lower().replace(" ", "_").replace("-", "_")
+            for member in cls:
+                if member.value == key:
+                    return member
+        return None
+
+    @classmethod
+    def allowed(cls) -> str:
+        """The allowed values, for error messages and help texts."""
+        return ", ".join(m.value for m in cls)
+
+
+class DmuRole(LenientEnum):
+    """Roles in the customer's decision-making unit (buying centre)."""
+
+    decision_maker = "decision_maker"
+    economic_buyer = "economic_buyer"
+    technical_buyer = "technical_buyer"
+    user_buyer = "user_buyer"
+    influencer = "influencer"
+    evaluator = "evaluator"
+    procurement = "procurement"
+    gatekeeper = "gatekeeper"
+    champion = "champion"
+    blocker = "blocker"
+
+
+#: The roles whose holders can say yes (or stop the deal): they must be covered.
+POWER_ROLES = frozenset({DmuRole.decision_maker, DmuRole.economic_buyer})
+
+
+class Stance(LenientEnum):
+    """Where a stakeholder stands toward us, best first."""
+
+    champion = "champion"
+    supporter = "supporter"
+    neutral = "neutral"
+    skeptic = "skeptic"
+    opponent = "opponent"
+
+
+class Seniority(LenientEnum):
+    """Seniority levels, most senior first; ``rank`` 1 is the back rank of the board."""
+
+    c_level = "c_level"
+    vp = "vp"
+    director = "director"
+    manager = "manager"
+    individual = "individual"
+
+    @property
+    def rank(self) -> int:
+        """1 for the C-suite down to 5 for individual contributors."""
+        return list(Seniority).index(self) + 1
+
+
+class DecisionOrientation(LenientEnum):
+    """What a stakeholder weighs most when deciding."""
+
+    financial = "financial"
+    technical = "technical"
+    relationship = "relationship"
+    business = "business"
+
+
+class TeamRole(LenientEnum):
+    """Roles on our side of an account; exactly one quarterback per account."""
+
+    quarterback = "quarterback"
+    exec_sponsor = "exec_sponsor"
+    solution_engineer = "solution_engineer"
+    specialist = "specialist"
+    service = "service"
+    sales = "sales"
+
+
+class Channel(LenientEnum):
+    """How an interaction happened; meetings weigh more than calls, calls more than email."""
+
+    meeting = "meeting"
+    call = "call"
+    email = "email"
+
+
+class Tier(LenientEnum):
+    """Key-account tier from the weighted selection criteria."""
+
+    gold = "gold"
+    silver = "silver"
+    bronze = "bronze"
+
+
+class RelationshipLevel(LenientEnum):
+    """How the stakeholder sees us, lowest first (current vs. desired level)."""
+
+    vendor = "vendor"
+    credible_source = "credible_source"
+    problem_solver = "problem_solver"
+    trusted_advisor = "trusted_advisor"
+
+
+class Record(BaseModel):
+    """Base for every record: unknown fields are errors, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Account(Record):
+    """A key account: the customer organisation."""
+
+    id: Id
+    name: Name
+    industry: Text | None = None
+    tier: Tier | None = None
+    annual_revenue: float | None = Field(default=None, ge=0, description="Our revenue from it.")
+    profit: float | None = Field(default=None, description="Our profit from it (may be < 0).")
+    notes: Text | None = None
+
+
+class Stakeholder(Record):
+    """A person at the customer."""
+
+    id: Id
+    account_id: Id
+    name: Name
+    title: Text | None = None
+    function: Text | None = Field(default=None, description="Function or department.")
+    seniority: Seniority = Seniority.individual
+    dmu_roles: tuple[DmuRole, ...] = ()
+    influence: int | None = Field(default=None, ge=1, le=5, description="Recorded influence.")
+    stance: Stance = Stance.neutral
+    orientation: DecisionOrientation | None = None
+    inner_circle: bool = False
+    left_company: bool = False
+    email: Text | None = None
+    notes: Text | None = None
+
+    @field_validator("dmu_roles", mode="before")
+    @classmethod
+    def _split_roles(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part for part in (p.strip() for p in value.split(";")) if part)
+        return value
+
+    @field_validator("dmu_roles")
+    @classmethod
+    def _unique_roles(cls, value: tuple[DmuRole, ...]) -> tuple[DmuRole, ...]:
+        return tuple(dict.fromkeys(value))
+
+
+class TeamMember(Record):
+    """A person on our side who can hold relationships."""
+
+    id: Id
+    name: Name
+    title: Text | None = None
+    seniority: Seniority = Seniority.individual
+    email: Text | None = None
+
+
+class Competitor(Record):
+    """A competitor some stakeholders may favour."""
+
+    id: Id
+    name: Name
+
+
+class Knows(Record):
+    """A relationship from one of ours to one of theirs.
+
+    ``strength`` is a manual 0–5 rating (``None`` = compute it from interactions);
+    ``rated_on`` says how old that rating is; ``level``/``target_level`` record the
+    current and desired relationship level.
+    """
+
+    member_id: Id
+    stakeholder_id: Id
+    strength: int | None = Field(default=None, ge=0, le=MAX_STRENGTH)
+    rated_on: dt.date | None = None
+    last_contact: dt.date | None = None
+    level: RelationshipLevel | None = None
+    target_level: RelationshipLevel | None = None
+    source: Text | None = Field(default=None, description="Where the rating came from.")
+
+
+class ReportsTo(Record):
+    """A reporting line at the customer: ``stakeholder_id`` reports to ``manager_id``."""
+
+    stakeholder_id: Id
+    manager_id: Id
+
+    @model_validator(mode="after")
+    def _not_self(self) -> ReportsTo:
+        if self.stakeholder_id == self.manager_id:
+            raise ValueError(f"stakeholder {self.stakeholder_id!r} cannot report to themselves")
+        return self
+
+
+class Influences(Record):
+    """``source_id`` influences ``target_id`` (weight 1 = a little … 5 = decisively)."""
+
+    source_id: Id
+    target_id: Id
+    weight: int = Field(default=3, ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _not_self(self) -> Influences:
+        if self.source_id == self.target_id:
+            raise ValueError(f"stakeholder {self.source_id!r} cannot influence themselves")
+        return self
+
+
+class ConflictsWith(Record):
+    """Two stakeholders who are rivals; stored once, read as symmetric."""
+
+    stakeholder_id: Id
+    other_id: Id
+
+    @model_validator(mode="after")
+    def _not_self(self) -> ConflictsWith:
+        if self.stakeholder_id == self.other_id:
+            raise ValueError(f"stakeholder {self.stakeholder_id!r} cannot conflict with themselves")
+        return self
+
+
+class Ownership(Record):
+    """The one team member the quarterback made accountable for a stakeholder."""
+
+    member_id: Id
+    stakeholder_id: Id
+
+
+class TeamAssignment(Record):
+    """A team member's role on an account."""
+
+    member_id: Id
+    account_id: Id
+    role: TeamRole
+
+
+class Favors(Record):
+    """A stakeholder who prefers a competitor."""
+
+    stakeholder_id: Id
+    competitor_id: Id
+
+
+class Interaction(Record):
+    """A call, email or meeting between some of ours and some of theirs on one account."""
+
+    id: Id
+    account_id: Id
+    date: dt.date
+    channel: Channel
+    member_ids: tuple[Id, ...] = Field(min_length=1)
+    stakeholder_ids: tuple[Id, ...] = Field(min_length=1)
+    summary: Text | None = None
+
+
+class Portfolio(Record):
+    """Everything kamgraph stores, as one document (sample data, JSON import/export)."""
+
+    accounts: tuple[Account, ...] = ()
+    stakeholders: tuple[Stakeholder, ...] = ()
+    team_members: tuple[TeamMember, ...] = ()
+    competitors: tuple[Competitor, ...] = ()
+    team: tuple[TeamAssignment, ...] = ()
+    knows: tuple[Knows, ...] = ()
+    reports_to: tuple[ReportsTo, ...] = ()
+    influences: tuple[Influences, ...] = ()
+    conflicts: tuple[ConflictsWith, ...] = ()
+    owners: tuple[Ownership, ...] = ()
+    favors: tuple[Favors, ...] = ()
+    interactions: tuple[Interaction, ...] = ()

@@ -1,0 +1,83 @@
+"""One account's graph as NetworkX: the input of every analysis and every view.
+
+Nodes are keyed by id. A node's ``kind`` is ``"stakeholder"`` (theirs) or ``"member"``
+(ours); its other attributes are the model's fields (enums as their values), plus
+``favors`` (competitor ids) on stakeholders and ``roles`` (team roles on this account)
+on members. Edges are keyed by kind, so parallel edges of different kinds coexist:
+
+==============  =====================  =======================================
+key             direction              attributes
+==============  =====================  =======================================
+``knows``       member → stakeholder   strength (manual, or None), rated_on,
+                                       last_contact, level, target_level, source
+``owns``        member → stakeholder   —
+``reports_to``  stakeholder → manager  —
+``influences``  source → target        weight (1–5)
+``conflicts``   stakeholder → rival    —
+==============  =====================  =======================================
+
+``G.graph`` holds ``account`` (:class:`~graph.model.Account`), ``competitors``
+(id → name) and ``interactions`` (a list of :class:`~graph.model.Interaction`).
+
+>>> from graph.model import Account, Stakeholder, TeamMember, Knows
+>>> G = to_networkx(AccountGraph(
+...     accounts=[Account(id="acme", name="Acme")],
+...     stakeholders=[Stakeholder(id="ceo", account_id="acme", name="Cy")],
+...     team_members=[TeamMember(id="kam", name="Kim")],
+...     knows=[Knows(member_id="kam", stakeholder_id="ceo", strength=4)],
+... ))
+>>> G.nodes["ceo"]["kind"], G.edges["kam", "ceo", "knows"]["strength"]
+('stakeholder', 4)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Final
+
+import networkx as nx
+
+from graph.errors import InvalidData
+from graph.store import AccountGraph
+
+STAKEHOLDER: Final = "stakeholder"
+MEMBER: Final = "member"
+
+
+def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
+    """Build the analysis graph of one account (a new graph; the input is not changed)."""
+    G = nx.MultiDiGraph(
+        account=graph.account,
+        competitors={c.id: c.name for c in graph.competitors},
+        interactions=list(graph.interactions),
+    )
+    favors: dict[str, list[str]] = defaultdict(list)
+    for f in graph.favors:
+        favors[f.stakeholder_id].append(f.competitor_id)
+    roles: dict[str, list[str]] = defaultdict(list)
+    for t in graph.team:
+        roles[t.member_id].append(t.role.value)
+
+    for s in graph.stakeholders:
+        G.add_node(s.id, kind=STAKEHOLDER, **s.model_dump(mode="json"), favors=favors[s.id])
+    clashes = sorted(m.id for m in graph.team_members if m.id in G)
+    if clashes:
+        raise InvalidData(
+            [f"id {i!r} names both a stakeholder and a team member" for i in clashes],
+            source=f"account {graph.account.id!r}",
+        )
+    for m in graph.team_members:
+        G.add_node(m.id, kind=MEMBER, **m.model_dump(mode="json"), roles=roles[m.id])
+
+    for k in graph.knows:
+        attrs = k.model_dump(mode="json", exclude={"member_id", "stakeholder_id"})
+        G.add_edge(k.member_id, k.stakeholder_id, key="knows", **attrs)
+    for o in graph.owners:
+        G.add_edge(o.member_id, o.stakeholder_id, key="owns")
+    for r in graph.reports_to:
+        G.add_edge(r.stakeholder_id, r.manager_id, key="reports_to")
+    for i in graph.influences:
+        G.add_edge(i.source_id, i.target_id, key="influences", weight=i.weight)
+    for c in graph.conflicts:
+        G.add_edge(c.stakeholder_id, c.other_id, key="conflicts")
+    return G

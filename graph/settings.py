@@ -1,0 +1,74 @@
+"""Settings read once from the environment (prefix ``KAMGRAPH_``; Neo4j's own ``NEO4J_*``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from graph.errors import ConfigError
+
+NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+
+
+def default_data_dir() -> Path:
+    """The embedded store's default folder: ``$XDG_DATA_HOME/kamgraph`` (~/.local/share)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "kamgraph"
+
+
+class Settings(BaseModel):
+    """Where the graph lives and how to reach it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    store: str = Field(
+        default_factory=lambda: f"embedded:{default_data_dir()}",
+        description="embedded:PATH, or a neo4j:// / bolt:// URI",
+    )
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str = "neo4j"
+
+    @classmethod
+    def from_env(cls, store: str | None = None) -> Settings:
+        """Read the environment; an explicit ``store`` (``--store``) wins over it."""
+        values: dict[str, str] = {}
+        chosen = store or os.environ.get("KAMGRAPH_STORE")
+        if chosen:
+            values["store"] = chosen
+        for field, var in (
+            ("neo4j_user", "NEO4J_USER"),
+            ("neo4j_password", "NEO4J_PASSWORD"),
+            ("neo4j_database", "NEO4J_DATABASE"),
+        ):
+            if os.environ.get(var):
+                values[field] = os.environ[var]
+        try:
+            settings = cls(**values)
+        except ValidationError as exc:  # pragma: no cover - every field is a plain str
+            raise ConfigError(str(exc)) from exc
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Fail early, with the accepted forms, on a store spec we cannot use."""
+        if self.is_neo4j:
+            return
+        if not self.store.startswith("embedded"):
+            raise ConfigError(
+                f"unknown store {self.store!r}: use embedded:PATH or a Neo4j URI "
+                f"({', '.join(s + 'HOST:PORT' for s in NEO4J_SCHEMES[::3])})"
+            )
+
+    @property
+    def is_neo4j(self) -> bool:
+        """True when the store is a Neo4j server."""
+        return self.store.startswith(NEO4J_SCHEMES)
+
+    @property
+    def data_dir(self) -> Path:
+        """The embedded store's folder (``embedded`` alone means the default folder)."""
+        _, _, path = self.store.partition(":")
+        return Path(path).expanduser() if path else default_data_dir()

@@ -1,0 +1,501 @@
+"""The graph store: kamgraph's operations, written once in Cypher, on either engine.
+
+Writes go through :meth:`GraphStore.write`, which validates every reference of a
+:class:`~graph.model.Portfolio` (against itself and what is stored) before the first
+statement runs, so a bad batch changes nothing. Reads return model objects.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from graph import cypher
+from graph.dialect import Dialect
+from graph.errors import InvalidData, NotFound
+from graph.model import (
+    Account,
+    Competitor,
+    ConflictsWith,
+    Favors,
+    Influences,
+    Interaction,
+    Knows,
+    Ownership,
+    Portfolio,
+    ReportsTo,
+    Stakeholder,
+    TeamAssignment,
+    TeamMember,
+)
+from graph.settings import Settings
+
+BATCH_SIZE = 1000
+M = TypeVar("M", bound=BaseModel)
+
+
+class Engine(Protocol):
+    """What the store needs from an engine (embedded FalkorDB or Neo4j)."""
+
+    dialect: Dialect
+
+    def run(
+        self, query: str, params: dict[str, Any] | None = None, *, write: bool
+    ) -> list[dict]: ...
+
+    def ensure_schema(self) -> None: ...
+
+    def describe(self) -> str: ...
+
+    def close(self) -> None: ...
+
+
+class AccountGraph(Portfolio):
+    """Everything about one account, as read in one round trip (``accounts`` has one item)."""
+
+    @property
+    def account(self) -> Account:
+        """The account itself."""
+        return self.accounts[0]
+
+
+class AccountSummary(BaseModel):
+    """One line of the account list."""
+
+    account: Account
+    stakeholder_count: int
+
+
+class WriteSummary(BaseModel):
+    """What a write did: records written per kind, and how many nodes were new."""
+
+    written: dict[str, int]
+    created: dict[str, int]
+
+
+def _batches(rows: Sequence[dict], size: int = BATCH_SIZE) -> Iterator[list[dict]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _props(record: BaseModel, *keys: str) -> dict[str, Any]:
+    """The fields the caller set (ISO dates, enum values), minus the identifying keys.
+
+    Only *set* fields are written, so a partial record (an import that does not carry
+    stance) leaves what is stored alone; an explicit ``None`` removes the property.
+    """
+    return record.model_dump(mode="json", exclude_unset=True, exclude=set(keys))
+
+
+def _load(model: type[M], props: dict[str, Any]) -> M:
+    """Stored properties → model, ignoring properties the model does not know."""
+    return model.model_validate({k: v for k, v in props.items() if k in model.model_fields})
+
+
+class GraphStore:
+    """kamgraph's graph operations over one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        engine.ensure_schema()
+
+    def describe(self) -> str:
+        """Which engine and where, for messages."""
+        return self.engine.describe()
+
+    def close(self) -> None:
+        """Release the engine (the embedded one stops when its last user closes it)."""
+        self.engine.close()
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _read(self, query: str, **params: Any) -> list[dict]:
+        return self.engine.run(query, params, write=False)
+
+    def _write(self, query: str, rows: Sequence[dict]) -> int:
+        written = 0
+        for batch in _batches(rows):
+            result = self.engine.run(query, {"rows": batch}, write=True)
+            written += int(result[0]["written"]) if result else 0
+        return written
+
+    # --- writes ------------------------------------------------------------------------
+
+    def write(self, portfolio: Portfolio) -> WriteSummary:
+        """Validate every reference in ``portfolio``, then upsert it kind by kind.
+
+        Raises :class:`InvalidData` listing every problem, before anything is written.
+        """
+        known = self._check(portfolio)
+        p = portfolio
+        created = {
+            "accounts": sum(a.id not in known.accounts for a in p.accounts),
+            "team_members": sum(m.id not in known.members for m in p.team_members),
+            "competitors": sum(c.id not in known.competitors for c in p.competitors),
+            "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
+        }
+        node_rows: Callable[[Iterable[BaseModel]], list[dict]] = lambda records: [  # noqa: E731
+            {"id": r.id, "props": _props(r, "id")} for r in records  # type: ignore[attr-defined]
+        ]
+        steps: list[tuple[str, str, list[dict]]] = [
+            ("accounts", cypher.UPSERT_ACCOUNTS, node_rows(p.accounts)),
+            ("team_members", cypher.UPSERT_TEAM_MEMBERS, node_rows(p.team_members)),
+            ("competitors", cypher.UPSERT_COMPETITORS, node_rows(p.competitors)),
+            (
+                "stakeholders",
+                cypher.UPSERT_STAKEHOLDERS,
+                [
+                    {"id": s.id, "account_id": s.account_id, "props": _props(s, "id", "account_id")}
+                    for s in p.stakeholders
+                ],
+            ),
+            ("team", cypher.UPSERT_TEAM_ASSIGNMENTS, [t.model_dump(mode="json") for t in p.team]),
+            (
+                "knows",
+                cypher.UPSERT_KNOWS,
+                [
+                    {
+                        "member_id": k.member_id,
+                        "stakeholder_id": k.stakeholder_id,
+                        "props": _props(k, "member_id", "stakeholder_id"),
+                    }
+                    for k in p.knows
+                ],
+            ),
+            ("reports_to", cypher.UPSERT_REPORTS_TO, [r.model_dump() for r in p.reports_to]),
+            ("influences", cypher.UPSERT_INFLUENCES, [r.model_dump() for r in p.influences]),
+            ("conflicts", cypher.UPSERT_CONFLICTS, [r.model_dump() for r in p.conflicts]),
+            ("owners", cypher.SET_OWNERS, [r.model_dump() for r in p.owners]),
+            ("favors", cypher.UPSERT_FAVORS, [r.model_dump() for r in p.favors]),
+            (
+                "interactions",
+                cypher.UPSERT_INTERACTIONS,
+                [
+                    {
+                        "id": i.id,
+                        "account_id": i.account_id,
+                        "member_ids": list(i.member_ids),
+                        "stakeholder_ids": list(i.stakeholder_ids),
+                        "props": _props(i, "id", "account_id", "member_ids", "stakeholder_ids"),
+                    }
+                    for i in p.interactions
+                ],
+            ),
+        ]
+        written = {kind: self._write(query, rows) for kind, query, rows in steps if rows}
+        return WriteSummary(written=written, created=created)
+
+    def _check(self, p: Portfolio) -> _Known:
+        """Every problem with ``p``'s references, or the ids that already exist."""
+        problems: list[str] = []
+        for kind, ids in (
+            ("account", [a.id for a in p.accounts]),
+            ("stakeholder", [s.id for s in p.stakeholders]),
+            ("team member", [m.id for m in p.team_members]),
+            ("competitor", [c.id for c in p.competitors]),
+            ("interaction", [i.id for i in p.interactions]),
+        ):
+            problems += [f"{kind} id {i!r} appears {n} times" for i, n in Counter(ids).items() if n > 1]
+        owners = Counter(o.stakeholder_id for o in p.owners)
+        problems += [f"stakeholder {s!r} is given {n} owners" for s, n in owners.items() if n > 1]
+
+        known = self._existing(p)
+        account_of = {**known.stakeholders, **{s.id: s.account_id for s in p.stakeholders}}
+        accounts = known.accounts | {a.id for a in p.accounts}
+        members = known.members | {m.id for m in p.team_members}
+        competitors = known.competitors | {c.id for c in p.competitors}
+
+        def need(ids: Iterable[str], pool: set[str] | dict[str, str], kind: str, where: str) -> None:
+            problems.extend(f"{where}: unknown {kind} {i!r}" for i in ids if i not in pool)
+
+        def same_account(a: str, b: str, where: str) -> None:
+            need((a, b), account_of, "stakeholder", where)
+            if a in account_of and b in account_of and account_of[a] != account_of[b]:
+                problems.append(
+                    f"{where}: {a!r} works at {account_of[a]!r} but {b!r} at {account_of[b]!r}"
+                )
+
+        for s in p.stakeholders:
+            need([s.account_id], accounts, "account", f"stakeholder {s.id!r}")
+        for t in p.team:
+            need([t.member_id], members, "team member", f"team role on {t.account_id!r}")
+            need([t.account_id], accounts, "account", f"team role of {t.member_id!r}")
+        for k in p.knows:
+            need([k.member_id], members, "team member", f"relationship with {k.stakeholder_id!r}")
+            need([k.stakeholder_id], account_of, "stakeholder", f"relationship of {k.member_id!r}")
+        for r in p.reports_to:
+            same_account(r.stakeholder_id, r.manager_id, f"reporting line {r.stakeholder_id!r}")
+        for r in p.influences:
+            same_account(r.source_id, r.target_id, f"influence line {r.source_id!r}")
+        for r in p.conflicts:
+            same_account(r.stakeholder_id, r.other_id, f"conflict line {r.stakeholder_id!r}")
+        for o in p.owners:
+            need([o.member_id], members, "team member", f"owner of {o.stakeholder_id!r}")
+            need([o.stakeholder_id], account_of, "stakeholder", f"ownership by {o.member_id!r}")
+        for f in p.favors:
+            need([f.stakeholder_id], account_of, "stakeholder", f"preference for {f.competitor_id!r}")
+            need([f.competitor_id], competitors, "competitor", f"preference of {f.stakeholder_id!r}")
+        for i in p.interactions:
+            where = f"interaction {i.id!r}"
+            need([i.account_id], accounts, "account", where)
+            need(i.member_ids, members, "team member", where)
+            need(i.stakeholder_ids, account_of, "stakeholder", where)
+            problems += [
+                f"{where}: stakeholder {s!r} works at {account_of[s]!r}, not {i.account_id!r}"
+                for s in i.stakeholder_ids
+                if s in account_of and account_of[s] != i.account_id
+            ]
+        problems += self._reporting_cycles(p)
+        if problems:
+            raise InvalidData(problems)
+        return known
+
+    def _existing(self, p: Portfolio) -> _Known:
+        """Which referenced ids are already stored (one query per node kind)."""
+
+        def ids(*groups: Iterable[str]) -> list[str]:
+            return sorted({i for group in groups for i in group})
+
+        accounts = ids(
+            (a.id for a in p.accounts),
+            (s.account_id for s in p.stakeholders),
+            (t.account_id for t in p.team),
+            (i.account_id for i in p.interactions),
+        )
+        stakeholders = ids(
+            (s.id for s in p.stakeholders),
+            (k.stakeholder_id for k in p.knows),
+            (r.stakeholder_id for r in p.reports_to),
+            (r.manager_id for r in p.reports_to),
+            (r.source_id for r in p.influences),
+            (r.target_id for r in p.influences),
+            (r.stakeholder_id for r in p.conflicts),
+            (r.other_id for r in p.conflicts),
+            (o.stakeholder_id for o in p.owners),
+            (f.stakeholder_id for f in p.favors),
+            (s for i in p.interactions for s in i.stakeholder_ids),
+        )
+        members = ids(
+            (m.id for m in p.team_members),
+            (t.member_id for t in p.team),
+            (k.member_id for k in p.knows),
+            (o.member_id for o in p.owners),
+            (m for i in p.interactions for m in i.member_ids),
+        )
+        competitors = ids((c.id for c in p.competitors), (f.competitor_id for f in p.favors))
+
+        def found(query: str, wanted: list[str]) -> list[dict]:
+            return self._read(query, ids=wanted) if wanted else []
+
+        return _Known(
+            accounts={r["id"] for r in found(cypher.FIND_ACCOUNTS, accounts)},
+            stakeholders={
+                r["id"]: r["account_id"] for r in found(cypher.FIND_STAKEHOLDERS, stakeholders)
+            },
+            members={r["id"] for r in found(cypher.FIND_TEAM_MEMBERS, members)},
+            competitors={r["id"] for r in found(cypher.FIND_COMPETITORS, competitors)},
+        )
+
+    def _reporting_cycles(self, p: Portfolio) -> list[str]:
+        """Reporting lines that would form a loop, once ``p``'s lines replace stored ones."""
+        if not p.reports_to:
+            return []
+        manager: dict[str, str] = {}
+        touched = {s.account_id for s in p.stakeholders} | {
+            a for a in self._accounts_of(r.stakeholder_id for r in p.reports_to)
+        }
+        for graph in self.account_graphs(sorted(touched)):
+            manager.update({r.stakeholder_id: r.manager_id for r in graph.reports_to})
+        manager.update({r.stakeholder_id: r.manager_id for r in p.reports_to})
+        problems, reported = [], set()
+        for start in sorted(manager):
+            seen: list[str] = []
+            node: str | None = start
+            while node is not None and node not in seen:
+                seen.append(node)
+                node = manager.get(node)
+            if node == start and frozenset(seen) not in reported:
+                reported.add(frozenset(seen))
+                problems.append("reporting lines form a cycle: " + " → ".join([*seen, start]))
+        return problems
+
+    def _accounts_of(self, stakeholder_ids: Iterable[str]) -> set[str]:
+        wanted = sorted(set(stakeholder_ids))
+        rows = self._read(cypher.FIND_STAKEHOLDERS, ids=wanted) if wanted else []
+        return {r["account_id"] for r in rows}
+
+    # --- reads -------------------------------------------------------------------------
+
+    def account_graph(self, account_id: str) -> AccountGraph:
+        """Everything about one account, in one round trip; :class:`NotFound` if unknown."""
+        graphs = self.account_graphs([account_id])
+        if not graphs:
+            raise NotFound("account", account_id)
+        return graphs[0]
+
+    def account_graphs(self, account_ids: Sequence[str] | None = None) -> list[AccountGraph]:
+        """The graphs of the given accounts, or of every account (portfolio-wide read)."""
+        ids = None if account_ids is None else list(account_ids)
+        rows = self._read(cypher.ACCOUNT_GRAPHS, account_ids=ids)
+        return [_account_graph(row) for row in rows]
+
+    def list_accounts(self, query: str | None = None) -> list[AccountSummary]:
+        """Accounts whose name or id contains ``query`` (case-insensitive), by name."""
+        rows = self._read(cypher.LIST_ACCOUNTS, search=query or None)
+        return [
+            AccountSummary(
+                account=_load(Account, r["account"]), stakeholder_count=int(r["stakeholder_count"])
+            )
+            for r in rows
+        ]
+
+    def read_portfolio(self, account_ids: Sequence[str] | None = None) -> Portfolio:
+        """The stored graph as one document; the whole store when ``account_ids`` is None.
+
+        Lists are sorted, so the same data always gives the same document.
+        """
+        graphs = self.account_graphs(account_ids)
+        if account_ids is not None and len(graphs) != len(set(account_ids)):
+            missing = sorted(set(account_ids) - {g.account.id for g in graphs})
+            raise NotFound("account", ", ".join(missing))
+        merged: dict[str, dict[Any, BaseModel]] = defaultdict(dict)
+        for graph in graphs:
+            for field in Portfolio.model_fields:
+                for record in getattr(graph, field):
+                    merged[field][_key(record)] = record
+        if account_ids is None:
+            for r in self._read(cypher.LIST_TEAM_MEMBERS):
+                member = _load(TeamMember, r["member"])
+                merged["team_members"][member.id] = member
+            for r in self._read(cypher.LIST_COMPETITORS):
+                competitor = _load(Competitor, r["competitor"])
+                merged["competitors"][competitor.id] = competitor
+        return Portfolio(
+            **{field: [merged[field][k] for k in sorted(merged[field])] for field in merged}
+        )
+
+    def count_nodes(self) -> int:
+        """How many nodes the store holds (all kinds)."""
+        return int(self._read(cypher.COUNT_NODES)[0]["nodes"])
+
+    # --- deletes -----------------------------------------------------------------------
+
+    def erase_stakeholder(self, stakeholder_id: str) -> int:
+        """Delete a stakeholder, every edge touching them and every interaction naming them.
+
+        Returns the number of interactions deleted; :class:`NotFound` if unknown.
+        """
+        rows = self.engine.run(
+            cypher.ERASE_STAKEHOLDER, {"stakeholder_id": stakeholder_id}, write=True
+        )
+        if not rows:
+            raise NotFound("stakeholder", stakeholder_id)
+        return int(rows[0]["interactions_deleted"])
+
+    def delete_everything(self) -> None:
+        """Empty the store (tests, and importing into a clean store)."""
+        self.engine.run(cypher.DELETE_EVERYTHING, write=True)
+
+
+class _Known(BaseModel):
+    accounts: set[str]
+    stakeholders: dict[str, str]  # id → account id
+    members: set[str]
+    competitors: set[str]
+
+
+def _key(record: BaseModel) -> Any:
+    """A record's identity: its id, or the ids of what an edge joins (+ role/competitor)."""
+    if hasattr(record, "id"):
+        return record.id
+    return tuple(str(v) for k, v in record.model_dump().items() if k.endswith("_id") or k == "role")
+
+
+def _account_graph(row: dict) -> AccountGraph:
+    """One ACCOUNT_GRAPHS row → an :class:`AccountGraph` with de-duplicated, sorted lists."""
+    members = {
+        m["id"]: _load(TeamMember, m)
+        for key in ("knowing_members", "owning_members", "attending_members", "team")
+        for m in row[key]
+        if m.get("id") is not None
+    }
+    participants: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in row["attended"]:
+        participants[r["interaction_id"]]["member_ids"].append(r["member_id"])
+    for r in row["attendees"]:
+        participants[r["interaction_id"]]["stakeholder_ids"].append(r["stakeholder_id"])
+
+    def rows(model: type[M], items: list[dict], **extra: Any) -> list[M]:
+        loaded = {}
+        for item in items:
+            record = _load(model, {**item, **extra})
+            loaded[_key(record)] = record
+        return [loaded[k] for k in sorted(loaded)]
+
+    interactions = [
+        _load(
+            Interaction,
+            {
+                **i,
+                "member_ids": sorted(set(participants[i["id"]]["member_ids"])),
+                "stakeholder_ids": sorted(set(participants[i["id"]]["stakeholder_ids"])),
+            },
+        )
+        for i in sorted(row["interactions"], key=lambda i: i["id"])
+    ]
+    account_id = row["account"]["id"]
+    return AccountGraph(
+        accounts=[_load(Account, row["account"])],
+        stakeholders=rows(Stakeholder, row["stakeholders"]),
+        team_members=[members[k] for k in sorted(members)],
+        competitors=sorted(
+            {f["competitor_id"]: Competitor(id=f["competitor_id"], name=f["competitor_name"])
+             for f in row["favors"]}.values(),
+            key=lambda c: c.id,
+        ),
+        team=rows(
+            TeamAssignment,
+            [{"member_id": t["id"], "role": t["role"]} for t in row["team"]],
+            account_id=account_id,
+        ),
+        knows=rows(Knows, row["knows"]),
+        reports_to=rows(ReportsTo, row["reports_to"]),
+        influences=rows(Influences, row["influences"]),
+        conflicts=rows(ConflictsWith, row["conflicts"]),
+        owners=rows(Ownership, row["owners"]),
+        favors=rows(Favors, row["favors"]),
+        interactions=interactions,
+    )
+
+
+def open_store(settings: Settings | None = None) -> GraphStore:
+    """Open the store the settings name: the embedded engine or a Neo4j server."""
+    settings = settings or Settings.from_env()
+    engine: Engine
+    if settings.is_neo4j:
+        from graph.engine_neo4j import Neo4jEngine
+
+        engine = Neo4jEngine(
+            settings.store,
+            settings.neo4j_user,
+            settings.neo4j_password,
+            settings.neo4j_database,
+        )
+    else:
+        from graph.engine_embedded import EmbeddedEngine
+
+        engine = EmbeddedEngine(settings.data_dir)
+    try:
+        return GraphStore(engine)
+    except BaseException:
+        engine.close()
+        raise
