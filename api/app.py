@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -56,4 +57,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(accounts.router)
     return app
-

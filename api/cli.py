@@ -117,11 +117,15 @@ def _print_accounts(summaries: list[service.AccountSummary]) -> None:
         return
     for s in summaries:
         tier = s.account.tier.value if s.account.tier else "-"
-        typer.echo(f"{s.account.id:<16} {tier:<7} {s.stakeholder_count:>4} stakeholders  "
-                   f"{s.account.name}")
+        typer.echo(
+            f"{s.account.id:<16} {tier:<7} {s.stakeholder_count:>4} stakeholders  {s.account.name}"
+        )
 
 
 def main() -> None:
     """Entry point of the ``kamgraph`` console script."""
     app()
 
+
+if __name__ == "__main__":
+    main()

@@ -180,8 +180,8 @@ RETURN c.id AS id
 # The whole graph of some accounts ($account_ids) or of all of them (null), one row per
 # account, in one round trip. Each OPTIONAL MATCH is collected straight away, so the row
 # count stays one per account. Team members come in four lists (on the team, knowing,
-# owning, attending); the store merges them. (FalkorDB loses relationship properties inside multiple pattern
-# comprehensions, hence this longer form.)
+# owning, attending); the store merges them. (FalkorDB loses relationship properties
+# inside multiple pattern comprehensions, hence this longer form.)
 ACCOUNT_GRAPHS: Final = """
 MATCH (a:Account)
 WHERE $account_ids IS NULL OR a.id IN $account_ids

@@ -136,7 +136,9 @@ class EmbeddedEngine:
             ) from exc
         names = [column[1] for column in result.header]
         convert = self.dialect.convert
-        return [dict(zip(names, (convert(v) for v in row), strict=True)) for row in result.result_set]
+        return [
+            dict(zip(names, (convert(v) for v in row), strict=True)) for row in result.result_set
+        ]
 
     def ensure_schema(self) -> None:
         """Create the ``id`` indexes (an index that exists already is fine)."""

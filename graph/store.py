@@ -144,7 +144,8 @@ class GraphStore:
             "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
         }
         node_rows: Callable[[Iterable[BaseModel]], list[dict]] = lambda records: [  # noqa: E731
-            {"id": r.id, "props": _props(r, "id")} for r in records  # type: ignore[attr-defined]
+            {"id": r.id, "props": _props(r, "id")}
+            for r in records  # type: ignore[attr-defined]
         ]
         steps: list[tuple[str, str, list[dict]]] = [
             ("accounts", cypher.UPSERT_ACCOUNTS, node_rows(p.accounts)),
@@ -204,7 +205,9 @@ class GraphStore:
             ("competitor", [c.id for c in p.competitors]),
             ("interaction", [i.id for i in p.interactions]),
         ):
-            problems += [f"{kind} id {i!r} appears {n} times" for i, n in Counter(ids).items() if n > 1]
+            problems += [
+                f"{kind} id {i!r} appears {n} times" for i, n in Counter(ids).items() if n > 1
+            ]
         owners = Counter(o.stakeholder_id for o in p.owners)
         problems += [f"stakeholder {s!r} is given {n} owners" for s, n in owners.items() if n > 1]
 
@@ -214,7 +217,9 @@ class GraphStore:
         members = known.members | {m.id for m in p.team_members}
         competitors = known.competitors | {c.id for c in p.competitors}
 
-        def need(ids: Iterable[str], pool: set[str] | dict[str, str], kind: str, where: str) -> None:
+        def need(
+            ids: Iterable[str], pool: set[str] | dict[str, str], kind: str, where: str
+        ) -> None:
             problems.extend(f"{where}: unknown {kind} {i!r}" for i in ids if i not in pool)
 
         def same_account(a: str, b: str, where: str) -> None:
@@ -242,8 +247,12 @@ class GraphStore:
             need([o.member_id], members, "team member", f"owner of {o.stakeholder_id!r}")
             need([o.stakeholder_id], account_of, "stakeholder", f"ownership by {o.member_id!r}")
         for f in p.favors:
-            need([f.stakeholder_id], account_of, "stakeholder", f"preference for {f.competitor_id!r}")
-            need([f.competitor_id], competitors, "competitor", f"preference of {f.stakeholder_id!r}")
+            need(
+                [f.stakeholder_id], account_of, "stakeholder", f"preference for {f.competitor_id!r}"
+            )
+            need(
+                [f.competitor_id], competitors, "competitor", f"preference of {f.stakeholder_id!r}"
+            )
         for i in p.interactions:
             where = f"interaction {i.id!r}"
             need([i.account_id], accounts, "account", where)
@@ -458,8 +467,10 @@ def _account_graph(row: dict) -> AccountGraph:
         stakeholders=rows(Stakeholder, row["stakeholders"]),
         team_members=[members[k] for k in sorted(members)],
         competitors=sorted(
-            {f["competitor_id"]: Competitor(id=f["competitor_id"], name=f["competitor_name"])
-             for f in row["favors"]}.values(),
+            {
+                f["competitor_id"]: Competitor(id=f["competitor_id"], name=f["competitor_name"])
+                for f in row["favors"]
+            }.values(),
             key=lambda c: c.id,
         ),
         team=rows(

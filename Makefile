@@ -1,0 +1,41 @@
+# Two jobs: `make run` (install, load the sample portfolio into the embedded store, write
+# account reviews) and `make test` (install, lint, run every test). Both install what
+# they need into .venv and tools/cypher-lint/node_modules first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STORE ?= embedded:./kamgraph-data
+OUT ?= out
+LINTER := tools/cypher-lint
+
+.PHONY: run test install browser clean
+
+run: $(BIN)/.installed
+	$(BIN)/kamgraph --store $(STORE) demo
+
+test: $(BIN)/.installed $(LINTER)/node_modules/.installed browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+install: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+$(LINTER)/node_modules/.installed: $(LINTER)/package-lock.json
+	npm ci --prefix $(LINTER) --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Headless Chromium for the board's browser tests (they skip, saying so, without it).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: chromium is not installed; browser tests will be skipped"; fi; }
+
+clean:
+	rm -rf $(VENV) $(LINTER)/node_modules kamgraph-data $(OUT)

@@ -1,0 +1,67 @@
+"""The Cypher registry stays portable: Neo4j 5's own linter accepts every statement."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from graph import cypher, dialect
+
+LINTER = Path(__file__).resolve().parents[2] / "tools" / "cypher-lint"
+
+
+def lint(queries: dict[str, str]) -> dict[str, list[dict]]:
+    """Run Neo4j's linter (tools/cypher-lint) on the queries; name → diagnostics."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the Neo4j lint of the Cypher registry cannot run")
+    if not (LINTER / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
+        pytest.fail(f"the Cypher linter is not installed: run `npm ci --prefix {LINTER}`")
+    done = subprocess.run(
+        [node, str(LINTER / "lint.mjs")],
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(done.stdout)
+
+
+def test_every_statement_passes_the_neo4j_5_lint() -> None:
+    queries = dict(cypher.ALL)
+    queries.update({f"NEO4J DDL {i}": s for i, s in enumerate(dialect.NEO4J.schema_statements)})
+    problems = {name: found for name, found in lint(queries).items() if found}
+    assert problems == {}
+
+
+#: What FalkorDB accepts and Neo4j 5 rejects, with a word of the linter's complaint.
+FALKORDB_ONLY = {
+    "MATCH (a:Account) RETURN id(a) AS i": "deprecated",
+    "MATCH (a:Account) WHERE exists(a.name) RETURN a.id AS i": "no longer supported",
+    "MATCH (a:Account) RETURN size((a)<--()) AS n": "COUNT",
+    "CREATE INDEX ON :Account(id)": "",
+}
+
+
+def test_the_lint_rejects_what_only_falkordb_accepts() -> None:
+    found = lint({query: query for query in FALKORDB_ONLY})
+    for query, complaint in FALKORDB_ONLY.items():
+        assert found[query], f"the linter accepted {query!r}"
+        assert any(complaint in d["message"] for d in found[query]), found[query]
+
+
+def test_the_registry_holds_only_parameterised_statements() -> None:
+    for name, text in cypher.ALL.items():
+        assert not re.search(r"\bid\s*\(|elementId|\{\d*\}|%s", text), name
+
+
+def test_every_registered_statement_is_used_by_the_store() -> None:
+    store_source = (Path(cypher.__file__).parent / "store.py").read_text()
+    unused = [name for name in cypher.ALL if f"cypher.{name}" not in store_source]
+    assert unused == []

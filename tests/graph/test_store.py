@@ -1,0 +1,253 @@
+"""The store's contract, run on the embedded engine (and on Neo4j when NEO4J_URI is set)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graph.errors import InvalidData, NotFound
+from graph.model import (
+    Account,
+    Competitor,
+    ConflictsWith,
+    Favors,
+    Influences,
+    Interaction,
+    Knows,
+    Ownership,
+    Portfolio,
+    ReportsTo,
+    Stakeholder,
+    TeamAssignment,
+    TeamMember,
+)
+from graph.store import GraphStore
+
+NASTY = "O'Brien \"the\" \\ boss\n<b>$x</b> '}) DETACH DELETE n //"
+
+
+def acme() -> Portfolio:
+    """A small account with one record of every kind."""
+    return Portfolio(
+        accounts=[Account(id="acme", name="Acme Corp", tier="gold", annual_revenue=1.5e6)],
+        stakeholders=[
+            Stakeholder(
+                id="ceo",
+                account_id="acme",
+                name="Cy Ceo",
+                title="CEO",
+                seniority="c_level",
+                dmu_roles=["decision_maker"],
+                influence=5,
+                stance="supporter",
+            ),
+            Stakeholder(id="cfo", account_id="acme", name="Fi Cfo", dmu_roles=["economic_buyer"]),
+            Stakeholder(id="eng", account_id="acme", name=NASTY, stance="opponent"),
+        ],
+        team_members=[TeamMember(id="kam", name="Kim Kam"), TeamMember(id="se", name="Sam Se")],
+        competitors=[Competitor(id="rival", name="Rival Inc")],
+        team=[
+            TeamAssignment(member_id="kam", account_id="acme", role="quarterback"),
+            TeamAssignment(member_id="se", account_id="acme", role="solution_engineer"),
+        ],
+        knows=[
+            Knows(
+                member_id="kam",
+                stakeholder_id="ceo",
+                strength=4,
+                rated_on=dt.date(2026, 10, 1),
+                last_contact=dt.date(2026, 11, 2),
+                level="problem_solver",
+                target_level="trusted_advisor",
+            ),
+            Knows(member_id="se", stakeholder_id="eng", strength=2),
+        ],
+        reports_to=[
+            ReportsTo(stakeholder_id="cfo", manager_id="ceo"),
+            ReportsTo(stakeholder_id="eng", manager_id="cfo"),
+        ],
+        influences=[Influences(source_id="eng", target_id="ceo", weight=4)],
+        conflicts=[ConflictsWith(stakeholder_id="cfo", other_id="eng")],
+        owners=[Ownership(member_id="kam", stakeholder_id="ceo")],
+        favors=[Favors(stakeholder_id="eng", competitor_id="rival")],
+        interactions=[
+            Interaction(
+                id="ix1",
+                account_id="acme",
+                date=dt.date(2026, 11, 2),
+                channel="meeting",
+                member_ids=["kam", "se"],
+                stakeholder_ids=["ceo", "eng"],
+                summary=NASTY,
+            )
+        ],
+    )
+
+
+def test_every_kind_round_trips(store: GraphStore) -> None:
+    written = acme()
+    summary = store.write(written)
+    assert summary.created == {
+        "accounts": 1,
+        "team_members": 2,
+        "competitors": 1,
+        "stakeholders": 3,
+    }
+    assert store.read_portfolio() == written
+    graph = store.account_graph("acme")
+    assert graph.account.name == "Acme Corp"
+    assert graph.stakeholders == written.stakeholders[:]  # already in id order
+    assert graph.knows[0].strength == 4 and isinstance(graph.knows[0].strength, int)
+    assert graph.interactions[0].summary == NASTY
+
+
+def test_writing_twice_changes_nothing(store: GraphStore) -> None:
+    store.write(acme())
+    before = store.read_portfolio()
+    summary = store.write(acme())
+    assert summary.created == {
+        "accounts": 0,
+        "team_members": 0,
+        "competitors": 0,
+        "stakeholders": 0,
+    }
+    assert store.read_portfolio() == before
+    assert store.count_nodes() == 1 + 3 + 2 + 1 + 1
+
+
+def test_a_partial_record_keeps_what_it_does_not_carry(store: GraphStore) -> None:
+    store.write(acme())
+    store.write(Portfolio(stakeholders=[Stakeholder(id="ceo", account_id="acme", name="Cy C.")]))
+    ceo = store.account_graph("acme").stakeholders[0]
+    assert (ceo.name, ceo.stance.value, ceo.influence, ceo.title) == (
+        "Cy C.",
+        "supporter",
+        5,
+        "CEO",
+    )
+    store.write(
+        Portfolio(stakeholders=[Stakeholder(id="ceo", account_id="acme", name="Cy", title=None)])
+    )
+    assert store.account_graph("acme").stakeholders[0].title is None
+
+
+def test_one_owner_and_one_manager_per_stakeholder(store: GraphStore) -> None:
+    store.write(acme())
+    store.write(
+        Portfolio(
+            owners=[Ownership(member_id="se", stakeholder_id="ceo")],
+            reports_to=[ReportsTo(stakeholder_id="eng", manager_id="ceo")],
+        )
+    )
+    graph = store.account_graph("acme")
+    assert graph.owners == (Ownership(member_id="se", stakeholder_id="ceo"),)
+    assert ReportsTo(stakeholder_id="eng", manager_id="ceo") in graph.reports_to
+    assert ReportsTo(stakeholder_id="eng", manager_id="cfo") not in graph.reports_to
+
+
+def test_a_stakeholder_can_move_to_another_account(store: GraphStore) -> None:
+    store.write(acme())
+    store.write(
+        Portfolio(
+            accounts=[Account(id="beta", name="Beta")],
+            stakeholders=[Stakeholder(id="cfo", account_id="beta", name="Fi Cfo")],
+        )
+    )
+    assert [s.id for s in store.account_graph("beta").stakeholders] == ["cfo"]
+    assert "cfo" not in {s.id for s in store.account_graph("acme").stakeholders}
+
+
+def test_rewriting_an_interaction_replaces_its_participants(store: GraphStore) -> None:
+    store.write(acme())
+    again = acme().interactions[0].model_copy(update={"member_ids": ("se",)})
+    store.write(Portfolio(interactions=[again]))
+    assert store.account_graph("acme").interactions[0].member_ids == ("se",)
+
+
+def test_bad_references_are_all_reported_and_nothing_is_written(store: GraphStore) -> None:
+    store.write(acme())
+    before = store.read_portfolio()
+    bad = Portfolio(
+        accounts=[Account(id="new", name="New Co")],
+        stakeholders=[
+            Stakeholder(id="x", account_id="nowhere", name="X"),
+            Stakeholder(id="y", account_id="new", name="Y"),
+            Stakeholder(id="y", account_id="new", name="Y again"),
+        ],
+        knows=[Knows(member_id="ghost", stakeholder_id="ceo")],
+        reports_to=[ReportsTo(stakeholder_id="y", manager_id="ceo")],
+        owners=[
+            Ownership(member_id="kam", stakeholder_id="cfo"),
+            Ownership(member_id="se", stakeholder_id="cfo"),
+        ],
+        interactions=[
+            Interaction(
+                id="ix2",
+                account_id="new",
+                date=dt.date(2026, 1, 1),
+                channel="call",
+                member_ids=["kam"],
+                stakeholder_ids=["ceo"],
+            )
+        ],
+    )
+    with pytest.raises(InvalidData) as caught:
+        store.write(bad)
+    assert sorted(caught.value.problems) == sorted(
+        [
+            "stakeholder id 'y' appears 2 times",
+            "stakeholder 'cfo' is given 2 owners",
+            "stakeholder 'x': unknown account 'nowhere'",
+            "relationship with 'ceo': unknown team member 'ghost'",
+            "reporting line 'y': 'y' works at 'new' but 'ceo' at 'acme'",
+            "interaction 'ix2': stakeholder 'ceo' works at 'acme', not 'new'",
+        ]
+    )
+    assert store.read_portfolio() == before
+
+
+def test_a_reporting_cycle_through_stored_lines_is_refused(store: GraphStore) -> None:
+    store.write(acme())  # eng → cfo → ceo
+    with pytest.raises(InvalidData, match="cycle: ceo → eng → cfo → ceo"):
+        store.write(Portfolio(reports_to=[ReportsTo(stakeholder_id="ceo", manager_id="eng")]))
+
+
+def test_listing_and_searching_accounts(store: GraphStore) -> None:
+    store.write(acme())
+    store.write(Portfolio(accounts=[Account(id="b-2", name="beta Labs")]))
+    listed = [(s.account.id, s.stakeholder_count) for s in store.list_accounts()]
+    assert listed == [("acme", 3), ("b-2", 0)]
+    assert [s.account.id for s in store.list_accounts("BETA")] == ["b-2"]
+    assert [s.account.id for s in store.list_accounts("acm")] == ["acme"]
+    assert store.list_accounts("zzz") == []
+
+
+def test_reading_several_accounts_in_one_call(store: GraphStore) -> None:
+    store.write(acme())
+    store.write(Portfolio(accounts=[Account(id="empty", name="Empty")]))
+    graphs = store.account_graphs()
+    assert [g.account.id for g in graphs] == ["acme", "empty"]
+    assert graphs[0] == store.account_graph("acme")
+    assert graphs[1].stakeholders == () and graphs[1].team == ()
+    with pytest.raises(NotFound, match="no account with id 'nope'"):
+        store.account_graph("nope")
+
+
+def test_erasing_a_stakeholder_removes_every_trace(store: GraphStore) -> None:
+    store.write(acme())
+    assert store.erase_stakeholder("eng") == 1
+    graph = store.account_graph("acme")
+    assert [s.id for s in graph.stakeholders] == ["ceo", "cfo"]
+    assert graph.interactions == graph.favors == graph.conflicts == graph.influences == ()
+    assert all("eng" not in (k.stakeholder_id,) for k in graph.knows)
+    assert NASTY not in graph.model_dump_json()
+    with pytest.raises(NotFound):
+        store.erase_stakeholder("eng")
+
+
+def test_delete_everything_empties_the_store(store: GraphStore) -> None:
+    store.write(acme())
+    store.delete_everything()
+    assert store.count_nodes() == 0
+    assert store.read_portfolio() == Portfolio()
