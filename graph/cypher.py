@@ -126,6 +126,8 @@ RETURN count(f) AS written
 """
 
 # Participants are replaced, not accumulated, so re-importing a log entry is idempotent.
+# Every interaction has at least one of each side (the model requires it), so the
+# UNWINDs never drop a row.
 UPSERT_INTERACTIONS: Final = """
 UNWIND $rows AS row
 MATCH (a:Account {id: row.account_id})
@@ -139,15 +141,14 @@ WITH DISTINCT i, row
 OPTIONAL MATCH (i)<-[old:ATTENDED]-(:TeamMember)
 DELETE old
 WITH DISTINCT i, row
-OPTIONAL MATCH (m:TeamMember)
-WHERE m.id IN row.member_ids
-WITH i, row, collect(m) AS members
-OPTIONAL MATCH (s:Stakeholder)
-WHERE s.id IN row.stakeholder_ids
-WITH i, members, collect(s) AS people
-FOREACH (m IN members | MERGE (m)-[:ATTENDED]->(i))
-FOREACH (s IN people | MERGE (i)-[:WITH]->(s))
-RETURN count(i) AS written
+UNWIND row.member_ids AS member_id
+MATCH (m:TeamMember {id: member_id})
+MERGE (m)-[:ATTENDED]->(i)
+WITH DISTINCT i, row
+UNWIND row.stakeholder_ids AS stakeholder_id
+MATCH (s:Stakeholder {id: stakeholder_id})
+MERGE (i)-[:WITH]->(s)
+RETURN count(DISTINCT i) AS written
 """
 
 # --- reads -----------------------------------------------------------------------------
