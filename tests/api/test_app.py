@@ -1,0 +1,58 @@
+"""The HTTP API through real requests into the app, on the real embedded engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.service import load_sample
+from graph.settings import Settings
+from graph.store import open_store
+
+
+@pytest.fixture
+def client(data_dir: Path) -> Iterator[TestClient]:
+    settings = Settings(store=f"embedded:{data_dir}")
+    with open_store(settings) as store:
+        load_sample(store)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_health_names_the_store(client: TestClient, data_dir: Path) -> None:
+    answer = client.get("/health")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok", "store": f"embedded:{data_dir.resolve()}"}
+
+
+def test_accounts_are_listed_and_searched(client: TestClient) -> None:
+    everything = client.get("/accounts").json()
+    assert {"helix", "northwind", "orbital"} <= {a["account"]["id"] for a in everything}
+    found = client.get("/accounts", params={"q": "ORBIT"}).json()
+    assert [a["account"]["id"] for a in found] == ["orbital"]
+    assert found[0]["stakeholder_count"] >= 15
+
+
+def test_one_account_graph(client: TestClient) -> None:
+    graph = client.get("/accounts/orbital").json()
+    assert graph["accounts"][0]["name"] == "Orbital Energy"
+    assert {"stakeholder_id": "orb-dir-ops", "manager_id": "orb-coo"} in graph["reports_to"]
+
+
+def test_unknown_ids_are_404_with_a_detail(client: TestClient) -> None:
+    answer = client.get("/accounts/nope")
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": "no account with id 'nope'"}
+    assert client.delete("/stakeholders/nope").status_code == 404
+
+
+def test_erasing_a_stakeholder(client: TestClient) -> None:
+    answer = client.delete("/stakeholders/orb-dir-ops")
+    assert answer.status_code == 200
+    assert answer.json()["interactions_deleted"] >= 0
+    graph = client.get("/accounts/orbital").json()
+    assert "orb-dir-ops" not in {s["id"] for s in graph["stakeholders"]}
