@@ -47,6 +47,7 @@ class CoverageGap(BaseModel):
     kind: str
     severity: int = Field(ge=1, le=5)
     reason: str
+    role: str | None = None  # the DMU role nobody holds, for kind "missing_role"
 
 
 class KeyPersonRisk(BaseModel):
