@@ -1,0 +1,114 @@
+"""The board model: pieces by power, colours by stance, files, markers, lines."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from graph.analysis.result import AccountAnalysis
+from graph.model import Stance
+from graph.network import to_networkx
+from visual.board import (
+    NO_FUNCTION,
+    STANCE_COLOURS,
+    LineKind,
+    build_board,
+    ink_for,
+)
+
+from .conftest import acme_analysis, acme_graph
+
+Acme = tuple[nx.MultiDiGraph, AccountAnalysis]
+
+
+@pytest.mark.parametrize(
+    ("person", "glyph"),
+    [
+        ("ceo", "♚"),  # decision maker
+        ("vpops", "♛"),  # most influential of the rest (recorded 4)
+        ("cfo", "♜"),  # economic buyer
+        ("cto", "♝"),  # technical buyer
+        ("dirit", "♝"),  # evaluator
+        ("eng", "♞"),  # champion (coach)
+        ("mgrfin", "♟"),  # user buyer
+        ("temp", "♟"),  # no role
+        ("kim", "♔"),  # quarterback
+        ("sam", "♕"),  # exec sponsor
+        ("sol", "♗"),  # solution engineer
+        ("ava", "♙"),  # service
+    ],
+)
+def test_piece_by_power_and_role(acme: Acme, person: str, glyph: str) -> None:
+    assert build_board(*acme).piece(person).glyph == glyph
+
+
+def test_colour_is_stance_and_ink_reads(acme: Acme) -> None:
+    G, _ = acme
+    board = build_board(*acme)
+    for piece in board.pieces:
+        if piece.side == "customer":
+            assert piece.colour == STANCE_COLOURS[Stance(G.nodes[piece.id]["stance"])]
+        assert piece.ink == ink_for(piece.colour)
+    assert ink_for("#5e3c99") == "#ffffff" and ink_for("#f7f7f7") == "#111111"
+
+
+def test_rank_is_seniority_and_files_are_functions(acme: Acme) -> None:
+    board = build_board(*acme)
+    # Case-insensitive files, alphabetical, "no function" last.
+    assert board.files == ("<b>Operations</b>", "Executive", "Finance", "IT", NO_FUNCTION)
+    assert board.piece("dirit").file == board.piece("cto").file == 3
+    assert board.piece("temp").file == 4
+    assert [board.piece(p).rank for p in ("ceo", "vpops", "dirit", "mgrfin", "eng")] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
+    # Our rows: leadership at the back (1), specialists (2), service at the front (3).
+    assert [board.piece(p).rank for p in ("kim", "sam", "sol", "ava")] == [1, 1, 2, 3]
+
+
+def test_markers_come_from_the_analysis(acme: Acme) -> None:
+    board = build_board(*acme)
+    assert [p.id for p in board.pieces if p.hanging] == ["cfo"]
+    assert [p.id for p in board.pieces if p.carrier] == ["kim"]
+    assert board.piece("vpops").competitors == ("<i>Rival</i> & Co",)
+    assert board.piece("mgrfin").left_company
+    details = dict(board.piece("cfo").details)
+    assert details["Owner"] == "Kim Lee"
+    assert details["Strongest relationship"].startswith("1.0/5 with Kim Lee")
+    assert details["Last contact"] == "2025-06-01"
+    assert "economic buyer" in details["Hanging"]
+
+
+def test_no_queen_without_influence_data(acme: Acme) -> None:
+    G, analysis = acme
+    for n in G:
+        if G.nodes[n]["kind"] == "stakeholder":
+            G.nodes[n]["influence"] = None
+    bare = analysis.model_copy(update={"influence": []})
+    assert "♛" not in {p.glyph for p in build_board(G, bare).pieces}
+
+
+def test_every_relationship_and_line_is_drawn_once(acme: Acme) -> None:
+    G, _ = acme
+    G.add_edge("cto", "vpops", key="conflicts")  # the same rivalry stored both ways
+    board = build_board(*acme)
+    kinds = [line.kind for line in board.lines]
+    assert kinds.count(LineKind.knows) == 7
+    assert kinds.count(LineKind.reports_to) == 6
+    assert kinds.count(LineKind.influences) == 2
+    assert kinds.count(LineKind.conflicts) == 1
+    assert len({line.id for line in board.lines}) == len(board.lines)
+    strong = next(x for x in board.lines if (x.source, x.target) == ("kim", "ceo"))
+    fading = next(x for x in board.lines if (x.source, x.target) == ("sam", "ceo"))
+    assert strong.width > fading.width and strong.dashes is None
+    assert fading.fading and fading.dashes
+
+
+def test_analysis_of_another_account_is_refused() -> None:
+    G = to_networkx(acme_graph())
+    other = acme_analysis(G).model_copy(update={"account_id": "other"})
+    with pytest.raises(ValueError, match="other"):
+        build_board(G, other)

@@ -1,0 +1,61 @@
+"""The static SVG board: well-formed, A4 landscape, every piece and line, escaped."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+
+from graph.analysis.result import AccountAnalysis
+from graph.model import Seniority, Stance
+from visual import board_svg
+from visual.board import STANCE_COLOURS, LineKind
+
+from .conftest import XSS_IMG, XSS_SCRIPT
+
+Acme = tuple[nx.MultiDiGraph, AccountAnalysis]
+NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def test_svg_is_a4_landscape_and_well_formed(acme: Acme) -> None:
+    root = ET.fromstring(board_svg.render(*acme))
+    _, _, width, height = map(float, root.get("viewBox").split())
+    assert abs(width / height - 297 / 210) < 0.01
+    assert root.get("width") == "297mm" and root.get("height") == "210mm"
+    assert root.find("svg:script", NS) is None
+
+
+def test_every_person_is_a_piece_and_every_relationship_a_line(acme: Acme) -> None:
+    G, _ = acme
+    root = ET.fromstring(board_svg.render(*acme))
+    pieces = {g.get("data-id"): g for g in root.iterfind(".//svg:g[@class='piece']", NS)}
+    assert set(pieces) == set(G.nodes)
+    for n, a in G.nodes(data=True):
+        if a["kind"] != "stakeholder":
+            continue
+        g = pieces[n]
+        assert g.get("data-rank") == str(Seniority(a["seniority"]).rank)
+        assert (
+            g.find("svg:circle[@class='disc']", NS).get("fill")
+            == STANCE_COLOURS[Stance(a["stance"])]
+        )
+        glyph = g.find("svg:text[@class='glyph']", NS).text
+        assert g.find("svg:title", NS).text.startswith(f"{glyph} {a['name']}")
+    assert pieces["ceo"].find("svg:text[@class='glyph']", NS).text == "♚"
+    assert pieces["cfo"].get("data-hanging") == "true"
+    assert pieces["kim"].get("data-carrier") == "true"
+    lines = {
+        (p.get("data-kind"), p.get("data-from"), p.get("data-to"))
+        for p in root.iterfind(".//svg:path[@class='line']", NS)
+    }
+    for u, v, key in G.edges(keys=True):
+        if key in set(LineKind):
+            assert (key, u, v) in lines
+
+
+def test_user_text_is_text(acme: Acme) -> None:
+    svg = board_svg.render(*acme)
+    assert XSS_IMG not in svg and XSS_SCRIPT not in svg
+    texts = [t.text for t in ET.fromstring(svg).iter() if t.text]
+    assert any(XSS_IMG in t for t in texts) and any(XSS_SCRIPT in t for t in texts)
+    assert "<b>Operations</b>" in texts and any("Acme <Holdings> & Co" in t for t in texts)

@@ -1,0 +1,112 @@
+"""The pages in headless Chromium: they load cleanly, draw, and hostile names stay text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from graph.analysis.result import AccountAnalysis
+from visual import board_html, board_svg, review
+from visual.board import STANCE_COLOURS
+from visual.layout import Layout
+
+from .conftest import XSS_IMG, XSS_SCRIPT
+
+Acme = tuple[nx.MultiDiGraph, AccountAnalysis]
+Browser = Callable[..., dict[str, Any]]
+
+BOARD_CHECKS = """
+var ns = nodes.get();
+var box = document.querySelector('input[data-line-kind="knows"]');
+box.click();
+var hidden = edges.get({filter: function (e) { return e.kind === "knows" && e.hidden; }}).length;
+box.click();
+network.body.emitter.emit("click", {nodes: ["cfo"], edges: []});
+var canvas = document.querySelector("#mynetwork canvas");
+var ratio = window.devicePixelRatio;
+function pixel(id) {  // inside the disc, left of the glyph
+  var at = network.canvasToDOM(network.getPositions([id])[id]);
+  var scale = network.getScale();
+  var d = canvas.getContext("2d").getImageData(
+    Math.round((at.x - 18 * scale) * ratio), Math.round(at.y * ratio), 1, 1).data;
+  var hex = function (v) { return v.toString(16).padStart(2, "0"); };
+  return "#" + hex(d[0]) + hex(d[1]) + hex(d[2]);
+}
+return {
+  ready: document.body.getAttribute("data-board-ready"),
+  canvases: document.querySelectorAll("#mynetwork canvas").length,
+  network: !!(network && network.body),
+  nodes: ns.length,
+  custom: ns.filter(function (n) { return n.shape === "custom"; }).length,
+  hiddenKnows: hidden,
+  shownKnows: edges.get({filter: function (e) { return e.kind === "knows" && !e.hidden; }}).length,
+  tips: ns.map(function (n) {
+    var tags = n.title.querySelectorAll("img,script,a,b,i").length;
+    return {id: n.id, text: n.title.textContent, tags: tags};
+  }),
+  details: document.getElementById("details").textContent,
+  detailTags: document.getElementById("details").querySelectorAll("img,script").length,
+  heading: document.querySelector("header h1").textContent,
+  colours: {ceo: pixel("ceo"), cto: pixel("cto")}
+};
+"""
+
+
+def _close(colour: str, expected: str) -> bool:
+    pairs = zip(bytes.fromhex(colour[1:]), bytes.fromhex(expected[1:]), strict=True)
+    return all(abs(a - b) <= 12 for a, b in pairs)
+
+
+@pytest.mark.parametrize("layout", list(Layout))
+def test_board_loads_draws_and_escapes(acme: Acme, browser: Browser, layout: Layout) -> None:
+    G, _ = acme
+    result = browser(board_html.render(*acme, layout=layout), BOARD_CHECKS)
+    assert result["errors"] == []
+    assert result["title"] == "Acme <Holdings> & Co — board"
+    assert result["images"] == 0
+    checks = result["checks"]
+    assert checks["network"] and checks["canvases"] >= 1
+    assert checks["ready"] == str(len(G)) and checks["nodes"] == checks["custom"] == len(G)
+    assert checks["hiddenKnows"] == 7 and checks["shownKnows"] == 7  # the toggle, both ways
+    tips = {t["id"]: t for t in checks["tips"]}
+    assert XSS_IMG in tips["cfo"]["text"] and XSS_SCRIPT in tips["vpops"]["text"]
+    assert "<script>alert('note')</script>" in tips["vpops"]["text"]
+    assert all(t["tags"] == 0 for t in tips.values())
+    assert XSS_IMG in checks["details"] and checks["detailTags"] == 0
+    assert checks["heading"].startswith("Acme <Holdings> & Co")
+    if layout is Layout.board:  # fixed positions: the discs are where the board says
+        assert _close(checks["colours"]["ceo"], STANCE_COLOURS["supporter"])
+        assert _close(checks["colours"]["cto"], STANCE_COLOURS["champion"])
+
+
+SVG_CHECKS = """
+var texts = Array.from(document.querySelectorAll("svg text, svg title"))
+  .map(function (t) { return t.textContent; });
+return {texts: texts, pieces: document.querySelectorAll("svg g.piece").length,
+        scripts: document.querySelectorAll("svg script").length};
+"""
+
+
+def test_svg_shows_names_as_text(acme: Acme, browser: Browser) -> None:
+    page = f"<!DOCTYPE html><html><head></head><body>{board_svg.render(*acme)}</body></html>"
+    result = browser(page, SVG_CHECKS)
+    assert result["errors"] == [] and result["title"] == "" and result["images"] == 0
+    checks = result["checks"]
+    assert checks["pieces"] == len(acme[0]) and checks["scripts"] == 0
+    assert any(XSS_IMG in t for t in checks["texts"])
+    assert any(XSS_SCRIPT in t for t in checks["texts"])
+
+
+def test_review_shows_names_as_text(acme: Acme, browser: Browser) -> None:
+    # Allow inline scripts for the probe: an injected name would then run too, so the
+    # test is stricter than the page's own policy (which allows no script at all).
+    page = review.render(*acme).replace(review.CSP, review.CSP + "; script-src 'unsafe-inline'")
+    result = browser(page, "return {text: document.body.textContent, "
+                           "svg: document.querySelectorAll('svg g.piece').length};")  # fmt: skip
+    assert result["errors"] == [] and result["images"] == 0
+    assert result["title"] == "Acme <Holdings> & Co — account review"
+    assert XSS_IMG in result["checks"]["text"] and XSS_SCRIPT in result["checks"]["text"]
+    assert result["checks"]["svg"] == len(acme[0])

@@ -1,0 +1,480 @@
+"""The board's content: who is which piece, in which colour, on which rank and file, and
+the lines between them — independent of how it is drawn (pyvis page, SVG, review page).
+
+It is built from one account's graph (:mod:`graph.network`) and its
+:class:`~graph.analysis.result.AccountAnalysis`, and only *reads* the analysis: a piece
+is "hanging" when a coverage gap names the stakeholder (the analysis files a
+stakeholder under a gap exactly when they matter and no relationship with them is
+strong), the single-thread carrier is ``analysis.thread_carrier``, line widths are
+``analysis.strengths``.
+
+The customer's pieces say power; the first row that matches wins:
+
+=====  ======  =====================================================================
+glyph  piece   who
+=====  ======  =====================================================================
+♚      king    a decision maker (several kings: a committee decides)
+♛      queen   the most influential other person still there: recorded influence
+               first, then the computed rank (one queen per board)
+♜      rook    economic buyer
+♝      bishop  technical buyer or evaluator
+♞      knight  influencer or champion (coach)
+♟      pawn    user buyer and everyone else
+=====  ======  =====================================================================
+
+Our team plays the white set, by role on the account: ♔ quarterback, ♕ exec sponsor,
+♗ solution engineer, ♘ specialist, ♖ sales, ♙ service (or no role).
+
+Colour is stance on ColorBrewer's purple–orange diverging scale (PuOr, colour-blind
+safe): purple = for us, orange = against us. The rank is seniority (rank 1, the back
+rank, is the C-suite); the file is the function, alphabetical, "no function" last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final, Literal
+
+import networkx as nx
+
+from graph.analysis.result import AccountAnalysis, Strength
+from graph.model import DmuRole, Seniority, Stance, TeamRole
+from graph.network import MEMBER, STAKEHOLDER
+
+Side = Literal["customer", "ours"]
+Details = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PieceKind:
+    """A chess piece and what it stands for on the board."""
+
+    name: str
+    glyph: str
+    meaning: str
+
+
+KING: Final = PieceKind("king", "♚", "decision maker")
+QUEEN: Final = PieceKind("queen", "♛", "most influential of the others")
+ROOK: Final = PieceKind("rook", "♜", "economic buyer")
+BISHOP: Final = PieceKind("bishop", "♝", "technical buyer, evaluator")
+KNIGHT: Final = PieceKind("knight", "♞", "influencer, champion (coach)")
+PAWN: Final = PieceKind("pawn", "♟", "user buyer, everyone else")
+#: The customer's pieces, most powerful first (also the order inside a square).
+CUSTOMER_PIECES: Final = (KING, QUEEN, ROOK, BISHOP, KNIGHT, PAWN)
+
+_ROLE_PIECES: Final = (
+    (ROOK, {DmuRole.economic_buyer}),
+    (BISHOP, {DmuRole.technical_buyer, DmuRole.evaluator}),
+    (KNIGHT, {DmuRole.influencer, DmuRole.champion}),
+)
+
+#: Our pieces by team role, in the order a member's roles are read (first match wins).
+OUR_PIECES: Final = {
+    TeamRole.quarterback: PieceKind("quarterback", "♔", "quarterback (accountable)"),
+    TeamRole.exec_sponsor: PieceKind("exec_sponsor", "♕", "exec sponsor"),
+    TeamRole.solution_engineer: PieceKind("solution_engineer", "♗", "solution engineer"),
+    TeamRole.specialist: PieceKind("specialist", "♘", "specialist"),
+    TeamRole.sales: PieceKind("sales", "♖", "sales"),
+    TeamRole.service: PieceKind("service", "♙", "service"),
+}
+NO_ROLE: Final = PieceKind("member", "♙", "no role on this account")
+
+#: Our rows, from the back rank (farthest from the customer) to the front.
+OUR_ROWS: Final = (
+    ("Leadership", {TeamRole.quarterback, TeamRole.exec_sponsor}),
+    ("Specialists", {TeamRole.solution_engineer, TeamRole.specialist, TeamRole.sales}),
+    ("Service", {TeamRole.service}),
+)
+
+#: Stance → fill colour (PuOr, 5 classes), best first.
+STANCE_COLOURS: Final = {
+    Stance.champion: "#5e3c99",
+    Stance.supporter: "#b2abd2",
+    Stance.neutral: "#f7f7f7",
+    Stance.skeptic: "#fdb863",
+    Stance.opponent: "#e66101",
+}
+OUR_COLOUR: Final = "#33393f"
+HANGING_COLOUR: Final = "#d7191c"
+CARRIER_COLOUR: Final = "#111111"
+LEFT_COLOUR: Final = "#777777"
+COMPETITOR_MARK: Final = "⚑"
+
+#: The markers a piece can carry, for legends: (name, colour, meaning).
+MARKERS: Final = (
+    ("hanging", HANGING_COLOUR, "matters, and no relationship with them is strong"),
+    ("single thread", CARRIER_COLOUR, "carries every strong relationship with the account"),
+    (COMPETITOR_MARK, CARRIER_COLOUR, "favours a competitor"),
+    ("left", LEFT_COLOUR, "has left the company (faded)"),
+)
+
+RANK_NAMES: Final = {
+    Seniority.c_level: "C-suite",
+    Seniority.vp: "VP",
+    Seniority.director: "Director",
+    Seniority.manager: "Manager",
+    Seniority.individual: "Individual",
+}
+NO_FUNCTION: Final = "No function"
+
+
+class LineKind(StrEnum):
+    """The kinds of line on the board; each has its own look and its own toggle."""
+
+    knows = "knows"
+    reports_to = "reports_to"
+    influences = "influences"
+    conflicts = "conflicts"
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """How a kind of line looks: colour, dash pattern (None = solid), arrow heads."""
+
+    label: str
+    colour: str
+    dashes: tuple[int, ...] | None
+    arrow: Literal["none", "to", "bars"]
+
+
+LINE_STYLES: Final = {
+    LineKind.knows: LineStyle("relationship (width = strength)", "#1b7a6e", None, "none"),
+    LineKind.reports_to: LineStyle("reports to", "#6b6b6b", None, "to"),
+    LineKind.influences: LineStyle("influences", "#2c5aa0", (2, 5), "to"),
+    LineKind.conflicts: LineStyle("conflict (rivals)", "#b8006b", (10, 4, 2, 4), "bars"),
+}
+_LINE_KEYS: Final = frozenset(k.value for k in LineKind)
+#: The dash pattern of a fading relationship.
+FADING_DASHES: Final = (8, 6)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One person on the board; ``rank``/``file`` place the customer's (file None: ours)."""
+
+    id: str
+    side: Side
+    name: str
+    caption: str
+    subcaption: str
+    kind: PieceKind
+    colour: str
+    ink: str
+    stance: str | None
+    rank: int
+    file: int | None
+    hanging: tuple[str, ...]
+    carrier: bool
+    competitors: tuple[str, ...]
+    left_company: bool
+    details: Details
+
+    @property
+    def glyph(self) -> str:
+        """The Unicode chess glyph of the piece."""
+        return self.kind.glyph
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line between two pieces; ``strength`` only on relationships."""
+
+    id: str
+    kind: LineKind
+    source: str
+    target: str
+    width: float
+    dashes: tuple[int, ...] | None
+    strength: float | None
+    fading: bool
+    details: Details
+
+
+@dataclass(frozen=True)
+class Board:
+    """Everything a renderer draws for one account on one date."""
+
+    account_id: str
+    account_name: str
+    as_of: dt.date
+    pieces: tuple[Piece, ...]
+    lines: tuple[Line, ...]
+    files: tuple[str, ...]
+
+    def piece(self, piece_id: str) -> Piece:
+        """The piece of a person, by id."""
+        return next(p for p in self.pieces if p.id == piece_id)
+
+
+def file_letter(index: int) -> str:
+    """The chess-style letter of a file: a … z, then aa, ab …
+
+    >>> [file_letter(i) for i in (0, 7, 25, 26, 27)]
+    ['a', 'h', 'z', 'aa', 'ab']
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, for captions.
+
+    >>> shorten("Chief Executive Officer", 12)
+    'Chief Execu…'
+    """
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def ink_for(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (WCAG relative luminance)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#111111" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+def _label(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _when(day: dt.date | None) -> str:
+    return day.isoformat() if day else "never"
+
+
+def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
+    """The board of the account in ``G``, drawn from ``analysis`` of the same account."""
+    account = G.graph["account"]
+    if analysis.account_id != account.id:
+        raise ValueError(f"analysis of {analysis.account_id!r} given for account {account.id!r}")
+    names = {n: a["name"] for n, a in G.nodes(data=True)}
+    strengths = {(s.member_id, s.stakeholder_id): s for s in analysis.strengths}
+    stakeholders = sorted(n for n, a in G.nodes(data=True) if a["kind"] == STAKEHOLDER)
+    members = sorted(n for n, a in G.nodes(data=True) if a["kind"] == MEMBER)
+    files = _files(G.nodes[n]["function"] for n in stakeholders)
+    file_index = {key: i for i, (key, _) in enumerate(files)}
+    queen = _queen(G, analysis, stakeholders)
+    hanging: dict[str, list[str]] = defaultdict(list)
+    for gap in analysis.coverage_gaps:
+        if gap.stakeholder_id is not None:
+            hanging[gap.stakeholder_id].append(gap.reason)
+    carrier = analysis.thread_carrier.id if analysis.thread_carrier else None
+    best: dict[str, Strength] = {}
+    last: dict[str, dt.date] = {}
+    for s in analysis.strengths:
+        if s.stakeholder_id not in best or s.strength > best[s.stakeholder_id].strength:
+            best[s.stakeholder_id] = s
+        if s.last_contact and s.last_contact > last.get(s.stakeholder_id, dt.date.min):
+            last[s.stakeholder_id] = s.last_contact
+    owners = {v: u for u, v, k in G.edges(keys=True) if k == "owns"}
+    computed = {i.stakeholder_id: i.computed for i in analysis.influence}
+
+    pieces = []
+    for n in stakeholders:
+        a = G.nodes[n]
+        roles = {DmuRole(r) for r in a["dmu_roles"]}
+        kind = _customer_piece(roles, is_queen=n == queen)
+        colour = STANCE_COLOURS[Stance(a["stance"])]
+        seniority = Seniority(a["seniority"])
+        competitors = tuple(G.graph["competitors"].get(c, c) for c in a["favors"])
+        influence = f"{a['influence']}/5 recorded" if a["influence"] else "not recorded"
+        if n in computed:
+            influence += f" · computed rank {computed[n]:.2f}"
+        details: list[tuple[str, str]] = [
+            ("Title", a["title"] or "—"),
+            ("Function", a["function"] or "—"),
+            ("Seniority", RANK_NAMES[seniority]),
+            ("DMU roles", ", ".join(_label(r) for r in a["dmu_roles"]) or "none recorded"),
+            ("Stance", a["stance"]),
+            ("Influence", influence),
+            ("Owner", names[owners[n]] if n in owners else "nobody"),
+            ("Strongest relationship", _strength_text(best.get(n), names)),
+            ("Last contact", _when(last.get(n))),
+        ]
+        details += _flags(competitors, hanging.get(n, ()), n == carrier, a["left_company"])
+        if a["notes"]:
+            details.append(("Notes", a["notes"]))
+        pieces.append(
+            Piece(
+                id=n,
+                side="customer",
+                name=a["name"],
+                caption=shorten(a["name"], 22),
+                subcaption=shorten(a["title"] or a["function"] or "", 24),
+                kind=kind,
+                colour=colour,
+                ink=ink_for(colour),
+                stance=a["stance"],
+                rank=seniority.rank,
+                file=file_index[_file_key(a["function"])],
+                hanging=tuple(hanging.get(n, ())),
+                carrier=n == carrier,
+                competitors=competitors,
+                left_company=a["left_company"],
+                details=tuple(details),
+            )
+        )
+    for n in members:
+        a = G.nodes[n]
+        roles = [TeamRole(r) for r in a["roles"]]
+        role = next((r for r in OUR_PIECES if r in roles), None)
+        held = [v for _, v, k in G.out_edges(n, keys=True) if k == "knows"]
+        owned = [v for _, v, k in G.out_edges(n, keys=True) if k == "owns"]
+        details = [
+            ("Title", a["title"] or "—"),
+            ("Roles", ", ".join(_label(r) for r in a["roles"]) or "none on this account"),
+            ("Relationships", str(len(held))),
+            ("Owns", ", ".join(names[o] for o in sorted(owned)) or "nobody"),
+        ]
+        details += _flags((), (), n == carrier, False)
+        pieces.append(
+            Piece(
+                id=n,
+                side="ours",
+                name=a["name"],
+                caption=shorten(a["name"], 22),
+                subcaption=shorten(a["title"] or "", 24),
+                kind=OUR_PIECES[role] if role else NO_ROLE,
+                colour=OUR_COLOUR,
+                ink=ink_for(OUR_COLOUR),
+                stance=None,
+                rank=next(
+                    (i for i, (_, rs) in enumerate(OUR_ROWS, 1) if role in rs), len(OUR_ROWS)
+                ),
+                file=None,
+                hanging=(),
+                carrier=n == carrier,
+                competitors=(),
+                left_company=False,
+                details=tuple(details),
+            )
+        )
+    return Board(
+        account_id=account.id,
+        account_name=account.name,
+        as_of=analysis.as_of,
+        pieces=tuple(pieces),
+        lines=tuple(_lines(G, strengths, names)),
+        files=tuple(label for _, label in files),
+    )
+
+
+def _file_key(function: str | None) -> str | None:
+    return function.strip().casefold() if function and function.strip() else None
+
+
+def _files(functions: Iterable[str | None]) -> list[tuple[str | None, str]]:
+    """(key, label) per file: functions alike but for case share one, "no function" last."""
+    spellings: dict[str | None, set[str]] = defaultdict(set)
+    for f in functions:
+        spellings[_file_key(f)].add(f.strip() if f else NO_FUNCTION)
+    keys = sorted(spellings, key=lambda k: (k is None, k or ""))
+    return [(k, min(spellings[k])) for k in keys]
+
+
+def _customer_piece(roles: set[DmuRole], *, is_queen: bool) -> PieceKind:
+    if DmuRole.decision_maker in roles:
+        return KING
+    if is_queen:
+        return QUEEN
+    return next((piece for piece, wanted in _ROLE_PIECES if roles & wanted), PAWN)
+
+
+def _queen(G: nx.MultiDiGraph, analysis: AccountAnalysis, stakeholders: list[str]) -> str | None:
+    """The most influential stakeholder who is neither a king nor gone (None without data)."""
+    computed = {i.stakeholder_id: i.computed for i in analysis.influence}
+    candidates = [
+        ((G.nodes[n]["influence"] or 0, computed.get(n, 0.0)), n)
+        for n in stakeholders
+        if DmuRole.decision_maker.value not in G.nodes[n]["dmu_roles"]
+        and not G.nodes[n]["left_company"]
+    ]
+    if not candidates:
+        return None
+    # Highest influence wins; among equals the more senior, then the smaller id.
+    (recorded, rank), queen = min(
+        candidates,
+        key=lambda c: (-c[0][0], -c[0][1], Seniority(G.nodes[c[1]]["seniority"]).rank, c[1]),
+    )
+    return queen if recorded or rank else None
+
+
+def _strength_text(strength: Strength | None, names: dict[str, str]) -> str:
+    if strength is None:
+        return "none"
+    fading = ", fading" if strength.fading else ""
+    return f"{strength.strength:.1f}/5 with {names[strength.member_id]} ({strength.source}{fading})"
+
+
+def _flags(
+    competitors: tuple[str, ...], hanging: Iterable[str], carrier: bool, left: bool
+) -> list[tuple[str, str]]:
+    rows = [("Favours", ", ".join(competitors))] if competitors else []
+    rows += [("Hanging", reason) for reason in hanging]
+    if carrier:
+        rows.append(("Single thread", "carries every strong relationship with the account"))
+    if left:
+        rows.append(("Left the company", "yes"))
+    return rows
+
+
+def _lines(
+    G: nx.MultiDiGraph, strengths: dict[tuple[str, str], Strength], names: dict[str, str]
+) -> list[Line]:
+    lines: list[Line] = []
+    seen_conflicts: set[frozenset[str]] = set()
+    edges = sorted(
+        ((LineKind(k), u, v, a) for u, v, k, a in G.edges(keys=True, data=True) if k in _LINE_KEYS),
+        key=lambda e: (list(LineKind).index(e[0]), e[1], e[2]),
+    )
+    for kind, u, v, a in edges:
+        style = LINE_STYLES[kind]
+        width, dashes, value, fading = 2.0, style.dashes, None, False
+        if kind is LineKind.knows:
+            s = strengths.get((u, v))
+            value, fading = (s.strength, s.fading) if s else (None, False)
+            width = 1.0 + 1.2 * (value or 0)
+            dashes = FADING_DASHES if fading else None
+            details = [
+                ("Relationship", f"{names[u]} → {names[v]}"),
+                ("Strength", f"{value:.1f}/5 ({s.source})" if s else "not rated"),
+                ("Last contact", _when(s.last_contact if s else None)),
+            ]
+            if fading:
+                details.append(("Fading", "no recent contact"))
+            if a.get("level") or a.get("target_level"):
+                level = f"{_label(a.get('level') or '?')} → {_label(a.get('target_level') or '?')}"
+                details.append(("Level (now → aim)", level))
+        elif kind is LineKind.reports_to:
+            width, details = 1.5, [("Reports to", f"{names[u]} → {names[v]}")]
+        elif kind is LineKind.influences:
+            width = 1.0 + 0.5 * a["weight"]
+            details = [("Influences", f"{names[u]} → {names[v]}"), ("Weight", f"{a['weight']}/5")]
+        else:
+            pair = frozenset((u, v))
+            if pair in seen_conflicts:
+                continue
+            seen_conflicts.add(pair)
+            details = [("Conflict", f"{names[u]} ↔ {names[v]}")]
+        lines.append(
+            Line(
+                id=f"{kind.value}-{len(lines)}",
+                kind=kind,
+                source=u,
+                target=v,
+                width=round(width, 2),
+                dashes=dashes,
+                strength=value,
+                fading=fading,
+                details=tuple(details),
+            )
+        )
+    return lines

@@ -1,0 +1,499 @@
+"""The interactive board: one self-contained, offline HTML page drawn by pyvis (vis-network).
+
+pyvis builds the page from plain node and edge data (never ``Network.from_nx``, which
+mutates the graph) with vis.js inlined; its template's CDN links (Bootstrap) are
+stripped and a Content-Security-Policy forbids any fetch, so the page works on a
+plane. Tooltips are DOM elements filled with ``textContent`` by the page's own script
+(so pyvis's "href" switch to raw-HTML tooltips never triggers), the chess squares are
+painted behind the pieces on the canvas, and checkboxes show or hide each kind of
+line. The board's semantic data sits in a JSON data island (``#kamgraph-board``),
+escaped for ``<script>``, which the page's script and the tests read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+import networkx as nx
+from pyvis.network import Network
+
+from graph.analysis.result import AccountAnalysis
+from visual.board import (
+    CARRIER_COLOUR,
+    COMPETITOR_MARK,
+    CUSTOMER_PIECES,
+    HANGING_COLOUR,
+    LEFT_COLOUR,
+    LINE_STYLES,
+    MARKERS,
+    OUR_PIECES,
+    STANCE_COLOURS,
+    Board,
+    LineStyle,
+    build_board,
+    file_letter,
+)
+from visual.escape import esc, script_json
+from visual.layout import AREA_COLOURS, Layout, Placement, place
+
+#: Nothing may be fetched: scripts and styles are inline, images only data: URIs.
+CSP: Final = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
+)
+# A src/href that leaves the page: what the offline check forbids.
+_REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:)?//""", re.I)
+_REMOTE_TAGS = (
+    re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*", re.I),
+    re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>\s*", re.I),
+    re.compile(r"<!--.*?-->\s*", re.S),  # the template's commented-out node_modules links
+    re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>\s*"),  # pyvis's (unescaped) heading
+)
+_FONT: Final = "'DejaVu Sans', 'Segoe UI Symbol', 'Noto Sans Symbols 2', sans-serif"
+
+
+def render(G: nx.MultiDiGraph, analysis: AccountAnalysis, *, layout: Layout = Layout.board) -> str:
+    """The account's board as one offline HTML page (``layout``: board, org or network)."""
+    board = build_board(G, analysis)
+    placement = place(board, layout)
+    net = Network(height="calc(100vh - 74px)", width="100%", directed=True, cdn_resources="in_line")
+    fixed = layout is not Layout.network
+    for p in board.pieces:
+        spot = (
+            {"x": placement.positions[p.id][0], "y": placement.positions[p.id][1]} if fixed else {}
+        )
+        # A plain dot in the stance colour until the page's script swaps in the piece.
+        net.add_node(
+            p.id, label=p.caption, shape="dot", color=p.colour, size=18, side=p.side, **spot
+        )
+    for line in board.lines:
+        style = LINE_STYLES[line.kind]
+        net.add_edge(
+            line.source,
+            line.target,
+            id=line.id,
+            kind=line.kind.value,
+            width=line.width,
+            dashes=list(line.dashes) if line.dashes else False,
+            color={"color": style.colour, "highlight": style.colour, "hover": style.colour},
+            arrows=_arrows(style),
+            smooth={"type": "curvedCW", "roundness": 0.12} if line.kind == "knows" else False,
+        )
+    net.options = _options(fixed)
+    page = _offline(net.generate_html())
+    return _dress(page, board, placement, analysis)
+
+
+def board_data(board: Board, placement: Placement) -> dict[str, Any]:
+    """The board as plain data for the page's script (and for tests to check)."""
+    return {
+        "account": {"id": board.account_id, "name": board.account_name},
+        "as_of": board.as_of.isoformat(),
+        "layout": placement.layout.value,
+        "files": [{"letter": file_letter(i), "name": f} for i, f in enumerate(board.files)],
+        "pieces": [
+            {
+                "id": p.id,
+                "side": p.side,
+                "name": p.name,
+                "caption": p.caption,
+                "subcaption": p.subcaption,
+                "piece": p.kind.name,
+                "glyph": p.glyph,
+                "colour": p.colour,
+                "ink": p.ink,
+                "stance": p.stance,
+                "rank": p.rank,
+                "file": p.file,
+                "hanging": list(p.hanging),
+                "carrier": p.carrier,
+                "competitors": list(p.competitors),
+                "left": p.left_company,
+                "details": [list(row) for row in p.details],
+                "position": list(placement.positions[p.id]) if placement.positions else None,
+            }
+            for p in board.pieces
+        ],
+        "lines": [
+            {
+                "id": line.id,
+                "kind": line.kind.value,
+                "from": line.source,
+                "to": line.target,
+                "width": line.width,
+                "dashes": list(line.dashes) if line.dashes else None,
+                "strength": line.strength,
+                "fading": line.fading,
+                "label": LINE_STYLES[line.kind].label,
+                "details": [list(row) for row in line.details],
+            }
+            for line in board.lines
+        ],
+        "areas": [vars(a) for a in placement.areas],
+        "captions": [vars(c) for c in placement.captions],
+        "bounds": list(placement.bounds) if placement.positions else None,
+    }
+
+
+def _arrows(style: LineStyle) -> dict[str, Any]:
+    if style.arrow == "to":
+        return {"to": {"enabled": True, "scaleFactor": 0.6}}
+    if style.arrow == "bars":
+        bar = {"enabled": True, "type": "bar", "scaleFactor": 0.5}
+        return {"to": bar, "from": bar}
+    return {"to": {"enabled": False}}
+
+
+def _options(fixed: bool) -> dict[str, Any]:
+    return {
+        "physics": {
+            "enabled": not fixed,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"springLength": 140, "avoidOverlap": 0.6},
+            "stabilization": {"iterations": 400},
+        },
+        "layout": {"randomSeed": 7},
+        "interaction": {"hover": True, "tooltipDelay": 150, "keyboard": True},
+        "edges": {"selectionWidth": 2, "hoverWidth": 1},
+    }
+
+
+def _offline(page: str) -> str:
+    """Strip pyvis's remote links and check that nothing else would be fetched."""
+    for pattern in _REMOTE_TAGS:
+        page = pattern.sub("", page)
+    remote = _REMOTE.search(page)
+    if remote:  # the pyvis template changed: fail loudly rather than ship a leaking page
+        raise RuntimeError(
+            f"the board page would fetch {page[remote.start() : remote.end() + 60]!r}"
+        )
+    return page
+
+
+def _replace_once(page: str, marker: str, new: str) -> str:
+    if page.count(marker) != 1:
+        raise RuntimeError(f"unexpected pyvis template: {marker!r} found {page.count(marker)}×")
+    return page.replace(marker, new)
+
+
+def _dress(page: str, board: Board, placement: Placement, analysis: AccountAnalysis) -> str:
+    """Add the head (CSP, title, style), header, sidebar, data island and script."""
+    title = f"{board.account_name} — board"
+    page = _replace_once(page, "<html>", '<!DOCTYPE html>\n<html lang="en">')
+    page = _replace_once(
+        page,
+        '<meta charset="utf-8">',
+        '<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>",
+    )
+    page = _replace_once(page, "</head>", f"<style>{_STYLE}</style>\n</head>")
+    page = _replace_once(page, "<body>", "<body>\n" + _header(board, placement, analysis))
+    island = (
+        f'<script type="application/json" id="kamgraph-board">'
+        f"{script_json(board_data(board, placement))}</script>\n"
+    )
+    return _replace_once(
+        page,
+        "</body>",
+        f"{_sidebar(board, placement)}\n{island}<script>{_SCRIPT}</script>\n</body>",
+    )
+
+
+def _header(board: Board, placement: Placement, analysis: AccountAnalysis) -> str:
+    ours = sum(p.side == "ours" for p in board.pieces)
+    hanging = sum(bool(p.hanging) for p in board.pieces)
+    facts = [
+        f"as of {board.as_of.isoformat()}",
+        f"{placement.layout.value} layout",
+        f"{len(board.pieces) - ours} stakeholders",
+        f"{ours} on our team",
+        f"health {analysis.health_score}/100",
+        f"{hanging} hanging",
+    ]
+    if analysis.single_threaded:
+        facts.append("single-threaded")
+    return (
+        f'<header><h1>{esc(board.account_name)} <span class="sub">relationship board</span></h1>'
+        f'<p class="facts">{" · ".join(esc(f) for f in facts)}</p></header>\n'
+    )
+
+
+def _swatch(style: LineStyle, dashes: tuple[int, ...] | None = None) -> str:
+    dash = dashes or style.dashes
+    dash_attr = f' stroke-dasharray="{" ".join(map(str, dash))}"' if dash else ""
+    return (
+        '<svg class="swatch" viewBox="0 0 36 10" aria-hidden="true">'
+        f'<line x1="2" y1="5" x2="34" y2="5" stroke="{style.colour}" stroke-width="3"{dash_attr}/>'
+        "</svg>"
+    )
+
+
+def _sidebar(board: Board, placement: Placement) -> str:
+    """Toggles, legend and the details panel (every user string escaped)."""
+    toggles = "".join(
+        f'<label><input type="checkbox" checked data-line-kind="{kind.value}"> '
+        f"{_swatch(style)} {esc(style.label)}</label>"
+        for kind, style in LINE_STYLES.items()
+    )
+    knows = LINE_STYLES["knows"]
+    fading = f'<div class="row">{_swatch(knows, (6, 4))} fading relationship (dashed)</div>'
+    theirs = "".join(
+        f'<div class="row"><span class="glyph">{p.glyph}</span> {p.name}: {esc(p.meaning)}</div>'
+        for p in CUSTOMER_PIECES
+    )
+    ours = "".join(
+        f'<div class="row"><span class="glyph ours">{p.glyph}</span> {esc(p.meaning)}</div>'
+        for p in OUR_PIECES.values()
+    )
+    stances = "".join(
+        f'<div class="row"><span class="dot" style="background:{colour}"></span> {s.value}</div>'
+        for s, colour in STANCE_COLOURS.items()
+    )
+    markers = "".join(
+        f'<div class="row"><span class="badge" style="background:{colour}">{esc(name)}</span> '
+        f"{esc(meaning)}</div>"
+        for name, colour, meaning in MARKERS
+    )
+    files = ""
+    if placement.layout is Layout.board:
+        files = "<h3>Files (function)</h3>" + "".join(
+            f'<div class="row"><b>{file_letter(i)}</b> {esc(name)}</div>'
+            for i, name in enumerate(board.files)
+        )
+    return (
+        '<aside id="sidebar">'
+        f'<section id="toggles"><h3>Lines</h3>{toggles}{fading}</section>'
+        '<section id="details" aria-live="polite"><p class="hint">Hover or click a piece or '
+        "a line for details.</p></section>"
+        f'<section id="legend"><h3>Their pieces (power)</h3>{theirs}'
+        f"<h3>Our pieces (role)</h3>{ours}<h3>Stance</h3>{stances}<h3>Markers</h3>{markers}"
+        f"{files}</section></aside>"
+    )
+
+
+_STYLE = """
+html, body { margin: 0; height: 100%; }
+body { display: grid; grid-template-columns: minmax(0, 1fr) 330px; grid-template-rows: auto 1fr;
+  font: 14px/1.35 system-ui, 'DejaVu Sans', sans-serif; color: #1d1d1f; background: #faf8f3; }
+header { grid-column: 1 / 3; padding: 10px 18px 8px; border-bottom: 1px solid #ddd6c8;
+  background: #fff; }
+header h1 { margin: 0; font-size: 21px; }
+header .sub { font-weight: 400; color: #6b6355; }
+header .facts { margin: 2px 0 0; color: #555; font-size: 13px; }
+.card { grid-column: 1; min-width: 0; }
+#mynetwork { float: none !important; border: 0 !important; background: #faf8f3 !important; }
+#sidebar { grid-column: 2; grid-row: 2; overflow-y: auto; max-height: calc(100vh - 74px);
+  padding: 6px 14px 14px; border-left: 1px solid #ddd6c8; background: #fff; font-size: 13px; }
+#sidebar h3 { margin: 12px 0 4px; font-size: 12px; text-transform: uppercase;
+  letter-spacing: .06em; color: #6b6355; }
+#sidebar label, #sidebar .row { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
+.swatch { width: 36px; height: 10px; flex: none; }
+.glyph { font: 20px/1 %FONT%; width: 22px; text-align: center; }
+.dot { width: 14px; height: 14px; border-radius: 50%; border: 1.5px solid #222; flex: none; }
+.badge { color: #fff; font-size: 10px; font-weight: 700; padding: 1px 5px; border-radius: 8px;
+  text-transform: uppercase; flex: none; }
+#details { margin-top: 10px; padding: 8px 10px; border: 1px solid #e4ddcf; border-radius: 6px;
+  background: #fdfbf6; min-height: 40px; }
+.hint { margin: 0; color: #777; }
+.tip { max-width: 340px; font: 12px/1.35 system-ui, 'DejaVu Sans', sans-serif; }
+.tip strong { display: block; font-size: 14px; margin-bottom: 4px; }
+.tip dl { display: grid; grid-template-columns: auto 1fr; gap: 1px 10px; margin: 0; }
+.tip dt { color: #6b6355; }
+.tip dd { margin: 0; overflow-wrap: anywhere; }
+div.vis-tooltip { padding: 8px 10px; background: #fffdf7; border: 1px solid #c9bfa9;
+  border-radius: 6px; box-shadow: 0 4px 14px rgba(0,0,0,.18); white-space: normal; }
+""".replace("%FONT%", _FONT)
+
+# The page's own script: draws pieces, squares and tooltips from the data island; it
+# never builds HTML from strings (textContent only), so no user text becomes markup.
+_SCRIPT = """
+(function () {
+  "use strict";
+  var board = JSON.parse(document.getElementById("kamgraph-board").textContent);
+  var FONT = "%FONT%";
+  var R = 24;
+  var HANGING = "%HANGING%", CARRIER = "%CARRIER%", LEFT = "%LEFT%", MARK = "%MARK%";
+  var AREA = %AREA%;
+
+  function details(head, rows) {
+    var box = document.createElement("div");
+    box.className = "tip";
+    var title = document.createElement("strong");
+    title.textContent = head;
+    box.appendChild(title);
+    var list = document.createElement("dl");
+    rows.forEach(function (row) {
+      var term = document.createElement("dt");
+      term.textContent = row[0];
+      var value = document.createElement("dd");
+      value.textContent = row[1];
+      list.appendChild(term);
+      list.appendChild(value);
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  function text(ctx, value, x, y, font, colour) {
+    ctx.font = font;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = "rgba(255,255,255,0.92)";
+    ctx.strokeText(value, x, y);
+    ctx.fillStyle = colour;
+    ctx.fillText(value, x, y);
+  }
+
+  function pill(ctx, value, x, y, colour) {
+    ctx.font = "bold 10px " + FONT;
+    var w = ctx.measureText(value).width + 10;
+    ctx.fillStyle = colour;
+    ctx.beginPath();
+    ctx.roundRect(x - w / 2, y - 7, w, 14, 7);
+    ctx.fill();
+    ctx.fillStyle = "#fff";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(value, x, y + 0.5);
+    return w;
+  }
+
+  function drawPiece(ctx, p, x, y, state) {
+    ctx.globalAlpha = p.left ? 0.5 : 1;
+    if (p.hanging.length) {
+      ctx.beginPath();
+      ctx.arc(x, y, R + 7, 0, 2 * Math.PI);
+      ctx.fillStyle = "rgba(215, 25, 28, 0.2)";
+      ctx.fill();
+      ctx.lineWidth = 4;
+      ctx.strokeStyle = HANGING;
+      ctx.stroke();
+    }
+    if (p.carrier) {
+      ctx.beginPath();
+      ctx.arc(x, y, R + (p.hanging.length ? 13 : 7), 0, 2 * Math.PI);
+      ctx.setLineDash([5, 3]);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = CARRIER;
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    ctx.beginPath();
+    ctx.arc(x, y, R, 0, 2 * Math.PI);
+    ctx.shadowColor = "rgba(0, 0, 0, 0.35)";
+    ctx.shadowBlur = 6;
+    ctx.shadowOffsetY = 2;
+    ctx.fillStyle = p.colour;
+    ctx.fill();
+    ctx.shadowColor = "transparent";
+    ctx.lineWidth = state.selected ? 4 : 2;
+    ctx.strokeStyle = state.selected ? "#1565c0" : state.hover ? "#555" : "#222";
+    ctx.stroke();
+    ctx.fillStyle = p.ink;
+    ctx.font = "30px " + FONT;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(p.glyph, x, y + 2);
+    if (p.competitors.length) {
+      ctx.beginPath();
+      ctx.arc(x + R * 0.8, y - R * 0.8, 9, 0, 2 * Math.PI);
+      ctx.fillStyle = CARRIER;
+      ctx.fill();
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = "#fff";
+      ctx.stroke();
+      ctx.fillStyle = "#fff";
+      ctx.font = "bold 11px " + FONT;
+      ctx.fillText(MARK, x + R * 0.8, y - R * 0.8 + 1);
+    }
+    text(ctx, p.caption, x, y + R + 15, "bold 13px " + FONT, "#111");
+    if (p.subcaption) text(ctx, p.subcaption, x, y + R + 30, "11px " + FONT, "#3d3a34");
+    var badges = [];
+    if (p.hanging.length) badges.push(["hanging", HANGING]);
+    if (p.carrier) badges.push(["single thread", CARRIER]);
+    if (p.left) badges.push(["left", LEFT]);
+    var bx = x - 45 * (badges.length - 1);
+    badges.forEach(function (b) { pill(ctx, b[0].toUpperCase(), bx, y - R - 14, b[1]); bx += 90; });
+    ctx.globalAlpha = 1;
+  }
+
+  nodes.update(board.pieces.map(function (p) {
+    return {
+      id: p.id,
+      shape: "custom",
+      title: details(p.glyph + " " + p.name, p.details),
+      ctxRenderer: function (args) {
+        return {
+          drawNode: function () { drawPiece(args.ctx, p, args.x, args.y, args.state); },
+          nodeDimensions: {width: 2 * R + 10, height: 2 * R + 10}
+        };
+      }
+    };
+  }));
+  edges.update(board.lines.map(function (l) {
+    return {id: l.id, title: details(l.label, l.details)};
+  }));
+
+  network.on("beforeDrawing", function (ctx) {
+    board.areas.forEach(function (a) {
+      ctx.fillStyle = AREA[a.tone];
+      ctx.fillRect(a.x, a.y, a.w, a.h);
+    });
+    board.captions.forEach(function (c) {
+      ctx.font = (c.role === "side" ? "italic 13px " : "bold 14px ") + FONT;
+      ctx.textAlign = c.anchor === "middle" ? "center" : c.anchor === "end" ? "right" : "left";
+      ctx.textBaseline = "middle";
+      ctx.fillStyle = "#5b5142";
+      ctx.fillText(c.text, c.x, c.y);
+    });
+  });
+
+  document.querySelectorAll("input[data-line-kind]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var kind = box.getAttribute("data-line-kind");
+      edges.update(edges.get({filter: function (e) { return e.kind === kind; }})
+        .map(function (e) { return {id: e.id, hidden: !box.checked}; }));
+    });
+  });
+
+  var pieces = {}, lines = {};
+  board.pieces.forEach(function (p) { pieces[p.id] = p; });
+  board.lines.forEach(function (l) { lines[l.id] = l; });
+  var panel = document.getElementById("details");
+  function show(params) {
+    var p = params.nodes.length ? pieces[params.nodes[0]] : null;
+    var l = !p && params.edges.length ? lines[params.edges[0]] : null;
+    if (!p && !l) return;
+    panel.replaceChildren(p ? details(p.glyph + " " + p.name, p.details)
+                            : details(l.label, l.details));
+  }
+  network.on("click", show);
+  network.on("hoverNode", function (e) { show({nodes: [e.node], edges: []}); });
+
+  function fit() {
+    if (!board.bounds) return;
+    var box = document.getElementById("mynetwork");
+    var w = board.bounds[2] - board.bounds[0], h = board.bounds[3] - board.bounds[1];
+    network.moveTo({
+      position: {x: board.bounds[0] + w / 2, y: board.bounds[1] + h / 2},
+      scale: Math.min(box.clientWidth / w, box.clientHeight / h)
+    });
+  }
+  fit();
+  window.addEventListener("resize", fit);
+  document.body.setAttribute("data-board-ready", String(board.pieces.length));
+})();
+"""
+_SCRIPT = (
+    _SCRIPT.replace("%FONT%", _FONT)
+    .replace("%HANGING%", HANGING_COLOUR)
+    .replace("%CARRIER%", CARRIER_COLOUR)
+    .replace("%LEFT%", LEFT_COLOUR)
+    .replace("%MARK%", COMPETITOR_MARK)
+    .replace("%AREA%", script_json(AREA_COLOURS))
+)

@@ -1,0 +1,257 @@
+"""The account review: one self-contained HTML page for sales leadership, made to print.
+
+It answers the review's questions in order — how healthy is the account and why, where
+are we single-threaded, which threads reach power, where are the gaps, who are the key
+people, who owns what, what do we do next — around the static SVG board. It has no
+script and fetches nothing; ``@media print`` lays it out on A4 landscape pages.
+
+"What changed since" needs history, which kamgraph does not keep yet: the section is
+drawn only when the caller passes real changes (:class:`ChangesSince`), never invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph.analysis.result import AccountAnalysis
+from graph.model import Account
+from visual import board_svg
+from visual.board import Board, build_board
+from visual.escape import esc
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
+
+
+@dataclass(frozen=True)
+class ChangesSince:
+    """What changed on the account since ``since``, one plain sentence per change."""
+
+    since: dt.date
+    changes: Sequence[str]
+
+
+def render(
+    G: nx.MultiDiGraph, analysis: AccountAnalysis, *, changes: ChangesSince | None = None
+) -> str:
+    """The review page of the account in ``G`` (with "what changed" when ``changes`` given)."""
+    board = build_board(G, analysis)
+    account = G.graph["account"]
+    title = f"{account.name} — account review"
+    sections = [
+        _summary(board, analysis),
+        f'<section class="board"><h2>The board</h2>{board_svg.svg(board, analysis)}</section>',
+        _health(analysis),
+        _threads(board, analysis),
+        _gaps(board, analysis),
+        _key_people(board, analysis),
+        _ownership(board, analysis),
+        _next_moves(analysis),
+    ]
+    if changes is not None:
+        sections.insert(1, _changes(changes))
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<header><h1>{esc(account.name)} <span>account review</span></h1>"
+        f'<p class="facts">{esc(_facts(account, analysis))}</p></header>\n'
+        + "\n".join(sections)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _facts(account: Account, analysis: AccountAnalysis) -> str:
+    facts = [f"as of {analysis.as_of.isoformat()}"]
+    if account.tier:
+        facts.append(f"{account.tier.value} tier")
+    if account.industry:
+        facts.append(account.industry)
+    if account.annual_revenue is not None:
+        facts.append(f"revenue {account.annual_revenue:,.0f}")
+    if account.profit is not None:
+        facts.append(f"profit {account.profit:,.0f}")
+    return " · ".join(facts)
+
+
+def _name(board: Board, person_id: str | None) -> str:
+    """The escaped name of a person on the board (their id if they are not on it)."""
+    if person_id is None:
+        return "—"
+    piece = next((p for p in board.pieces if p.id == person_id), None)
+    return esc(f"{piece.glyph} {piece.name}") if piece else esc(person_id)
+
+
+def _table(caption: str, head: Sequence[str], rows: Iterable[Sequence[str]], empty: str) -> str:
+    """A section with a table; ``rows`` hold already escaped HTML cells."""
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    if not body:
+        return f'<section><h2>{caption}</h2><p class="none">{empty}</p></section>'
+    header = "".join(f"<th>{h}</th>" for h in head)
+    return f"<section><h2>{caption}</h2><table><tr>{header}</tr>{body}</table></section>"
+
+
+def _summary(board: Board, analysis: AccountAnalysis) -> str:
+    hanging = [p for p in board.pieces if p.hanging]
+    carrier = analysis.thread_carrier
+    thread = (
+        f"yes — {_name(board, carrier.id)} carries every strong relationship"
+        if analysis.single_threaded and carrier
+        else ("yes" if analysis.single_threaded else "no")
+    )
+    cards = [
+        ("Health", f'<span class="score">{analysis.health_score}</span>/100'),
+        ("Single-threaded", thread),
+        ("Hanging pieces", ", ".join(_name(board, p.id) for p in hanging) or "none"),
+        (
+            "Stakeholders",
+            f"{sum(p.side == 'customer' for p in board.pieces)} "
+            f"(our team: {sum(p.side == 'ours' for p in board.pieces)})",
+        ),
+    ]
+    return (
+        '<section class="summary">'
+        + "".join(f'<div class="card"><h3>{h}</h3><p>{v}</p></div>' for h, v in cards)
+        + "</section>"
+    )
+
+
+def _health(analysis: AccountAnalysis) -> str:
+    rows = (
+        (
+            esc(c.name.replace("_", " ")),
+            f"{c.weight:g}",
+            f'<span class="bar"><span style="width:{c.score:.0f}%"></span></span> {c.score:.0f}',
+            esc(c.explanation),
+        )
+        for c in analysis.health_components
+    )
+    return _table(
+        f"Health {analysis.health_score}/100",
+        ("component", "weight", "score", "why"),
+        rows,
+        "No health components.",
+    )
+
+
+def _threads(board: Board, analysis: AccountAnalysis) -> str:
+    paths = {p.target_id: p for p in analysis.paths_to_power}
+
+    def status(threads: int) -> str:
+        return ("none", "fragile", "resilient")[min(threads, 2)]
+
+    rows = []
+    for t in sorted(analysis.threads_to_power, key=lambda t: (t.threads, t.stakeholder_id)):
+        path = paths.get(t.stakeholder_id)
+        route = " → ".join(_name(board, i) for i in path.path) if path and path.path else ""
+        rows.append(
+            (
+                _name(board, t.stakeholder_id),
+                str(t.threads),
+                f'<span class="tag {status(t.threads)}">{status(t.threads)}</span>',
+                route + (f"<br><small>{esc(path.reason)}</small>" if path else ""),
+            )
+        )
+    return _table(
+        "Threads to power",
+        ("power target", "threads", "", "path to power"),
+        rows,
+        "No decision maker or economic buyer is identified.",
+    )
+
+
+def _gaps(board: Board, analysis: AccountAnalysis) -> str:
+    rows = (
+        (
+            f'<span class="sev" title="severity {g.severity}/5">'
+            f"{'●' * g.severity}{'○' * (5 - g.severity)}</span>",
+            _name(board, g.stakeholder_id),
+            esc(g.kind.replace("_", " ")),
+            esc(g.reason),
+        )
+        for g in sorted(analysis.coverage_gaps, key=lambda g: -g.severity)
+    )
+    return _table("Coverage gaps", ("severity", "who", "gap", "why"), rows, "No coverage gaps.")
+
+
+def _key_people(board: Board, analysis: AccountAnalysis) -> str:
+    rows = [
+        (_name(board, r.id), "ours" if r.side == "ours" else "theirs", esc(r.reason))
+        for r in analysis.key_person_risks
+    ]
+    rows += [
+        (_name(board, h.stakeholder_id), "hidden influencer", esc(h.reason))
+        for h in analysis.hidden_influencers
+    ]
+    return _table("Key people", ("who", "side / kind", "why"), rows, "No key-person risks.")
+
+
+def _ownership(board: Board, analysis: AccountAnalysis) -> str:
+    rows = (
+        (esc(i.kind.replace("_", " ")), _name(board, i.subject_id), esc(i.reason))
+        for i in analysis.ownership_issues
+    )
+    return _table("Ownership", ("issue", "who", "why"), rows, "No ownership issues.")
+
+
+def _next_moves(analysis: AccountAnalysis) -> str:
+    moves = sorted(analysis.next_moves, key=lambda m: m.priority)
+    if not moves:
+        return '<section><h2>Next moves</h2><p class="none">No moves suggested.</p></section>'
+    items = "".join(
+        f"<li><b>{esc(m.action)}</b><br><small>{esc(m.reason)}</small></li>" for m in moves
+    )
+    return f'<section class="moves"><h2>Next moves</h2><ol>{items}</ol></section>'
+
+
+def _changes(changes: ChangesSince) -> str:
+    heading = f"What changed since {changes.since.isoformat()}"
+    if not changes.changes:
+        return f'<section><h2>{heading}</h2><p class="none">Nothing changed.</p></section>'
+    items = "".join(f"<li>{esc(c)}</li>" for c in changes.changes)
+    return f'<section class="changes"><h2>{heading}</h2><ul>{items}</ul></section>'
+
+
+_STYLE = """
+body { margin: 0 auto; max-width: 1180px; padding: 18px 24px 40px; color: #1d1d1f;
+  font: 14px/1.4 system-ui, 'DejaVu Sans', sans-serif; background: #fff; }
+header h1 { margin: 0; font-size: 26px; }
+header h1 span { font-weight: 400; color: #6b6355; }
+.facts { margin: 2px 0 14px; color: #555; }
+h2 { font-size: 17px; margin: 22px 0 8px; padding-bottom: 3px; border-bottom: 2px solid #e4ddcf; }
+.summary { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; }
+.card { border: 1px solid #e4ddcf; border-radius: 8px; padding: 8px 12px; background: #fdfbf6; }
+.card h3 { margin: 0 0 4px; font-size: 12px; text-transform: uppercase; color: #6b6355;
+  letter-spacing: .05em; }
+.card p { margin: 0; }
+.score { font-size: 30px; font-weight: 700; }
+.board svg { width: 100%; height: auto; border: 1px solid #e4ddcf; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid #eee; }
+th { font-size: 12px; color: #6b6355; text-transform: uppercase; letter-spacing: .04em; }
+td { overflow-wrap: anywhere; }
+small { color: #666; }
+.none { color: #666; font-style: italic; }
+.bar { display: inline-block; width: 90px; height: 9px; background: #eee; border-radius: 5px;
+  vertical-align: middle; overflow: hidden; }
+.bar span { display: block; height: 100%; background: #1b7a6e; }
+.tag { padding: 1px 7px; border-radius: 8px; font-size: 12px; font-weight: 700; color: #fff; }
+.tag.none { background: #d7191c; }
+.tag.fragile { background: #e66101; }
+.tag.resilient { background: #1b7a6e; }
+.sev { color: #d7191c; letter-spacing: 1px; white-space: nowrap; }
+.moves li { margin-bottom: 6px; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  .board { break-before: page; break-after: page; }
+  .board h2 { display: none; }
+  .board svg { border: 0; width: 100%; height: 180mm; }
+  section, tr, li { break-inside: avoid; }
+  h2 { break-after: avoid; }
+}
+"""
