@@ -3,9 +3,9 @@ the lines between them — independent of how it is drawn (pyvis page, SVG, revi
 
 It is built from one account's graph (:mod:`graph.network`) and its
 :class:`~graph.analysis.result.AccountAnalysis`, and only *reads* the analysis: a piece
-is "hanging" when a coverage gap names the stakeholder (the analysis files a
-stakeholder under a gap exactly when they matter and no relationship with them is
-strong), the single-thread carrier is ``analysis.thread_carrier``, line widths are
+is "hanging" when a coverage gap of an uncovered kind (:data:`HANGING_KINDS`: they
+matter and no relationship with them is strong) names the stakeholder, the
+single-thread carrier is ``analysis.thread_carrier``, line widths are
 ``analysis.strengths``.
 
 The customer's pieces say power; the first row that matches wins:
@@ -121,6 +121,9 @@ RANK_NAMES: Final = {
     Seniority.individual: "Individual",
 }
 NO_FUNCTION: Final = "No function"
+#: Coverage-gap kinds that leave a piece hanging (``graph.analysis.coverage``); the other
+#: gaps about a person (favours a competitor, left the company) have markers of their own.
+HANGING_KINDS: Final = frozenset({"uncovered_power", "uncovered_influencer", "uncovered_opponent"})
 
 
 class LineKind(StrEnum):
@@ -264,7 +267,7 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
     queen = _queen(G, analysis, stakeholders)
     hanging: dict[str, list[str]] = defaultdict(list)
     for gap in analysis.coverage_gaps:
-        if gap.stakeholder_id is not None:
+        if gap.stakeholder_id is not None and gap.kind in HANGING_KINDS:
             hanging[gap.stakeholder_id].append(gap.reason)
     carrier = analysis.thread_carrier.id if analysis.thread_carrier else None
     best: dict[str, Strength] = {}

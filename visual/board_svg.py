@@ -37,6 +37,8 @@ from visual.board import (
 from visual.escape import esc
 from visual.layout import AREA_COLOURS, Layout, Placement, place
 
+#: For an SVG served on its own: no script, nothing fetched.
+CSP: Final = "default-src 'none'; style-src 'unsafe-inline'"
 A4_RATIO: Final = 297 / 210
 R: Final = 24  # piece radius
 LEGEND_W: Final = 330

@@ -209,6 +209,12 @@ def acme_analysis(G: nx.MultiDiGraph) -> AccountAnalysis:
                 reason=f"{XSS_IMG} (economic buyer): best relationship 1.0 < 3",
             ),
             CoverageGap(
+                stakeholder_id="vpops",
+                kind="favors_competitor",
+                severity=4,
+                reason="favours a competitor, not hanging",
+            ),
+            CoverageGap(
                 stakeholder_id=None,
                 kind="missing_role",
                 severity=3,
