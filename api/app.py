@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import StoreDep
-from api.routes import accounts
+from api.routes import accounts, analysis
 from graph.errors import ConfigError, InvalidData, KamgraphError, NotFound, StoreUnavailable
 from graph.settings import Settings
 from graph.store import open_store
@@ -56,4 +56,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "store": store.describe()}
 
     app.include_router(accounts.router)
+    app.include_router(analysis.router)
     return app

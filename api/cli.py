@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from api import service
+from api import cli_analysis, service
 from api.cli_common import cli_store, handle_errors
 
 app = typer.Typer(
@@ -109,6 +109,9 @@ def serve(
     with handle_errors():
         settings = Settings.from_env(ctx.obj.get("store"))
         uvicorn.run(create_app(settings), host=host, port=port)
+
+
+app.command("analyze")(cli_analysis.analyze)
 
 
 def _print_accounts(summaries: list[service.AccountSummary]) -> None:

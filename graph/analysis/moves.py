@@ -11,7 +11,7 @@ exec sponsor for a C-level person, else the quarterback. Moves are ranked by the
 severity of what they fix (the gap's severity; 4 for a single-threaded account or a
 missing quarterback, 3 for a fragile thread, a fading key relationship or an owner
 problem, 2 for hidden influencers and lighter owner problems), ties in the order
-listed here; each person is met in one move only, the most urgent. The first
+listed here; the same two people meet in one move only, the most urgent. The first
 ``config.max_next_moves`` are kept.
 """
 
@@ -127,6 +127,8 @@ def next_moves_from(
     for issue in issues:
         plan.from_issue(issue)
     for h in hidden:
+        if h.stakeholder_id in plan.meeting:
+            continue
         plan.add(
             2,
             f"{plan.lead} to find out what role {facts.label(h.stakeholder_id)} plays "
@@ -143,12 +145,17 @@ class _Plan:
     facts: Facts
     paths: dict[str, list[str]]
     moves: list[tuple[int, str, str]] = field(default_factory=list)
-    met: set[str] = field(default_factory=set)
+    met: set[tuple[str | None, str]] = field(default_factory=set)  # (ours, theirs)
     owned: set[str] = field(default_factory=set)
 
     @property
     def account(self) -> str:
         return self.facts.G.graph["account"].name
+
+    @property
+    def meeting(self) -> set[str]:
+        """Their people some move already has us meet."""
+        return {target for _, target in self.met}
 
     @property
     def lead(self) -> str:
@@ -202,16 +209,16 @@ class _Plan:
         route: bool = False,
     ) -> None:
         """One meeting with ``target`` (the first asked for wins), via the path if ``route``."""
-        if target in self.met:
-            return
-        self.met.add(target)
         f = self.facts
         actor = actor or self.actor(target)
+        if (actor, target) in self.met:
+            return
+        self.met.add((actor, target))
         who = f.label(actor) if actor else "The account team"
         action = f"{who} to {verb} {f.label(target)}"
         if route:
             action += self._route(actor, self.paths.get(target, []))
-        if actor and f.owner(target) is None:
+        if actor and f.owner(target) is None and target not in self.owned:
             action += f"; {f.name(actor)} to own the relationship"
             self.owned.add(target)
         self.add(severity, action, reason)
@@ -259,7 +266,7 @@ class _Plan:
                 self.add(
                     gap.severity, f"{self.lead} to map the C-level of {self.account}", gap.reason
                 )
-            elif not self.met & set(executives):
+            elif not self.meeting & set(executives):
                 first = min(executives, key=lambda p: (p not in f.important, -f.rank[p], p))
                 self.meet(first, gap.severity, gap.reason)
         elif gap.kind == "left_company":

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Final
 
 import networkx as nx
 
@@ -31,6 +32,15 @@ from graph.analysis.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analysis.facts import Facts, rating
 from graph.analysis.result import OwnershipIssue
 from graph.model import Seniority, TeamRole
+
+#: Seniority levels in words.
+LEVELS: Final = {
+    Seniority.c_level: "C-level",
+    Seniority.vp: "VP",
+    Seniority.director: "director",
+    Seniority.manager: "manager",
+    Seniority.individual: "individual contributor",
+}
 
 
 def ownership_issues(
@@ -101,8 +111,8 @@ def ownership_from(facts: Facts) -> list[OwnershipIssue]:
             issue(
                 "seniority_mismatch",
                 s,
-                f"{facts.label(owner)} ({_level(facts.seniority(owner))}) owns "
-                f"{facts.label(s)} ({_level(facts.seniority(s))}): {gap} levels apart",
+                f"{facts.label(owner)} ({LEVELS[facts.seniority(owner)]}) owns "
+                f"{facts.label(s)}, who is {LEVELS[facts.seniority(s)]}: {gap} levels apart",
             )
 
     sponsors = facts.with_role(TeamRole.exec_sponsor)
@@ -131,10 +141,3 @@ def ownership_from(facts: Facts) -> list[OwnershipIssue]:
                 f"(limit {config.owner_overload})",
             )
     return issues
-
-
-def _level(seniority: Seniority) -> str:
-    return _LEVELS.get(seniority, seniority.value)
-
-
-_LEVELS = {Seniority.c_level: "C-level", Seniority.vp: "VP"}

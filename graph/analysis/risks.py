@@ -62,19 +62,13 @@ def key_person_risks_from(facts: Facts) -> list[KeyPersonRisk]:
 
     risks = []
     for person in sorted({*cuts, *([carrier_id] if carrier_id else [])}, key=order):
-        reasons = []
+        label, reasons = facts.label(person), []
         if person == carrier_id:
-            reasons.append("carries every strong relationship with the account")
+            reasons.append(f"{label} carries every strong relationship with the account")
         if cuts[person]:
             targets = ", ".join(facts.label(t) for t in cuts[person])
-            reasons.append(f"losing them leaves no thread to {targets}")
-        risks.append(
-            KeyPersonRisk(
-                id=person,
-                side=facts.side(person),
-                reason=f"{facts.label(person)} " + "; ".join(reasons),
-            )
-        )
+            reasons.append(f"losing {label} leaves no thread to {targets}")
+        risks.append(KeyPersonRisk(id=person, side=facts.side(person), reason="; ".join(reasons)))
     return risks
 
 

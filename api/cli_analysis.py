@@ -1,0 +1,86 @@
+"""``kamgraph analyze``: one account's relationship analysis, as a report or as JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from api import service
+from api.cli_common import cli_store
+from graph.analysis.result import AccountAnalysis
+
+_THREADS = {0: "none", 1: "fragile"}
+
+
+def analyze(
+    ctx: typer.Context,
+    account_id: Annotated[str, typer.Argument(help="The account's id.")],
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
+            help="Analyse the account as known on this date, YYYY-MM-DD (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the whole analysis as one JSON object.")
+    ] = False,
+) -> None:
+    """Analyse one account: health, threads to power, gaps, key people and next moves."""
+    with cli_store(ctx) as store:
+        result = service.analyze_account(store, account_id, as_of.date() if as_of else None)
+    typer.echo(result.model_dump_json(indent=2) if as_json else report(result))
+
+
+def report(a: AccountAnalysis) -> str:
+    """The analysis as a readable plain-text report, most telling parts first."""
+    lines = [f"account {a.account_id} as of {a.as_of.isoformat()}", ""]
+    lines.append(f"health {a.health_score}/100")
+    lines += [
+        f"  {c.name:<17} {c.score:>5.1f}  (weight {c.weight:g})  {c.explanation}"
+        for c in a.health_components
+    ]
+    carrier = a.thread_carrier
+    lines += [
+        "",
+        f"single-threaded: yes, carried by {carrier.id} ({carrier.side})"
+        if a.single_threaded and carrier
+        else "single-threaded: no",
+    ]
+    lines += _section(
+        "threads to power",
+        [
+            f"{t.stakeholder_id}: {t.threads} ({_THREADS.get(t.threads, 'resilient')})"
+            for t in a.threads_to_power
+        ],
+    )
+    lines += _section(
+        "coverage gaps",
+        [f"[{g.severity}] {g.kind}: {g.reason}" for g in a.coverage_gaps],
+    )
+    lines += _section(
+        "paths to power",
+        [
+            f"{p.target_id}: {' → '.join(p.path) if p.path else 'no path'} — {p.reason}"
+            for p in a.paths_to_power
+        ],
+    )
+    lines += _section("key people", [f"{r.id} ({r.side}): {r.reason}" for r in a.key_person_risks])
+    lines += _section(
+        "hidden influencers", [f"{h.stakeholder_id}: {h.reason}" for h in a.hidden_influencers]
+    )
+    lines += _section("ownership issues", [f"{i.kind}: {i.reason}" for i in a.ownership_issues])
+    lines += _section(
+        "next moves",
+        [f"{m.priority}. {m.action}\n     why: {m.reason}" for m in a.next_moves],
+    )
+    return "\n".join(lines)
+
+
+def _section(title: str, items: list[str]) -> list[str]:
+    return ["", f"{title}:", *(f"  {item}" for item in items or ["none"])]

@@ -1,0 +1,130 @@
+"""Next moves: concrete, ranked actions naming people, each with its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from graph.analysis.config import AnalysisConfig
+from graph.analysis.moves import next_moves
+
+AS_OF = dt.date(2026, 11, 25)
+CEO = {
+    "name": "Cy",
+    "title": "CEO",
+    "seniority": "c_level",
+    "stance": "champion",
+    "dmu_roles": "decision_maker;technical_buyer;user_buyer",
+}
+CFO = {"name": "Paul Ito", "title": "CFO", "seniority": "c_level", "dmu_roles": "economic_buyer"}
+COO = {"name": "Jo Lee", "title": "COO", "seniority": "c_level"}
+TEAM = {
+    "kim": {"name": "Kim Ray", "seniority": "director", "role": "quarterback"},
+    "anna": {"name": "Anna Berg", "seniority": "c_level", "role": "exec_sponsor"},
+    "maria": {"name": "Maria Lopez", "seniority": "manager"},
+}
+FRESH = "2026-11-20"
+
+
+def known(strength: int, last_contact: str = FRESH) -> dict[str, Any]:
+    return {"strength": strength, "last_contact": last_contact}
+
+
+def moves(G, **config: Any) -> list[tuple[str, str]]:
+    found = next_moves(G, as_of=AS_OF, config=AnalysisConfig(**config))
+    assert [m.priority for m in found] == list(range(1, len(found) + 1))
+    return [(m.action, m.reason) for m in found]
+
+
+def test_an_introduction_to_the_economic_buyer(account) -> None:
+    G = account(
+        {"ceo": CEO, "cfo": CFO, "coo": COO},
+        TEAM,
+        knows={("maria", "coo"): known(4), ("kim", "ceo"): known(4), ("anna", "ceo"): known(4)},
+        reports=[("coo", "cfo")],
+        owners={"ceo": "anna"},
+    )
+    assert moves(G) == [
+        (
+            "Exec sponsor Anna Berg to meet Paul Ito (CFO, economic buyer): ask Jo Lee (COO), "
+            "whom Maria Lopez knows well (4/5), for the introduction; "
+            "Anna Berg to own the relationship",
+            "Paul Ito (CFO, economic buyer) can decide the deal; "
+            "nobody on our team has a relationship with them",
+        ),
+    ]
+
+
+def test_no_way_in_and_a_missing_role(account) -> None:
+    G = account({"ceo": {**CEO, "seniority": "vp", "title": "GM"}}, TEAM)
+    actions = [a for a, _ in moves(G)]
+    assert actions[:3] == [
+        "Quarterback Kim Ray to build a first strong relationship at Acme, "
+        "starting with Cy (GM, decision maker)",
+        "Quarterback Kim Ray to identify the economic buyer at Acme",
+        "Quarterback Kim Ray to meet Cy (GM, decision maker): nobody we know is connected to "
+        "them, so find a way in; Kim Ray to own the relationship",
+    ]
+
+
+def test_a_single_threaded_account_gets_a_second_person(account) -> None:
+    G = account(
+        {"ceo": CEO, "cfo": CFO},
+        TEAM,
+        knows={("kim", "ceo"): known(4), ("kim", "cfo"): known(4)},
+        owners={"ceo": "kim", "cfo": "kim"},
+    )
+    assert moves(G)[0] == (
+        "Exec sponsor Anna Berg to join Kim Ray in meeting Cy (CEO, decision maker) "
+        "and build a relationship of their own",
+        "single-threaded: every strong relationship with Acme runs through Quarterback Kim Ray; "
+        "lose them and we lose the account",
+    )
+
+
+def test_a_fading_key_relationship(account) -> None:
+    G = account(
+        {"ceo": CEO, "cfo": CFO},
+        TEAM,
+        knows={
+            ("kim", "ceo"): known(4, "2026-05-01"),
+            ("anna", "ceo"): known(4),
+            ("anna", "cfo"): known(5),
+            ("maria", "cfo"): known(3),
+        },
+        owners={"ceo": "anna", "cfo": "anna"},
+    )
+    assert moves(G) == [
+        (
+            "Quarterback Kim Ray to reconnect with Cy (CEO, decision maker)",
+            "a 4/5 relationship that is fading: last contact 208 days ago",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("members", "first"),
+    [
+        ({"kim": {**TEAM["kim"], "role": "sales"}}, "Sales leadership to name one quarterback"),
+        ({"kim": TEAM["kim"], "bo": TEAM["kim"]}, "Sales leadership to name one quarterback"),
+    ],
+)
+def test_the_quarterback_comes_first_among_equals(account, members: dict, first: str) -> None:
+    G = account(
+        {"ceo": CEO, "cfo": CFO},
+        {**members, "se": {}},
+        knows={("kim", "ceo"): known(4), ("se", "cfo"): known(4)},
+        owners={"ceo": "kim", "cfo": "se"},
+    )
+    assert moves(G)[0][0].startswith(first)
+
+
+def test_moves_are_ranked_and_capped(account) -> None:
+    people = {f"p{i}": {"name": f"P{i}", "influence": 4} for i in range(12)}
+    G = account(people, TEAM)
+    assert len(moves(G)) == 10
+    assert len(moves(G, max_next_moves=3)) == 3
+    found = next_moves(G, as_of=AS_OF)
+    assert found[0].action.startswith("Quarterback Kim Ray to build a first strong relationship")
