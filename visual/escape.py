@@ -21,8 +21,12 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # What must not appear literally inside <script>: "</script", "<!--", and the JS line
 # separators; "&" and ">" are escaped too so the text means the same in any context.
-_SCRIPT_UNSAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
 )
 
 
@@ -39,4 +43,7 @@ def esc(value: object) -> str:
 def script_json(value: object) -> str:
     """``value`` as compact JSON that is safe inside an HTML ``<script>`` element."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return clean(text).translate(_SCRIPT_UNSAFE)
+    text = clean(text)
+    for unsafe, escaped in _SCRIPT_UNSAFE:  # str.replace runs at C speed; translate does not
+        text = text.replace(unsafe, escaped)
+    return text
