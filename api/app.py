@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import StoreDep
-from api.routes import accounts, analysis
+from api.routes import accounts, analysis, boards
 from graph.errors import ConfigError, InvalidData, KamgraphError, NotFound, StoreUnavailable
 from graph.settings import Settings
 from graph.store import open_store
@@ -57,4 +57,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(accounts.router)
     app.include_router(analysis.router)
+    app.include_router(boards.router)
     return app

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
+import networkx as nx
+
 from graph.analysis import AccountAnalysis, analyze
 from graph.network import to_networkx
 from graph.sample import sample_portfolio
 from graph.store import AccountSummary, GraphStore, WriteSummary
+from visual import board_html, board_svg, review
+from visual.layout import Layout
 
-__all__ = ["AccountSummary", "analyze_account", "load_sample"]
+__all__ = [
+    "AccountSummary",
+    "account_board",
+    "account_board_svg",
+    "account_review",
+    "analyze_account",
+    "load_sample",
+]
 
 
 def load_sample(store: GraphStore) -> WriteSummary:
@@ -26,3 +37,32 @@ def analyze_account(
     """
     graph = to_networkx(store.account_graph(account_id))
     return analyze(graph, as_of=as_of or dt.date.today())
+
+
+def account_board(
+    store: GraphStore,
+    account_id: str,
+    *,
+    layout: Layout = Layout.board,
+    as_of: dt.date | None = None,
+) -> str:
+    """The account's interactive board: one offline HTML page."""
+    return board_html.render(*_analysed(store, account_id, as_of), layout=layout)
+
+
+def account_board_svg(store: GraphStore, account_id: str, *, as_of: dt.date | None = None) -> str:
+    """The account's board as a static SVG (A4 landscape)."""
+    return board_svg.render(*_analysed(store, account_id, as_of))
+
+
+def account_review(store: GraphStore, account_id: str, *, as_of: dt.date | None = None) -> str:
+    """The account's review page (self-contained HTML, prints to A4 landscape)."""
+    return review.render(*_analysed(store, account_id, as_of))
+
+
+def _analysed(
+    store: GraphStore, account_id: str, as_of: dt.date | None
+) -> tuple[nx.MultiDiGraph, AccountAnalysis]:
+    """The account's graph and its analysis on ``as_of`` (today when None): what views draw."""
+    G = to_networkx(store.account_graph(account_id))
+    return G, analyze(G, as_of=as_of or dt.date.today())

@@ -1,0 +1,101 @@
+"""``kamgraph map`` and ``kamgraph review``: an account's board or review, written to a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api import service
+from api.cli_common import cli_store
+from visual.layout import Layout
+
+AsOf = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Analyse the account as known on this date, YYYY-MM-DD (default: today).",
+        show_default=False,
+    ),
+]
+FORMATS = {".html": "html", ".htm": "html", ".svg": "svg"}
+
+
+def map_board(
+    ctx: typer.Context,
+    account_id: Annotated[str, typer.Argument(help="The account's id.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="board.html (interactive, offline) or board.svg (static, for slides and print).",
+        ),
+    ],
+    layout: Annotated[
+        Layout,
+        typer.Option(
+            help="board (chess grid), org (reporting tree) or network (force-directed); "
+            "an SVG is always the board."
+        ),
+    ] = Layout.board,
+    as_of: AsOf = None,
+) -> None:
+    """Draw an account's board: interactive HTML or static SVG, by OUTPUT's extension."""
+    kind = FORMATS.get(output.suffix.lower())
+    if kind is None:
+        raise typer.BadParameter(
+            f"{output.name!r}: name an .html or .svg file", param_hint="'--output'"
+        )
+    if kind == "svg" and layout is not Layout.board:
+        raise typer.BadParameter(
+            "the SVG draws the board layout; write an .html file for org or network",
+            param_hint="'--layout'",
+        )
+    day = as_of.date() if as_of else None
+    with cli_store(ctx) as store:
+        if kind == "svg":
+            text = service.account_board_svg(store, account_id, as_of=day)
+        else:
+            text = service.account_board(store, account_id, layout=layout, as_of=day)
+    _write(output, text)
+
+
+def review(
+    ctx: typer.Context,
+    account_id: Annotated[str, typer.Argument(help="The account's id.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The review page to write (an .html file).")
+    ],
+    as_of: AsOf = None,
+) -> None:
+    """Write an account's review page: board, health, threads, gaps, key people, next moves."""
+    with cli_store(ctx) as store:
+        text = service.account_review(store, account_id, as_of=as_of.date() if as_of else None)
+    _write(output, text)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` whole or not at all (a temporary file renamed over ``path``)."""
+    tmp: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+        ) as file:
+            tmp = Path(file.name)
+            file.write(text)
+        umask = os.umask(0)  # temporary files are private; the output gets the usual mode
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as error:
+        if tmp:
+            tmp.unlink(missing_ok=True)
+        typer.secho(f"error: cannot write {path}: {error.strerror}", err=True, fg="red")
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {path}")

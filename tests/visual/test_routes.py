@@ -1,0 +1,71 @@
+"""GET /accounts/{id}/board, /board.svg and /review through the app, on the embedded engine."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.settings import Settings
+from graph.store import open_store
+from visual import board_html, board_svg, review
+
+from .conftest import XSS_SCRIPT, acme_graph
+
+
+@pytest.fixture
+def client(data_dir: Path) -> Iterator[TestClient]:
+    settings = Settings(store=f"embedded:{data_dir}")
+    with open_store(settings) as store:
+        store.write(acme_graph())
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_board_page(client: TestClient) -> None:
+    answer = client.get("/accounts/acme/board", params={"layout": "network", "as_of": "2025-06-30"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert answer.headers["content-security-policy"] == board_html.CSP
+    assert '"layout":"network"' in answer.text and '"as_of":"2025-06-30"' in answer.text
+    assert XSS_SCRIPT not in answer.text
+
+
+def test_board_svg(client: TestClient) -> None:
+    answer = client.get("/accounts/acme/board.svg")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "image/svg+xml"
+    assert answer.headers["content-security-policy"] == board_svg.CSP
+    assert ET.fromstring(answer.text).get("class") == "kamgraph-board"
+
+
+def test_review_page(client: TestClient) -> None:
+    answer = client.get("/accounts/acme/review", params={"as_of": "2025-06-30"})
+    assert answer.status_code == 200
+    assert answer.headers["content-security-policy"] == review.CSP
+    assert "as of 2025-06-30" in answer.text and "<h2>Coverage gaps</h2>" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/accounts/nope/board", 404),
+        ("/accounts/nope/board.svg", 404),
+        ("/accounts/nope/review", 404),
+        ("/accounts/acme/board?layout=chess", 422),
+        ("/accounts/acme/review?as_of=yesterday", 422),
+    ],
+)
+def test_bad_requests(client: TestClient, path: str, status: int) -> None:
+    assert client.get(path).status_code == status
+
+
+def test_operation_ids_are_stable(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert paths["/accounts/{account_id}/board"]["get"]["operationId"] == "read_board"
+    assert paths["/accounts/{account_id}/board.svg"]["get"]["operationId"] == "read_board_svg"
+    assert paths["/accounts/{account_id}/review"]["get"]["operationId"] == "read_review"
