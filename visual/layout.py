@@ -9,6 +9,7 @@ Coordinates are canvas pixels (y grows downward); a renderer scales them as it l
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
@@ -38,7 +39,7 @@ class Layout(StrEnum):
 SLOT_W: Final = 150  # width of one piece's place
 SLOT_H: Final = 118  # height of one piece's place (badge, disc, name, title)
 PIECE_Y: Final = 50  # the disc's centre below the top of its place
-PER_ROW: Final = 4  # pieces side by side in one square before it grows a row
+ASPECT: Final = 1.5  # the board's wanted width/height (a screen or a landscape page)
 CENTRE_GAP: Final = 64  # between the halves
 LEVEL_H: Final = 150  # one level of the org chart
 MARGIN: Final = 24
@@ -111,11 +112,12 @@ def _board(board: Board) -> Placement:
     files = range(max(len(board.files), 1))
     ranks = range(1, len(Seniority) + 1)
 
-    def rows(n: int) -> int:
-        return max(1, -(-n // PER_ROW))
+    per_row = _per_row(cells, files, ranks)
 
-    widths = [max([min(len(cells[f, r]), PER_ROW) for r in ranks] + [1]) * SLOT_W for f in files]
-    heights = [max(rows(len(cells[f, r])) for f in files) * SLOT_H for r in ranks]
+    def rows(n: int) -> int:
+        return max(1, -(-n // per_row))
+
+    widths, heights = _grid(cells, files, ranks, per_row)
     xs = [sum(widths[:f]) for f in files]
     ys = [sum(heights[: r - 1]) for r in ranks]
     width, half = sum(widths), sum(heights)
@@ -130,8 +132,8 @@ def _board(board: Board) -> Placement:
             people = cells[f, r]
             top = y0 + (h - rows(len(people)) * SLOT_H) / 2
             for i, p in enumerate(people):
-                row, col = divmod(i, PER_ROW)
-                in_row = min(PER_ROW, len(people) - row * PER_ROW)
+                row, col = divmod(i, per_row)
+                in_row = min(per_row, len(people) - row * per_row)
                 x = x0 + (w - in_row * SLOT_W) / 2 + (col + 0.5) * SLOT_W
                 positions[p.id] = (x, top + row * SLOT_H + PIECE_Y)
         name = board.files[f] if board.files else ""
@@ -156,6 +158,28 @@ def _board(board: Board) -> Placement:
         tuple(captions),
         (-130 - MARGIN, -34 - MARGIN, width + MARGIN, bottom + MARGIN),
     )
+
+
+def _grid(
+    cells: dict[tuple[int, int], list[Piece]], files: range, ranks: range, per_row: int
+) -> tuple[list[float], list[float]]:
+    """File widths and rank heights when a square holds ``per_row`` pieces side by side."""
+    widths = [max([min(len(cells[f, r]), per_row) for r in ranks] + [1]) * SLOT_W for f in files]
+    heights = [max(max(1, -(-len(cells[f, r]) // per_row)) for f in files) * SLOT_H for r in ranks]
+    return widths, heights
+
+
+def _per_row(cells: dict[tuple[int, int], list[Piece]], files: range, ranks: range) -> int:
+    """How many pieces a crowded square puts side by side: whatever shapes the whole
+    board (our rows included) closest to :data:`ASPECT`."""
+    crowd = max((len(c) for c in cells.values()), default=1)
+
+    def misfit(per_row: int) -> tuple[float, int]:
+        widths, heights = _grid(cells, files, ranks, per_row)
+        height = sum(heights) + CENTRE_GAP + len(OUR_ROWS) * SLOT_H
+        return abs(math.log(sum(widths) / height / ASPECT)), per_row
+
+    return min(misfit(n) for n in range(1, max(crowd, 1) + 1))[1]
 
 
 def _our_half(

@@ -35,12 +35,23 @@ def test_board_puts_each_piece_on_its_square(acme: Acme) -> None:
 
 def test_crowded_square_wraps_into_rows(acme: Acme) -> None:
     G, analysis = acme
-    for i in range(9):
+    for i in range(19):
         G.add_node(f"extra{i}", **{**G.nodes["temp"], "id": f"extra{i}", "name": f"E{i}"})
     placement = place(build_board(G, analysis), Layout.board)
-    crowd = [placement.positions[f"extra{i}"] for i in range(9)] + [placement.positions["temp"]]
-    assert len(set(crowd)) == 10
-    assert len({y for _, y in crowd}) == 3  # 4 + 4 + 2
+    crowd = [placement.positions[f"extra{i}"] for i in range(19)] + [placement.positions["temp"]]
+    assert len(set(crowd)) == 20
+    square = next(
+        a
+        for a in placement.areas
+        if a.x <= crowd[0][0] < a.x + a.w and a.y <= crowd[0][1] < a.y + a.h
+    )
+    assert all(
+        square.x < x < square.x + square.w and square.y < y < square.y + square.h for x, y in crowd
+    )
+    rows, cols = len({y for _, y in crowd}), len({x for x, _ in crowd})
+    assert rows > 1 and cols > 1
+    # The board keeps a landscape shape rather than one very wide or very tall square.
+    assert 1 < placement.width / placement.height < 2.5
 
 
 def test_org_puts_managers_above_their_reports(acme: Acme) -> None:
