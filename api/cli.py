@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from api import cli_analysis, cli_visual, service
+from api import cli_analysis, cli_io, cli_visual, service
 from api.cli_common import cli_store, handle_errors
 
 app = typer.Typer(
@@ -114,6 +114,8 @@ def serve(
 app.command("analyze")(cli_analysis.analyze)
 app.command("map")(cli_visual.map_board)
 app.command("review")(cli_visual.review)
+app.add_typer(cli_io.import_app, name="import")
+app.add_typer(cli_io.export_app, name="export")
 
 
 def _print_accounts(summaries: list[service.AccountSummary]) -> None:

@@ -153,29 +153,36 @@ RETURN count(DISTINCT i) AS written
 
 # --- reads -----------------------------------------------------------------------------
 
-# Which of $ids exist, and (for stakeholders) at which account: for validating references.
+# Which of $ids exist, with their stored properties: for validating references and for
+# telling an import's new records from changed and unchanged ones.
 FIND_ACCOUNTS: Final = """
 UNWIND $ids AS wanted
 MATCH (a:Account {id: wanted})
-RETURN a.id AS id
+RETURN a.id AS id, a {.*} AS props
 """
 
 FIND_STAKEHOLDERS: Final = """
 UNWIND $ids AS wanted
 MATCH (s:Stakeholder {id: wanted})
-RETURN s.id AS id, s.account_id AS account_id
+RETURN s.id AS id, s.account_id AS account_id, s {.*} AS props
 """
 
 FIND_TEAM_MEMBERS: Final = """
 UNWIND $ids AS wanted
 MATCH (m:TeamMember {id: wanted})
-RETURN m.id AS id
+RETURN m.id AS id, m {.*} AS props
 """
 
 FIND_COMPETITORS: Final = """
 UNWIND $ids AS wanted
 MATCH (c:Competitor {id: wanted})
-RETURN c.id AS id
+RETURN c.id AS id, c {.*} AS props
+"""
+
+FIND_INTERACTIONS: Final = """
+UNWIND $ids AS wanted
+MATCH (i:Interaction {id: wanted})
+RETURN i.id AS id, i {.*} AS props
 """
 
 # The whole graph of some accounts ($account_ids) or of all of them (null), one row per

@@ -7,6 +7,7 @@ statement runs, so a bad batch changes nothing. Reads return model objects.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -77,7 +78,15 @@ class WriteSummary(BaseModel):
     created: dict[str, int]
 
 
-def _batches(rows: Sequence[dict], size: int = BATCH_SIZE) -> Iterator[list[dict]]:
+class Changes(BaseModel):
+    """What writing some records of one kind would do to the store."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _batches(rows: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -90,6 +99,15 @@ def _props(record: BaseModel, *keys: str) -> dict[str, Any]:
     stance) leaves what is stored alone; an explicit ``None`` removes the property.
     """
     return record.model_dump(mode="json", exclude_unset=True, exclude=set(keys))
+
+
+def _json_defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's field defaults as stored values: what an absent property reads as."""
+    return {
+        name: json.loads(json.dumps(field.default))
+        for name, field in model.model_fields.items()
+        if not field.is_required()
+    }
 
 
 def _load(model: type[M], props: dict[str, Any]) -> M:
@@ -194,6 +212,51 @@ class GraphStore:
         ]
         written = {kind: self._write(query, rows) for kind, query, rows in steps if rows}
         return WriteSummary(written=written, created=created)
+
+    def check(self, portfolio: Portfolio) -> None:
+        """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing."""
+        self._check(portfolio)
+
+    def changes(self, portfolio: Portfolio) -> dict[str, Changes]:
+        """Per node kind, how many records writing ``portfolio`` would create, change or leave.
+
+        A record is unchanged when every field it sets already holds that value, so a
+        re-run import reports nothing to do (and a dry run says what would happen).
+        """
+        kinds: list[tuple[str, str, Sequence[BaseModel], tuple[str, ...]]] = [
+            ("accounts", cypher.FIND_ACCOUNTS, portfolio.accounts, ("id",)),
+            ("team_members", cypher.FIND_TEAM_MEMBERS, portfolio.team_members, ("id",)),
+            ("competitors", cypher.FIND_COMPETITORS, portfolio.competitors, ("id",)),
+            ("stakeholders", cypher.FIND_STAKEHOLDERS, portfolio.stakeholders, ("id",)),
+            (
+                "interactions",
+                cypher.FIND_INTERACTIONS,
+                portfolio.interactions,
+                ("id", "member_ids", "stakeholder_ids"),
+            ),
+        ]
+        result: dict[str, Changes] = {}
+        for kind, query, records, keys in kinds:
+            if not records:
+                continue
+            stored = {
+                r["id"]: r["props"]
+                for batch in _batches([r.id for r in records])  # type: ignore[attr-defined]
+                for r in self._read(query, ids=batch)
+            }
+            changes = Changes()
+            for record in records:
+                old = stored.get(record.id)  # type: ignore[attr-defined]
+                if old is None:
+                    changes.created += 1
+                    continue
+                old = {**_json_defaults(type(record)), **old}
+                if all(old.get(k) == v for k, v in _props(record, *keys).items()):
+                    changes.unchanged += 1
+                else:
+                    changes.updated += 1
+            result[kind] = changes
+        return result
 
     def _check(self, p: Portfolio) -> _Known:
         """Every problem with ``p``'s references, or the ids that already exist."""

@@ -1,0 +1,80 @@
+"""``kamgraph import …``, ``kamgraph export …`` and ``kamgraph template``: data in and out.
+
+Each import reads and validates its whole input first (every problem listed, nothing
+written), then writes in batches and prints what changed; ``--dry-run`` stops before
+writing. Exports print to stdout or write one file whole.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli_common import cli_store, handle_errors
+from graph.store import GraphStore
+from importers import json_document
+from importers.load import ImportReport, Parsed, load
+
+import_app = typer.Typer(help="Import accounts from a CRM export, a spreadsheet or JSON.")
+export_app = typer.Typer(help="Export accounts as JSON, GraphML, CSV or a Cypher script.")
+
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Validate and show what would change; write nothing.")
+]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")
+]
+AccountIds = Annotated[
+    list[str] | None,
+    typer.Option("--account", "-a", help="Only this account (repeatable; default: all)."),
+]
+
+
+def run_import(ctx: typer.Context, parse: Callable[[], Parsed], dry_run: bool) -> None:
+    """Parse (validating everything), then load into the store with a progress bar."""
+    with handle_errors():
+        parsed = parse()
+    with cli_store(ctx) as store:
+        report = _load_with_progress(store, parsed, dry_run)
+    typer.echo("\n".join(report.summary()))
+
+
+def _load_with_progress(store: GraphStore, parsed: Parsed, dry_run: bool) -> ImportReport:
+    if not sys.stderr.isatty():
+        return load(store, parsed, dry_run=dry_run)
+    with typer.progressbar(length=parsed.records, label="importing", file=sys.stderr) as bar:
+        return load(store, parsed, dry_run=dry_run, on_batch=bar.update)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write ``text`` to ``output`` whole (a temporary file renamed), or to stdout."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    partial = output.with_name(output.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(output)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@import_app.command("json")
+def import_json(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A kamgraph JSON document.", exists=True)],
+    dry_run: DryRun = False,
+) -> None:
+    """Import a kamgraph JSON document (from `kamgraph export json`)."""
+    run_import(ctx, lambda: json_document.read(file), dry_run)
+
+
+@export_app.command("json")
+def export_json(ctx: typer.Context, output: Output = None, account: AccountIds = None) -> None:
+    """Export the whole store, or some accounts, as one lossless JSON document."""
+    with cli_store(ctx) as store:
+        text = json_document.dumps(store.read_portfolio(account or None))
+    with handle_errors():
+        write_output(text, output)

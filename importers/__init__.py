@@ -1,0 +1,1 @@
+"""Importers: each reads one source into validated model objects; the caller writes."""

@@ -1,0 +1,171 @@
+"""Rows of CSV files as users' tools write them, streamed, and typed cells.
+
+Real exports carry a UTF-8 byte-order mark, extra columns, quoted fields holding commas,
+quotes and newlines, and sometimes bytes that are not UTF-8. :func:`read_csv` streams a
+file of any size, reports each problem with the line number an editor shows (the line a
+record *starts* on), and keeps going so that one run lists every problem.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TypeVar
+
+from importers.problems import Problems
+
+E = TypeVar("E", bound=Enum)
+
+#: After this many undecodable lines a file is reported as not text and not read on.
+MAX_DECODE_ERRORS = 10
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record of an input: its file, the line (or sheet row) it starts on, its cells."""
+
+    file: str
+    line: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str | None:
+        """The cell's text, stripped; None when the column is missing or the cell blank."""
+        text = self.values.get(column)
+        if text is None:
+            return None
+        text = text.strip()
+        return text or None
+
+
+def read_csv(path: Path, problems: Problems, *, required: Sequence[str] = ()) -> Iterator[Row]:
+    """Stream ``path``'s records as :class:`Row` objects keyed by the header row.
+
+    Problems (not UTF-8, a missing required column, a record with more fields than the
+    header) go to ``problems``; rows that cannot be read are not yielded.
+    """
+    name = path.name
+    lines = _decoded_lines(path, problems)
+    reader = csv.reader(lines, strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            problems.error(name, None, None, None, "the file is empty (no header row)")
+            return
+        header = [h.strip() for h in header]
+        missing = [c for c in required if c not in header]
+        for column in missing:
+            problems.error(name, 1, column, None, "required column is missing from the header")
+        if missing:
+            return
+        end = reader.line_num
+        for fields in reader:
+            start, end = end + 1, reader.line_num
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) > len(header):
+                problems.error(
+                    name,
+                    start,
+                    None,
+                    None,
+                    f"{len(fields)} fields but the header has {len(header)} columns",
+                )
+                continue
+            yield Row(name, start, dict(zip(header, fields, strict=False)))
+    except csv.Error as error:
+        problems.error(name, reader.line_num, None, None, f"not a readable CSV file ({error})")
+
+
+def _decoded_lines(path: Path, problems: Problems) -> Iterator[str]:
+    """The file's lines as text (BOM dropped); undecodable lines are reported and replaced."""
+    decode = codecs.getincrementaldecoder("utf-8")
+    with path.open("rb") as file:
+        failures = 0
+        for number, raw in enumerate(file, start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield decode().decode(raw, final=True)
+            except UnicodeDecodeError as error:
+                failures += 1
+                problems.error(
+                    path.name,
+                    number,
+                    None,
+                    None,
+                    f"not UTF-8 text (byte 0x{raw[error.start]:02x} at position "
+                    f"{error.start + 1}); save or export the file as UTF-8",
+                )
+                if failures >= MAX_DECODE_ERRORS:
+                    problems.error(path.name, None, None, None, "not read further: not text")
+                    return
+                yield raw.decode("utf-8", errors="replace")
+
+
+def parse_date(row: Row, column: str, problems: Problems) -> dt.date | None:
+    """A date cell: ``YYYY-MM-DD``, or an ISO date-time whose date part is kept.
+
+    >>> parse_date(Row("t.csv", 2, {"On": "2026-03-01T10:00:00.000+0000"}), "On", Problems())
+    datetime.date(2026, 3, 1)
+    """
+    text = row.get(column)
+    if text is None:
+        return None
+    match = _DATE.fullmatch(text)
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    problems.error(row.file, row.line, column, text, "expected a date as YYYY-MM-DD")
+    return None
+
+
+def parse_int(row: Row, column: str, problems: Problems, low: int, high: int) -> int | None:
+    """A whole number cell between ``low`` and ``high`` (``4.0`` from a spreadsheet is 4)."""
+    text = row.get(column)
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if number.is_integer() and low <= number <= high:
+        return int(number)
+    problems.error(row.file, row.line, column, text, f"expected a whole number {low}–{high}")
+    return None
+
+
+def parse_bool(row: Row, column: str, problems: Problems) -> bool | None:
+    """A yes/no cell: true/false, yes/no, 1/0 (any case)."""
+    text = row.get(column)
+    if text is None:
+        return None
+    key = text.lower()
+    if key in {"true", "yes", "y", "1"}:
+        return True
+    if key in {"false", "no", "n", "0"}:
+        return False
+    problems.error(row.file, row.line, column, text, "expected true or false")
+    return None
+
+
+def parse_enum(row: Row, column: str, enum: type[E], problems: Problems) -> E | None:
+    """An enum cell, matched case-insensitively; the error lists the allowed values."""
+    text = row.get(column)
+    if text is None:
+        return None
+    try:
+        return enum(text)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in enum)
+        problems.error(row.file, row.line, column, text, f"expected one of: {allowed}")
+        return None
