@@ -42,8 +42,13 @@ TEAM_ROLES = ("quarterback", "exec_sponsor", "solution_engineer", "specialist", 
 AS_OF = dt.date(2026, 6, 30)
 
 
-def account(stakeholders: int) -> AccountGraph:
-    """One generated account: a pyramid of ``stakeholders`` people and a team of 12."""
+def account(stakeholders: int, account_id: str = "big") -> AccountGraph:
+    """One generated account: a pyramid of ``stakeholders`` people and a team of 12.
+
+    Stakeholder ids start with ``account_id`` so generated accounts can share a store;
+    the team (``t0``…``t11``) is the same people on every account.
+    """
+    p = f"{account_id}-"
     people, reports, knows, owners = [], [], [], []
     for i in range(stakeholders):
         # 1 CEO, then a widening pyramid: each level about 3× the one above.
@@ -51,8 +56,8 @@ def account(stakeholders: int) -> AccountGraph:
         roles = "decision_maker" if i == 0 else "economic_buyer" if i == 1 else ROLES[i % 8]
         people.append(
             Stakeholder(
-                id=f"s{i}",
-                account_id="big",
+                id=f"{p}s{i}",
+                account_id=account_id,
                 name=f"Person {i}",
                 title=f"Title of person {i}",
                 function=FUNCTIONS[i % len(FUNCTIONS)],
@@ -63,29 +68,29 @@ def account(stakeholders: int) -> AccountGraph:
             )
         )
         if i:
-            reports.append(ReportsTo(stakeholder_id=f"s{i}", manager_id=f"s{(i - 1) // 3}"))
+            reports.append(ReportsTo(stakeholder_id=f"{p}s{i}", manager_id=f"{p}s{(i - 1) // 3}"))
     team = [TeamMember(id=f"t{j}", name=f"Member {j}") for j in range(12)]
     for i in range(0, stakeholders, 3):
         member = f"t{i % 12}"
-        knows.append(Knows(member_id=member, stakeholder_id=f"s{i}", strength=i % 6))
-        owners.append(Ownership(member_id=member, stakeholder_id=f"s{i}"))
+        knows.append(Knows(member_id=member, stakeholder_id=f"{p}s{i}", strength=i % 6))
+        owners.append(Ownership(member_id=member, stakeholder_id=f"{p}s{i}"))
     return AccountGraph(
-        accounts=[Account(id="big", name="Big Account")],
+        accounts=[Account(id=account_id, name=f"Account {account_id}")],
         stakeholders=people,
         team_members=team,
         team=[
-            TeamAssignment(member_id=f"t{j}", account_id="big", role=TEAM_ROLES[j % 6])
+            TeamAssignment(member_id=f"t{j}", account_id=account_id, role=TEAM_ROLES[j % 6])
             for j in range(12)
         ],
         knows=knows,
         reports_to=reports,
         influences=[
-            Influences(source_id=f"s{i}", target_id=f"s{(i * 7) % stakeholders}", weight=3)
+            Influences(source_id=f"{p}s{i}", target_id=f"{p}s{(i * 7) % stakeholders}", weight=3)
             for i in range(5, stakeholders, 5)
             if (i * 7) % stakeholders != i
         ],
         conflicts=[
-            ConflictsWith(stakeholder_id=f"s{i}", other_id=f"s{i + 1}")
+            ConflictsWith(stakeholder_id=f"{p}s{i}", other_id=f"{p}s{i + 1}")
             for i in range(10, stakeholders - 1, 25)
         ],
         owners=owners,
