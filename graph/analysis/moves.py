@@ -111,7 +111,9 @@ def next_moves_from(
                 verb="build a second thread to",
             )
     for s in facts.strengths:
-        if s.fading and s.stakeholder_id in facts.important and facts.is_strong(s.stakeholder_id):
+        # Only a strong relationship is worth a reconnect move; a faint one is a gap.
+        strong = s.strength >= facts.config.strong_threshold
+        if s.fading and strong and s.stakeholder_id in facts.important:
             since = (
                 f"last contact {(facts.as_of - s.last_contact).days} days ago"
                 if s.last_contact

@@ -104,6 +104,34 @@ def test_a_fading_key_relationship(account) -> None:
     ]
 
 
+def test_a_faint_stale_relationship_is_no_reconnect_move(account) -> None:
+    """Reconnecting is for strong relationships going stale; a faint old one is no asset."""
+    G = account(
+        {"ceo": CEO},
+        TEAM,
+        knows={
+            ("kim", "ceo"): known(1, "2026-02-01"),
+            ("anna", "ceo"): known(4),
+            ("maria", "ceo"): known(4),
+        },
+        owners={"ceo": "anna"},
+    )
+    assert not [action for action, _ in moves(G) if "reconnect" in action]
+    stale_and_strong = account(
+        {"ceo": CEO},
+        TEAM,
+        knows={
+            ("kim", "ceo"): known(4, "2026-02-01"),
+            ("anna", "ceo"): known(4),
+            ("maria", "ceo"): known(4),
+        },
+        owners={"ceo": "anna"},
+    )
+    assert [a for a, _ in moves(stale_and_strong) if "reconnect" in a] == [
+        "Quarterback Kim Ray to reconnect with Cy (CEO, decision maker)"
+    ]
+
+
 @pytest.mark.parametrize(
     ("members", "first"),
     [
