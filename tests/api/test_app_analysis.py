@@ -1,0 +1,62 @@
+"""GET /accounts/{id}/analysis through the real app on the embedded store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.service import load_sample
+from graph.settings import Settings
+from graph.store import open_store
+
+
+@pytest.fixture
+def client(data_dir: Path) -> Iterator[TestClient]:
+    """The app on an empty embedded store."""
+    with TestClient(create_app(Settings(store=f"embedded:{data_dir}"))) as client:
+        yield client
+
+
+@pytest.fixture
+def sample_client(data_dir: Path) -> Iterator[TestClient]:
+    """The app on an embedded store holding the sample portfolio."""
+    settings = Settings(store=f"embedded:{data_dir}")
+    with open_store(settings) as store:
+        load_sample(store)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_the_analysis_of_a_sample_account(sample_client: TestClient) -> None:
+    answer = sample_client.get("/accounts/helix/analysis", params={"as_of": "2026-11-25"})
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert (data["account_id"], data["as_of"]) == ("helix", "2026-11-25")
+    assert data["single_threaded"] is True
+    assert data["thread_carrier"] == {"id": "tm-jonas", "side": "ours"}
+    orbital = sample_client.get("/accounts/orbital/analysis", params={"as_of": "2026-11-25"}).json()
+    paths = {p["target_id"]: p["path"] for p in orbital["paths_to_power"]}
+    assert paths["orb-coo"] == ["tm-maria", "orb-dir-ops", "orb-coo"]
+
+
+def test_unknown_account_is_404(client: TestClient) -> None:
+    answer = client.get("/accounts/nope/analysis")
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": "no account with id 'nope'"}
+
+
+def test_a_bad_date_is_422(client: TestClient) -> None:
+    answer = client.get("/accounts/acme/analysis", params={"as_of": "2026-13-01"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "as_of"]
+
+
+def test_the_operation_id_is_stable(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["paths"]["/accounts/{account_id}/analysis"]["get"]["operationId"] == (
+        "analyze_account"
+    )
