@@ -11,8 +11,21 @@ LINTER := tools/cypher-lint
 
 .PHONY: run test install browser clean
 
+# The sample portfolio is dated: analyse it on the day its data describes.
+SAMPLE_ACCOUNTS := northwind helix orbital
+SAMPLE_AS_OF := 2026-11-25
+KAMGRAPH := $(BIN)/kamgraph --store $(STORE)
+
 run: $(BIN)/.installed
-	$(BIN)/kamgraph --store $(STORE) demo
+	$(KAMGRAPH) demo
+	mkdir -p $(OUT)
+	set -e; for account in $(SAMPLE_ACCOUNTS); do \
+	  $(KAMGRAPH) analyze $$account --as-of $(SAMPLE_AS_OF); \
+	  $(KAMGRAPH) map $$account --as-of $(SAMPLE_AS_OF) -o $(OUT)/$$account-board.html; \
+	  $(KAMGRAPH) map $$account --as-of $(SAMPLE_AS_OF) -o $(OUT)/$$account-board.svg; \
+	  $(KAMGRAPH) review $$account --as-of $(SAMPLE_AS_OF) -o $(OUT)/$$account-review.html; \
+	done
+	@echo "account reviews and boards written to $(OUT)/ (open $(OUT)/orbital-review.html)"
 
 test: $(BIN)/.installed $(LINTER)/node_modules/.installed browser
 	$(BIN)/ruff check .
