@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from api import cli_analysis, cli_io, cli_visual, service
+from api import cli_analysis, cli_crm, cli_io, cli_visual, service
 from api.cli_common import cli_store, handle_errors
 
 app = typer.Typer(
@@ -116,6 +116,8 @@ app.command("map")(cli_visual.map_board)
 app.command("review")(cli_visual.review)
 app.add_typer(cli_io.import_app, name="import")
 app.add_typer(cli_io.export_app, name="export")
+cli_io.import_app.command("salesforce")(cli_crm.import_salesforce)
+cli_io.import_app.command("hubspot")(cli_crm.import_hubspot)
 
 
 def _print_accounts(summaries: list[service.AccountSummary]) -> None:

@@ -1,0 +1,710 @@
+"""Salesforce: a folder of Data Export / Data Loader CSV files, headed by field API names.
+
+Salesforce ids are kept as kamgraph ids (Account ``Id`` → account, Contact ``Id`` →
+stakeholder, User ``Id`` → team member, Task/Event ``Id`` → interaction), so importing
+a newer export updates records instead of duplicating them. Only fields Salesforce
+carries are written: stance, influence, seniority, ownership and notes entered in
+kamgraph stay as they are.
+
+Files (``Account.csv`` and ``Contact.csv`` are required, the others used when present;
+file names are matched case-insensitively, extra columns are ignored):
+
+- ``Account.csv`` → account: ``Id``, ``Name``, ``Industry``. ``AnnualRevenue`` is the
+  customer's own revenue, not our revenue from them (kamgraph's ``annual_revenue``),
+  so it is not imported. ``OwnerId`` is the quarterback when the account team has no
+  Account Manager.
+- ``Contact.csv`` → stakeholder: ``Id``, ``AccountId``, ``FirstName`` + ``LastName``,
+  ``Title``, ``Department`` (function), ``Email``; ``ReportsToId`` → reporting line.
+- ``User.csv`` → team member: ``Id``, ``FirstName`` + ``LastName``, ``Title``,
+  ``Email``. Only users on an account team, quarterbacks by ownership, and owners of
+  imported activities are imported: an org's user list holds everyone.
+- ``OpportunityContactRole.csv`` (``ContactId``, ``OpportunityId``, ``Role``) and the
+  direct relation in ``AccountContactRelation.csv`` (``Roles``, ``;``-separated) →
+  the contact's DMU roles. With ``Opportunity.csv`` (``Id``, ``AccountId``) only roles
+  on the contact's own account's opportunities count. Salesforce's values map as:
+  Decision Maker → decision_maker; Economic Buyer → economic_buyer; Economic Decision
+  Maker → decision_maker and economic_buyer; Technical Buyer → technical_buyer;
+  Evaluator → evaluator; Influencer → influencer; Executive Sponsor → influencer (a
+  senior backer, not necessarily the one who decides); Business User → user_buyer;
+  Other → no role. A custom value that names a kamgraph role (Champion, Procurement,
+  …) is that role; any other value is skipped with a warning. ``IsPrimary`` says who
+  the main contact is, not a buying role, and is not used. Roles are written only for
+  contacts that have some in the export, and then replace the stored ones.
+- ``AccountTeamMember.csv`` (``AccountId``, ``UserId``, ``TeamMemberRole``) → team
+  role: Account Manager / Key Account Manager → quarterback; Executive Sponsor →
+  exec_sponsor; Pre-Sales Consultant, Sales Engineer, Solution…, Technical… →
+  solution_engineer; Customer Success, Service, Support → service; Sales Rep, Sales
+  Manager, Lead Qualifier, Channel Manager, Account Executive → sales; anything else
+  → specialist. An account has one quarterback: with several Account Managers the
+  account's owner among them, else the first listed, is the quarterback and the others
+  are sales; with none, the account's owner (``Account.OwnerId``) is the quarterback.
+- ``Task.csv`` / ``Event.csv`` → interaction (id = the activity's ``Id``, account = the
+  contact's): ``WhoId`` the contact, ``OwnerId`` the team member, ``Subject`` the
+  summary. A task's date is ``ActivityDate``, an event's ``StartDateTime`` (its date in
+  UTC). Channel: an event is a meeting; a task by ``TaskSubtype`` (Call → call, Email
+  or ListEmail → email) or, for a plain ``Task`` subtype, by ``Type`` (Call, Email,
+  Meeting). Open tasks (``IsClosed`` false, or a ``Status`` other than Completed) have
+  not happened and are skipped.
+
+Warnings, not errors (the row is skipped and counted; a filtered export has these and
+the rest of it is still consistent): records with ``IsDeleted`` true; contacts with no
+``AccountId`` or an account that is not in ``Account.csv`` (an export filtered by
+account, or private contacts); a ``ReportsToId`` naming a contact that is not imported
+or works at another account (only the reporting line is left out: kamgraph keeps
+reporting lines within an account); roles, team rows and activities naming contacts,
+accounts or users that are not imported; activities about Leads (``00Q…``).
+
+Errors (nothing is written; every one is listed with file, line, column and value): a
+missing required file or column, text that is not UTF-8, a required file with no
+records, the same ``Id`` twice, reporting lines forming a cycle, a date that is not
+``YYYY-MM-DD`` (or an ISO date-time), and values kamgraph's model rejects.
+
+Memory: pass 1 keeps ids only (accounts, contacts → account, reporting lines, roles,
+users, activity ids), never rows; pass 2 re-reads the files and yields batches of
+:data:`BATCH` records, reporting lines grouped by account so that the store's cycle
+check reads each account once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from graph.model import (
+    Account,
+    Channel,
+    DmuRole,
+    Interaction,
+    Portfolio,
+    ReportsTo,
+    Stakeholder,
+    TeamAssignment,
+    TeamMember,
+    TeamRole,
+)
+from importers.load import Parsed
+from importers.problems import Problems
+from importers.tabular import Row, parse_bool, parse_date, read_csv
+
+#: Records per Portfolio batch written to the store.
+BATCH: Final = 5000
+
+ACCOUNT: Final = "Account.csv"
+CONTACT: Final = "Contact.csv"
+USER: Final = "User.csv"
+TEAM: Final = "AccountTeamMember.csv"
+OPPORTUNITY: Final = "Opportunity.csv"
+CONTACT_ROLE: Final = "OpportunityContactRole.csv"
+RELATION: Final = "AccountContactRelation.csv"
+TASK: Final = "Task.csv"
+EVENT: Final = "Event.csv"
+
+#: Every file read, with the columns it must have; the first two must be present.
+COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    ACCOUNT: ("Id", "Name"),
+    CONTACT: ("Id", "AccountId", "LastName"),
+    USER: ("Id", "LastName"),
+    OPPORTUNITY: ("Id", "AccountId"),
+    CONTACT_ROLE: ("OpportunityId", "ContactId", "Role"),
+    RELATION: ("AccountId", "ContactId", "Roles"),
+    TEAM: ("AccountId", "UserId", "TeamMemberRole"),
+    TASK: ("Id", "WhoId", "OwnerId", "ActivityDate"),
+    EVENT: ("Id", "WhoId", "OwnerId", "StartDateTime"),
+}
+REQUIRED_FILES: Final = (ACCOUNT, CONTACT)
+
+#: Salesforce's standard contact role values → DMU roles.
+CONTACT_ROLES: Final[dict[str, tuple[DmuRole, ...]]] = {
+    "decision maker": (DmuRole.decision_maker,),
+    "economic buyer": (DmuRole.economic_buyer,),
+    "economic decision maker": (DmuRole.decision_maker, DmuRole.economic_buyer),
+    "technical buyer": (DmuRole.technical_buyer,),
+    "evaluator": (DmuRole.evaluator,),
+    "influencer": (DmuRole.influencer,),
+    "executive sponsor": (DmuRole.influencer,),
+    "business user": (DmuRole.user_buyer,),
+    "other": (),
+}
+
+#: ``TeamMemberRole`` → team role by the first keyword found (lower case), in order.
+TEAM_ROLES: Final[tuple[tuple[tuple[str, ...], TeamRole], ...]] = (
+    (("account manager", "key account"), TeamRole.quarterback),
+    (("executive sponsor",), TeamRole.exec_sponsor),
+    (
+        ("pre-sales", "presales", "sales engineer", "solution", "technical"),
+        TeamRole.solution_engineer,
+    ),
+    (("success", "service", "support"), TeamRole.service),
+    (("sales", "lead qualifier", "channel", "account executive"), TeamRole.sales),
+)
+
+_TASK_SUBTYPES: Final = {"call": Channel.call, "email": Channel.email, "listemail": Channel.email}
+_ACTIVITY_TYPES: Final = {"call": Channel.call, "email": Channel.email, "meeting": Channel.meeting}
+_LEAD_PREFIX: Final = "00Q"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read(folder: Path) -> Parsed:
+    """Validate a Salesforce export folder (pass 1); the result streams it in batches."""
+    problems = Problems()
+    export = _Export(folder)
+    export.scan(problems)
+    problems.raise_if_errors(str(folder))
+    return Parsed(
+        source=str(folder), batches=export.batches, records=export.records, problems=problems
+    )
+
+
+def build(
+    model: type[M], row: Row, problems: Problems, columns: Mapping[str, str], **values: Any
+) -> M | None:
+    """``model`` from ``row``: each field in ``columns`` from its column, unless in ``values``.
+
+    A column missing from the file is not passed at all, so the store keeps what it
+    holds for that field. A rejected value is an error naming the row's column.
+    """
+    cells = {
+        name: row.get(column)
+        for name, column in columns.items()
+        if name not in values and column in row.values
+    }
+    try:
+        return model(**cells, **values)
+    except ValidationError as error:
+        for e in error.errors():
+            name = str(e["loc"][0]) if e["loc"] else ""
+            column = columns.get(name, name) or None
+            message = "a value is required" if e.get("input") is None else e["msg"]
+            problems.error(row.file, row.line, column, row.get(column), message)
+        return None
+
+
+def batches_of(kind: str, records: Iterable[BaseModel]) -> Iterator[Portfolio]:
+    """``records`` as Portfolio batches of :data:`BATCH` records of one ``kind``."""
+    iterator = iter(records)
+    while chunk := list(islice(iterator, BATCH)):
+        yield Portfolio(**{kind: chunk})
+
+
+def full_name(row: Row, first: str, last: str) -> str | None:
+    """``first last`` from two columns, either of which may be blank."""
+    return " ".join(part for part in (row.get(first), row.get(last)) if part) or None
+
+
+def team_role(text: str | None) -> TeamRole:
+    """The team role a Salesforce ``TeamMemberRole`` names.
+
+    >>> [team_role(t).value for t in ("Pre-Sales Consultant", "Sales Rep", None)]
+    ['solution_engineer', 'sales', 'specialist']
+    """
+    key = (text or "").lower()
+    for keywords, role in TEAM_ROLES:
+        if any(k in key for k in keywords):
+            return role
+    return TeamRole.specialist
+
+
+def dmu_roles(text: str) -> tuple[DmuRole, ...] | None:
+    """The DMU roles a contact role value names (None: not a value we know).
+
+    >>> dmu_roles("Economic Decision Maker")
+    (<DmuRole.decision_maker: 'decision_maker'>, <DmuRole.economic_buyer: 'economic_buyer'>)
+    >>> dmu_roles("Champion"), dmu_roles("Other"), dmu_roles("Golf partner")
+    ((<DmuRole.champion: 'champion'>,), (), None)
+    """
+    known = CONTACT_ROLES.get(text.strip().lower())
+    if known is not None:
+        return known
+    try:
+        return (DmuRole(text),)
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Export:
+    """One export folder: what pass 1 learnt (ids only), and pass 2 (:meth:`batches`)."""
+
+    folder: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    #: account id → itself, so every contact shares one string per account
+    accounts: dict[str, str] = field(default_factory=dict)
+    account_owner: dict[str, str] = field(default_factory=dict)
+    users: set[str] = field(default_factory=set)
+    used_users: set[str] = field(default_factory=set)
+    #: contact id → account id, or None for a contact that is skipped
+    contacts: dict[str, str | None] = field(default_factory=dict)
+    #: contact id → manager id, grouped by account (cycle-free, same account)
+    manager: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, set[DmuRole]] = field(default_factory=dict)
+    opportunity_account: dict[str, str] = field(default_factory=dict)
+    quarterback: dict[str, str] = field(default_factory=dict)
+    #: accounts whose owner is their quarterback without a team row of their own
+    owner_quarterbacks: list[str] = field(default_factory=list)
+    activity_ids: set[str] = field(default_factory=set)
+    team_rows: int = 0
+
+    @property
+    def records(self) -> int:
+        """How many records pass 2 yields (for the progress bar)."""
+        return (
+            len(self.accounts)
+            + len(self.used_users)
+            + sum(account is not None for account in self.contacts.values())
+            + len(self.manager)
+            + self.team_rows
+            + len(self.activity_ids)
+        )
+
+    # --- pass 1 ------------------------------------------------------------------------
+
+    def scan(self, problems: Problems) -> None:
+        """Validate every file once, keeping only ids and the maps pass 2 needs."""
+        if not self.folder.is_dir():
+            problems.error(str(self.folder), None, None, None, "not a folder")
+            return
+        present = {p.name.lower(): p for p in self.folder.iterdir() if p.is_file()}
+        for name in COLUMNS:
+            if name.lower() in present:
+                self.files[name] = present[name.lower()]
+            elif name in REQUIRED_FILES:
+                problems.error(name, None, None, None, "required file is missing from the folder")
+        if any(name not in self.files for name in REQUIRED_FILES):
+            return
+        for name, scan in ((ACCOUNT, self._scan_accounts), (CONTACT, self._scan_contacts)):
+            errors = len(problems.errors)
+            if scan(problems) == 0 and len(problems.errors) == errors:
+                problems.error(self.files[name].name, None, None, None, "the file has no records")
+            if name == ACCOUNT:
+                self._scan_users(problems)
+        self._scan_roles(problems)
+        self._scan_team(problems)
+        self._scan_activities(problems)
+
+    def _scan_accounts(self, problems: Problems) -> int:
+        """Read Account.csv; returns how many records it holds."""
+        rows = 0
+        for row in self._rows(ACCOUNT, problems):
+            rows += 1
+            account = self._account(row, problems)
+            if account is None:
+                continue
+            if account.id in self.accounts:
+                _duplicate(row, problems)
+                continue
+            self.accounts[account.id] = account.id
+            if owner := row.get("OwnerId"):
+                self.account_owner[account.id] = owner
+        return rows
+
+    def _scan_users(self, problems: Problems) -> None:
+        for row in self._rows(USER, problems):
+            user = self._user(row, problems)
+            if user is None:
+                continue
+            if user.id in self.users:
+                _duplicate(row, problems)
+            self.users.add(user.id)
+
+    def _scan_contacts(self, problems: Problems) -> int:
+        """Read Contact.csv and check its reporting lines; returns how many records it holds."""
+        file = self.files[CONTACT].name
+        reports: dict[str, tuple[str, int]] = {}
+        rows = 0
+        for row in self._rows(CONTACT, problems):
+            rows += 1
+            contact = self._contact(row, problems)
+            contact_id = row.get("Id")
+            if contact_id is None:
+                continue
+            if contact_id in self.contacts:
+                _duplicate(row, problems)
+                continue
+            self.contacts[contact_id] = contact.account_id if contact else None
+            if contact and (manager := row.get("ReportsToId")):
+                reports[contact_id] = (manager, row.line)
+        lines: list[tuple[str, str, str]] = []
+        for contact_id, (manager, line) in reports.items():
+            account = self.contacts[contact_id]
+            if self.contacts.get(manager) is None:
+                problems.warn(
+                    "reporting lines to contacts not imported",
+                    file,
+                    line,
+                    "ReportsToId",
+                    manager,
+                    "not a contact imported from this export; the reporting line is left out",
+                )
+            elif self.contacts[manager] != account:
+                problems.warn(
+                    "reporting lines across accounts",
+                    file,
+                    line,
+                    "ReportsToId",
+                    manager,
+                    f"works at {self.contacts[manager]!r}, not {account!r}; "
+                    "kamgraph keeps reporting lines within one account",
+                )
+            else:
+                lines.append((account or "", contact_id, manager))
+        for cycle in _cycles({c: m for _, c, m in lines}):
+            first = min(cycle, key=lambda c: reports[c][1])
+            at = cycle.index(first)
+            ordered = [*cycle[at:], *cycle[:at], first]
+            problems.error(
+                file,
+                reports[first][1],
+                "ReportsToId",
+                reports[first][0],
+                "reporting lines form a cycle: " + " → ".join(ordered),
+            )
+        lines.sort()
+        self.manager = {contact: manager for _, contact, manager in lines}
+        return rows
+
+    def _scan_roles(self, problems: Problems) -> None:
+        for row in self._rows(OPPORTUNITY, problems):
+            if (opportunity := row.get("Id")) and (account := row.get("AccountId")):
+                self.opportunity_account[opportunity] = account
+        for name in (CONTACT_ROLE, RELATION):
+            for row in self._rows(name, problems):
+                contact, roles = self._contact_roles(row, problems)
+                if contact is not None:
+                    self.roles.setdefault(contact, set()).update(roles)
+        self.opportunity_account.clear()
+
+    def _scan_team(self, problems: Problems) -> None:
+        owner_on_team: set[str] = set()
+        for row in self._rows(TEAM, problems):
+            if not self._on_team(row, problems):
+                continue
+            account, user = row.get("AccountId") or "", row.get("UserId") or ""
+            self.team_rows += 1
+            self.used_users.add(user)
+            is_owner = user == self.account_owner.get(account)
+            if is_owner:
+                owner_on_team.add(account)
+            if team_role(row.get("TeamMemberRole")) is TeamRole.quarterback and (
+                account not in self.quarterback or is_owner
+            ):
+                self.quarterback[account] = user
+        for account, owner in self.account_owner.items():
+            if account not in self.quarterback and owner in self.users:
+                self.quarterback[account] = owner
+                self.used_users.add(owner)
+                if account not in owner_on_team:
+                    self.owner_quarterbacks.append(account)
+                    self.team_rows += 1
+
+    def _scan_activities(self, problems: Problems) -> None:
+        for name in (TASK, EVENT):
+            for row in self._rows(name, problems):
+                interaction = self._interaction(row, problems)
+                if interaction is None:
+                    continue
+                if interaction.id in self.activity_ids:
+                    _duplicate(row, problems)
+                    continue
+                self.activity_ids.add(interaction.id)
+                self.used_users.update(interaction.member_ids)
+
+    # --- pass 2 ------------------------------------------------------------------------
+
+    def batches(self) -> Iterator[Portfolio]:
+        """Re-read the files and yield batches: accounts, people, then lines between them."""
+        p = Problems()  # pass 1 reported every problem already
+        yield from batches_of(
+            "accounts", _some(self._account(row, p) for row in self._rows(ACCOUNT, p))
+        )
+        users = _some(self._user(row, p) for row in self._rows(USER, p))
+        yield from batches_of("team_members", (u for u in users if u.id in self.used_users))
+        yield from batches_of(
+            "stakeholders", _some(self._contact(row, p) for row in self._rows(CONTACT, p))
+        )
+        yield from self._reporting_batches()
+        yield from batches_of("team", self._assignments(p))
+        yield from batches_of(
+            "interactions",
+            _some(
+                self._interaction(row, p) for name in (TASK, EVENT) for row in self._rows(name, p)
+            ),
+        )
+
+    def _reporting_batches(self) -> Iterator[Portfolio]:
+        """Reporting lines in batches that never split an account (see the store's cycle check)."""
+        chunk: list[ReportsTo] = []
+        account = None
+        for contact, manager in self.manager.items():
+            if len(chunk) >= BATCH and self.contacts[contact] != account:
+                yield Portfolio(reports_to=chunk)
+                chunk = []
+            account = self.contacts[contact]
+            chunk.append(ReportsTo(stakeholder_id=contact, manager_id=manager))
+        if chunk:
+            yield Portfolio(reports_to=chunk)
+
+    def _assignments(self, problems: Problems) -> Iterator[TeamAssignment]:
+        for row in self._rows(TEAM, problems):
+            if not self._on_team(row, problems):
+                continue
+            account, user = row.get("AccountId") or "", row.get("UserId") or ""
+            role = team_role(row.get("TeamMemberRole"))
+            if self.quarterback.get(account) == user:
+                role = TeamRole.quarterback
+            elif role is TeamRole.quarterback:
+                role = TeamRole.sales
+            yield TeamAssignment(member_id=user, account_id=account, role=role)
+        for account in self.owner_quarterbacks:
+            yield TeamAssignment(
+                member_id=self.quarterback[account], account_id=account, role=TeamRole.quarterback
+            )
+
+    # --- one row → one record (the same decisions in both passes) ----------------------
+
+    def _rows(self, name: str, problems: Problems) -> Iterator[Row]:
+        """The file's rows, if the folder has it, without records deleted in Salesforce."""
+        path = self.files.get(name)
+        if path is None:
+            return
+        for row in read_csv(path, problems, required=COLUMNS[name]):
+            if parse_bool(row, "IsDeleted", problems):
+                problems.warn(
+                    "deleted records",
+                    row.file,
+                    row.line,
+                    "IsDeleted",
+                    row.get("IsDeleted"),
+                    "deleted in Salesforce; left out",
+                )
+                continue
+            yield row
+
+    def _account(self, row: Row, problems: Problems) -> Account | None:
+        return build(Account, row, problems, {"id": "Id", "name": "Name", "industry": "Industry"})
+
+    def _user(self, row: Row, problems: Problems) -> TeamMember | None:
+        return build(
+            TeamMember,
+            row,
+            problems,
+            {"id": "Id", "name": "LastName", "title": "Title", "email": "Email"},
+            name=full_name(row, "FirstName", "LastName"),
+        )
+
+    def _contact(self, row: Row, problems: Problems) -> Stakeholder | None:
+        account = row.get("AccountId")
+        if account is None:
+            problems.warn(
+                "contacts without an account",
+                row.file,
+                row.line,
+                "AccountId",
+                account or "",
+                "a contact with no account; left out",
+            )
+            return None
+        if account not in self.accounts:
+            problems.warn(
+                "contacts of accounts not in Account.csv",
+                row.file,
+                row.line,
+                "AccountId",
+                account or "",
+                "the account is not in Account.csv; the contact is left out",
+            )
+            return None
+        extra: dict[str, Any] = {"name": full_name(row, "FirstName", "LastName")}
+        if roles := self.roles.get(row.get("Id") or ""):
+            extra["dmu_roles"] = tuple(r for r in DmuRole if r in roles)
+        return build(
+            Stakeholder,
+            row,
+            problems,
+            {
+                "id": "Id",
+                "account_id": "AccountId",
+                "name": "LastName",
+                "title": "Title",
+                "function": "Department",
+                "email": "Email",
+            },
+            account_id=self.accounts[account],
+            **extra,
+        )
+
+    def _contact_roles(
+        self, row: Row, problems: Problems
+    ) -> tuple[str | None, tuple[DmuRole, ...]]:
+        """The contact a role row is about and the roles it gives (None: row skipped)."""
+        contact = row.get("ContactId") or ""
+        account = self.contacts.get(contact)
+        column = "Role" if row.file.lower() == CONTACT_ROLE.lower() else "Roles"
+        if account is None:
+            problems.warn(
+                "contact roles of contacts not imported",
+                row.file,
+                row.line,
+                "ContactId",
+                contact,
+                "not a contact imported from this export; its role is left out",
+            )
+            return None, ()
+        if column == "Role":
+            elsewhere = self.opportunity_account.get(row.get("OpportunityId") or "", account)
+            where = "OpportunityId"
+        else:
+            elsewhere = row.get("AccountId") or ""
+            where = "AccountId"
+        if elsewhere != account:
+            problems.warn(
+                "contact roles at other accounts",
+                row.file,
+                row.line,
+                where,
+                row.get(where) or "",
+                f"a role at {elsewhere!r}, but the contact works at {account!r}; left out",
+            )
+            return None, ()
+        roles: list[DmuRole] = []
+        for value in (v.strip() for v in (row.get(column) or "").split(";")):
+            mapped = dmu_roles(value) if value else ()
+            if mapped is None:
+                problems.warn(
+                    "contact roles with values kamgraph does not know",
+                    row.file,
+                    row.line,
+                    column,
+                    value,
+                    f"not a Salesforce contact role; known: {', '.join(CONTACT_ROLES)}",
+                )
+                continue
+            roles += mapped
+        return contact, tuple(roles)
+
+    def _on_team(self, row: Row, problems: Problems) -> bool:
+        account, user = row.get("AccountId"), row.get("UserId")
+        if account not in self.accounts:
+            problems.warn(
+                "team rows of accounts not in Account.csv",
+                row.file,
+                row.line,
+                "AccountId",
+                account or "",
+                "the account is not in Account.csv; left out",
+            )
+            return False
+        if user not in self.users:
+            problems.warn(
+                "team rows of users not in User.csv",
+                row.file,
+                row.line,
+                "UserId",
+                user or "",
+                "the user is not in User.csv; left out",
+            )
+            return False
+        return True
+
+    def _interaction(self, row: Row, problems: Problems) -> Interaction | None:
+        """A task or event as an interaction, or None (with a warning saying why not)."""
+        is_task = row.file.lower() == TASK.lower()
+        who, owner = row.get("WhoId"), row.get("OwnerId")
+
+        def skip(kind: str, column: str, message: str) -> None:
+            problems.warn(kind, row.file, row.line, column, row.get(column) or "", message)
+
+        if who is None:
+            skip("activities without a contact", "WhoId", "no contact (WhoId); left out")
+            return None
+        if who.startswith(_LEAD_PREFIX):
+            skip("activities about Leads", "WhoId", "a Lead, not a contact; left out")
+            return None
+        account = self.contacts.get(who)
+        if account is None:
+            skip(
+                "activities about contacts not imported",
+                "WhoId",
+                "not a contact imported from this export; left out",
+            )
+            return None
+        if owner not in self.users:
+            skip("activities of users not in User.csv", "OwnerId", "not in User.csv; left out")
+            return None
+        if is_task and _is_open(row):
+            skip("open tasks", "Status", "not done yet; left out")
+            return None
+        channel = _task_channel(row) if is_task else Channel.meeting
+        if channel is None:
+            skip(
+                "tasks that are not a call, email or meeting",
+                "TaskSubtype",
+                "a to-do, not a call, email or meeting; left out",
+            )
+            return None
+        column = "ActivityDate" if is_task else "StartDateTime"
+        date = parse_date(row, column, problems)
+        if date is None:
+            if row.get(column) is None:
+                skip("activities without a date", column, "no date; left out")
+            return None
+        return build(
+            Interaction,
+            row,
+            problems,
+            {"id": "Id", "summary": "Subject"},
+            account_id=account,
+            date=date,
+            channel=channel,
+            member_ids=(owner,),
+            stakeholder_ids=(who,),
+        )
+
+
+def _duplicate(row: Row, problems: Problems) -> None:
+    problems.error(row.file, row.line, "Id", row.get("Id"), "the same Id is on an earlier line")
+
+
+def _some(records: Iterable[M | None]) -> Iterator[M]:
+    return (r for r in records if r is not None)
+
+
+def _is_open(row: Row) -> bool:
+    """A task not done yet: ``IsClosed`` false, or (without it) a Status not Completed."""
+    if "IsClosed" in row.values:
+        return (row.get("IsClosed") or "").lower() not in {"true", "1"}
+    if "Status" in row.values:
+        return (row.get("Status") or "").lower() != "completed"
+    return False
+
+
+def _task_channel(row: Row) -> Channel | None:
+    subtype = (row.get("TaskSubtype") or "task").lower()
+    if subtype != "task":
+        return _TASK_SUBTYPES.get(subtype)
+    return _ACTIVITY_TYPES.get((row.get("Type") or "").lower())
+
+
+def _cycles(manager: dict[str, str]) -> list[list[str]]:
+    """Every loop in ``manager`` (each person → their manager), each once, in walk order.
+
+    >>> _cycles({"a": "b", "b": "a", "c": "a", "d": "d"})
+    [['a', 'b'], ['d']]
+    """
+    done: set[str] = set()
+    found = []
+    for start in manager:
+        path: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node not in done and node not in path:
+            path[node] = len(path)
+            node = manager.get(node)
+        if node is not None and node in path:
+            found.append(list(path)[path[node] :])
+        done.update(path)
+    return found
