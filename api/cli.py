@@ -114,6 +114,7 @@ def serve(
 app.command("analyze")(cli_analysis.analyze)
 app.command("map")(cli_visual.map_board)
 app.command("review")(cli_visual.review)
+app.command("template")(cli_io.template)
 app.add_typer(cli_io.import_app, name="import")
 app.add_typer(cli_io.export_app, name="export")
 cli_io.import_app.command("salesforce")(cli_crm.import_salesforce)

@@ -16,7 +16,7 @@ import typer
 
 from api.cli_common import cli_store, handle_errors
 from graph.store import GraphStore
-from importers import json_document
+from importers import exports, json_document, sheet
 from importers.load import ImportReport, Parsed, load
 
 import_app = typer.Typer(help="Import accounts from a CRM export, a spreadsheet or JSON.")
@@ -76,5 +76,64 @@ def export_json(ctx: typer.Context, output: Output = None, account: AccountIds =
     """Export the whole store, or some accounts, as one lossless JSON document."""
     with cli_store(ctx) as store:
         text = json_document.dumps(store.read_portfolio(account or None))
+    with handle_errors():
+        write_output(text, output)
+
+
+@import_app.command("sheet")
+def import_sheet(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A filled-in template: an .xlsx workbook or a folder of CSV files.", exists=True
+        ),
+    ],
+    dry_run: DryRun = False,
+) -> None:
+    """Import kamgraph's spreadsheet template (from `kamgraph template`)."""
+    run_import(ctx, lambda: sheet.read(file), dry_run)
+
+
+def template(
+    out: Annotated[Path, typer.Argument(help="OUT.xlsx for a workbook; else a folder of CSVs.")],
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Write a folder of CSV files even for OUT.xlsx.")
+    ] = False,
+) -> None:
+    """Write the spreadsheet template to fill in: a sheet per kind, an example row each."""
+    sheet.write_template(out, as_csv=as_csv)
+    typer.echo(f"wrote {out}", err=True)
+
+
+@export_app.command("graphml")
+def export_graphml(ctx: typer.Context, output: Output = None, account: AccountIds = None) -> None:
+    """Export the graph as GraphML (opens in Gephi and yEd)."""
+    with cli_store(ctx) as store:
+        text = exports.graphml(store.read_portfolio(account or None))
+    with handle_errors():
+        write_output(text, output)
+
+
+@export_app.command("csv")
+def export_csv(
+    ctx: typer.Context,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write one CSV per kind into.")
+    ],
+    account: AccountIds = None,
+) -> None:
+    """Export one CSV file per kind: the template's columns, so `import sheet` reads it back."""
+    with cli_store(ctx) as store:
+        portfolio = store.read_portfolio(account or None)
+    exports.write_csv(portfolio, output)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@export_app.command("cypher")
+def export_cypher(ctx: typer.Context, output: Output = None, account: AccountIds = None) -> None:
+    """Export a Cypher script that recreates the accounts in Neo4j 5 (cypher-shell -f)."""
+    with cli_store(ctx) as store:
+        text = exports.cypher_script(store.read_portfolio(account or None))
     with handle_errors():
         write_output(text, output)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from typer.testing import CliRunner
 
+from api.cli import app
 from graph.model import (
     Account,
     Competitor,
@@ -18,12 +20,15 @@ from graph.model import (
     Stakeholder,
     TeamMember,
 )
-from graph.store import GraphStore
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
 from importers import exports, json_document, sheet
 from importers.load import load
 
 from ..graph.test_cypher import lint
 from .conftest import store_json
+
+runner = CliRunner()
 
 #: Names that try to break out of a Cypher string, a CSV cell or a spreadsheet formula.
 HOSTILE = [
@@ -205,3 +210,34 @@ def test_the_cypher_script_passes_the_neo4j_5_lint(portfolio: Portfolio) -> None
     ) in "\n".join(lines)
     found = lint({f"{i}: {s}": s for i, s in enumerate(lines)})
     assert {name: d for name, d in found.items() if d} == {}
+
+
+def test_cli_exports(data_dir: Path, portfolio: Portfolio, tmp_path: Path) -> None:
+    store = ["--store", f"embedded:{data_dir}"]
+    with open_store(Settings(store=f"embedded:{data_dir}")) as opened:
+        opened.write(portfolio)
+        evil = json_document.dumps(opened.read_portfolio(["evil"]))
+
+    graphml = runner.invoke(
+        app, [*store, "export", "graphml", "-a", "evil", "-o", str(tmp_path / "g.graphml")]
+    )
+    assert graphml.exit_code == 0, graphml.output
+    assert nx.read_graphml(tmp_path / "g.graphml").number_of_nodes() == 12
+
+    cypher = runner.invoke(app, [*store, "export", "cypher", "-a", "acme"])
+    assert cypher.exit_code == 0, cypher.output
+    assert "MERGE (n:Account {id: 'acme'}) SET n += {name: 'Acme <GmbH>'" in cypher.output
+    assert "'evil'" not in cypher.output
+
+    folder = tmp_path / "csv"
+    written = runner.invoke(app, [*store, "export", "csv", "-a", "evil", "-o", str(folder)])
+    assert written.exit_code == 0, written.output
+    assert f"wrote {folder}" in written.output
+    other = ["--store", f"embedded:{tmp_path / 'other'}"]
+    imported = runner.invoke(app, [*other, "import", "sheet", str(folder)])
+    assert imported.exit_code == 0, imported.output
+    assert runner.invoke(app, [*other, "export", "json"]).output == evil
+
+    missing = runner.invoke(app, [*store, "export", "cypher", "-a", "nope"])
+    assert missing.exit_code == 3
+    assert "error: no account with id 'nope'" in missing.output

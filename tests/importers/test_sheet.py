@@ -7,14 +7,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from typer.testing import CliRunner
 
+from api.cli import app
 from graph.errors import InvalidData
 from graph.model import Portfolio, Stance
-from graph.store import GraphStore
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
 from importers import json_document, sheet
 from importers.load import load
 
 from .conftest import store_json
+
+runner = CliRunner()
 
 #: A small valid input as a folder of CSV files; each malformed case changes one file.
 BASE = {
@@ -375,3 +380,25 @@ def test_lines_are_written_after_every_stakeholder_of_any_batch(
     ]
     load(embedded_store, parsed)
     assert len(embedded_store.read_portfolio().reports_to) == 4
+
+
+def test_cli_template_then_import(data_dir: Path, tmp_path: Path) -> None:
+    store = ["--store", f"embedded:{data_dir}"]
+    written = runner.invoke(app, ["template", str(tmp_path / "accounts.xlsx")])
+    assert written.exit_code == 0, written.output
+    assert f"wrote {tmp_path / 'accounts.xlsx'}" in written.output
+    dry = runner.invoke(
+        app, [*store, "import", "sheet", "--dry-run", str(tmp_path / "accounts.xlsx")]
+    )
+    assert dry.exit_code == 0, dry.output
+    assert "  stakeholders         2 new       0 changed       0 unchanged" in dry.output
+    done = runner.invoke(app, [*store, "import", "sheet", str(tmp_path / "accounts.xlsx")])
+    assert done.exit_code == 0, done.output
+    with open_store(Settings(store=f"embedded:{data_dir}")) as opened:
+        assert store_json(opened) == json_document.dumps(sheet.EXAMPLE)
+    bad = write_folder(tmp_path / "bad", {**BASE, "conflicts.csv": ""})
+    failed = runner.invoke(app, [*store, "import", "sheet", str(bad)])
+    assert failed.exit_code == 2
+    assert "error: bad: 1 problem:\n  - conflicts.csv: the file is empty (no header row)" in (
+        failed.output
+    )
