@@ -165,7 +165,7 @@ class _Export:
                     "not a HubSpot contacts export (no 'First Name' or 'Last Name' column) "
                     "or companies export (no 'Company name' column)",
                 )
-        if self.contacts_files and not self.companies_files:
+        if self.contacts_files and not self.companies_files and not problems.errors:
             problems.error(
                 self.contacts_files[0].name,
                 None,
@@ -363,5 +363,5 @@ def _duplicate(row: Row, problems: Problems) -> None:
         row.line,
         "Record ID",
         row.get("Record ID"),
-        "the same Record ID is on an earlier line",
+        "the same Record ID is on an earlier row",
     )

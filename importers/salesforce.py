@@ -180,7 +180,8 @@ def build(
         for e in error.errors():
             name = str(e["loc"][0]) if e["loc"] else ""
             column = columns.get(name, name) or None
-            message = "a value is required" if e.get("input") is None else e["msg"]
+            missing = e["type"] == "missing" or e.get("input") is None
+            message = "a value is required" if missing else e["msg"]
             problems.error(row.file, row.line, column, row.get(column), message)
         return None
 

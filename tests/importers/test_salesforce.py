@@ -1,0 +1,298 @@
+"""Salesforce exports: real-format folders import with counted warnings; bad ones change nothing."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from graph.errors import InvalidData
+from graph.model import Portfolio, Stakeholder
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
+from importers import salesforce
+from importers.load import load
+
+from .conftest import store_json
+
+EXPORT = Path(__file__).parent / "data" / "salesforce" / "export"
+ACME, GLOBEX = "0015g00000AcmeCAAQ", "0015g00000GlobxAAQ"
+KIM, RAJ, LEA = "0055g00000KimTnAAQ", "0055g00000RajPtAAQ", "0055g00000LeaRxAAQ"
+CEO, CFO, CTO, ITM = (
+    "0035g00000CeoZoAAQ",
+    "0035g00000CfoBbAAQ",
+    "0035g00000CtoTyAAQ",
+    "0035g00000ItMgrAAQ",
+)
+runner = CliRunner()
+
+
+def copy_export(tmp_path: Path) -> Path:
+    """A copy of the good export to spoil."""
+    return Path(shutil.copytree(EXPORT, tmp_path / "export"))
+
+
+def edit(folder: Path, name: str, change: Callable[[str], str]) -> None:
+    """Rewrite one file of ``folder`` as UTF-8 text (its BOM and line ends kept)."""
+    path = folder / name
+    path.write_bytes(change(path.read_bytes().decode("utf-8")).encode("utf-8"))
+
+
+def test_a_real_export_imports_with_counted_warnings(store: GraphStore) -> None:
+    report = load(store, salesforce.read(EXPORT))
+
+    assert {kind: c.created for kind, c in report.nodes.items()} == {
+        "accounts": 2,
+        "team_members": 3,  # the integration user owns nothing and is not imported
+        "stakeholders": 7,
+        "interactions": 3,
+    }
+    assert report.lines == {"reports_to": 4, "team": 5}
+    assert report.skipped == {
+        "deleted records": 1,
+        "contacts of accounts not in Account.csv": 1,
+        "reporting lines to contacts not imported": 1,
+        "contact roles at other accounts": 2,
+        "contact roles with values kamgraph does not know": 1,
+        "contact roles of contacts not imported": 1,
+        "team rows of accounts not in Account.csv": 1,
+        "activities about Leads": 1,
+        "activities about contacts not imported": 1,
+        "activities of users not in User.csv": 1,
+        "open tasks": 1,
+        "tasks that are not a call, email or meeting": 1,
+    }
+    assert (
+        "Task.csv line 5, column WhoId, value '00Q5g00000LeadAAAQ': a Lead, not a contact; left out"
+        in report.warnings
+    )
+
+    acme = store.account_graph(ACME)
+    assert acme.account.name == "Acme Corporation" and acme.account.annual_revenue is None
+    people = {s.id: s for s in acme.stakeholders}
+    assert people[CEO].name == "Zoë O'Neil"
+    assert people[CFO].name == 'Robert Smith "Bob"'
+    assert people[CFO].title == "CFO, Finance & Controlling"
+    assert people[CFO].dmu_roles == ("economic_buyer",)
+    assert people[CTO].dmu_roles == ("technical_buyer", "evaluator")
+    assert people[ITM].dmu_roles == ()  # their Influencer role is on Globex's opportunity
+    assert {(r.stakeholder_id, r.manager_id) for r in acme.reports_to} == {
+        (CFO, CEO),
+        (CTO, CEO),
+        (ITM, CTO),
+    }
+    assert {(t.member_id, t.role) for t in acme.team} == {
+        (KIM, "quarterback"),
+        (RAJ, "solution_engineer"),
+        (LEA, "exec_sponsor"),
+    }
+    assert {(i.id, i.channel, i.date.isoformat()) for i in acme.interactions} == {
+        ("00T5g00000Call1AAQ", "call", "2026-03-02"),
+        ("00T5g00000Mail1AAQ", "email", "2026-02-20"),
+        ("00U5g00000Meet1AAQ", "meeting", "2026-03-10"),
+    }
+
+    globex = store.account_graph(GLOBEX)
+    # No Account Manager on Globex's team: its owner is the quarterback.
+    assert {(t.member_id, t.role) for t in globex.team} == {(RAJ, "sales"), (LEA, "quarterback")}
+    roles = {s.name: s.dmu_roles for s in globex.stakeholders}
+    assert roles == {
+        "Hank Scorpio": ("decision_maker", "economic_buyer"),
+        "Frank Grimes": ("user_buyer", "influencer"),
+    }
+
+
+def test_reimport_changes_nothing_and_a_newer_export_keeps_what_was_entered_by_hand(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    load(store, salesforce.read(EXPORT))
+    first = store_json(store)
+    again = load(store, salesforce.read(EXPORT))
+    assert {kind: (c.created, c.updated) for kind, c in again.nodes.items()} == {
+        kind: (0, 0) for kind in ("accounts", "team_members", "stakeholders", "interactions")
+    }
+    assert again.nodes["stakeholders"].unchanged == 7
+    assert store_json(store) == first
+
+    by_hand = Stakeholder(id=CTO, account_id=ACME, name="Ty Nguyen", stance="champion", influence=4)
+    store.write(Portfolio(stakeholders=[by_hand]))
+
+    newer = copy_export(tmp_path)
+    edit(
+        newer,
+        "Contact.csv",
+        lambda text: text.replace('"CTO","IT"', '"Chief Technology Officer","IT"'),
+    )
+    report = load(store, salesforce.read(newer))
+    assert report.nodes["stakeholders"].updated == 1
+    assert report.nodes["stakeholders"].unchanged == 6
+    cto = next(s for s in store.account_graph(ACME).stakeholders if s.id == CTO)
+    assert cto.title == "Chief Technology Officer"
+    assert (cto.stance, cto.influence) == ("champion", 4)
+    assert cto.dmu_roles == ("technical_buyer", "evaluator")
+
+
+def test_the_cli_prints_a_summary_and_a_dry_run_writes_nothing(data_dir: Path) -> None:
+    store = ["--store", f"embedded:{data_dir}"]
+    dry = runner.invoke(app, [*store, "import", "salesforce", "--dry-run", str(EXPORT)])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.startswith(f"would import {EXPORT}\n")
+    assert "  stakeholders         7 new       0 changed       0 unchanged" in dry.output
+    assert "  reports_to           4 to write" in dry.output
+    assert "  skipped 1 activities about Leads" in dry.output
+    assert runner.invoke(app, [*store, "accounts"]).output == "no accounts\n"
+
+    done = runner.invoke(app, [*store, "import", "salesforce", str(EXPORT)])
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith(f"imported {EXPORT}\n")
+    assert "  accounts             2 new       0 changed       0 unchanged" in done.output
+    assert "  team                 5 written" in done.output
+    assert "  skipped 1 open tasks" in done.output
+    rerun = runner.invoke(app, [*store, "import", "salesforce", str(EXPORT)])
+    assert "  stakeholders         0 new       0 changed       7 unchanged" in rerun.output
+
+
+def _latin1(folder: Path) -> None:
+    path = folder / "Contact.csv"
+    path.write_bytes(path.read_bytes().decode("utf-8-sig").encode("latin-1"))
+
+
+def _garbage(folder: Path) -> None:
+    path = folder / "Account.csv"
+    path.write_bytes(path.read_bytes().replace(b"Globex, Inc.", b"Globex\xff\xfe, Inc."))
+
+
+def _cycle(folder: Path) -> None:
+    edit(
+        folder,
+        "Contact.csv",
+        lambda t: t.replace(
+            '"Chief Executive Officer","Executive",""',
+            f'"Chief Executive Officer","Executive","{ITM}"',
+        ),
+    )
+
+
+def _duplicate(folder: Path) -> None:
+    edit(folder, "Account.csv", lambda t: t + t.splitlines(keepends=True)[-1])
+
+
+def _no_rows(folder: Path, name: str) -> None:
+    edit(folder, name, lambda t: t.split("\r\n", 1)[0] + "\r\n")
+
+
+MALFORMED: dict[str, tuple[Callable[[Path], None], list[str]]] = {
+    "missing required column": (
+        lambda f: edit(f, "Contact.csv", lambda t: t.replace('"LastName"', '"Surname"', 1)),
+        ["Contact.csv line 1, column LastName: required column is missing from the header"],
+    ),
+    "missing required file": (
+        lambda f: (f / "Contact.csv").unlink(),
+        ["Contact.csv: required file is missing from the folder"],
+    ),
+    "garbage bytes": (
+        _garbage,
+        [
+            "Account.csv line 4: not UTF-8 text (byte 0xff at position 40); "
+            "save or export the file as UTF-8"
+        ],
+    ),
+    "wrong encoding (Latin-1)": (
+        _latin1,
+        [
+            "Contact.csv line 2: not UTF-8 text (byte 0xeb at position 66); "
+            "save or export the file as UTF-8"
+        ],
+    ),
+    "a reporting cycle": (
+        _cycle,
+        [
+            f"Contact.csv line 2, column ReportsToId, value '{ITM}': reporting lines form a "
+            f"cycle: {CEO} → {ITM} → {CTO} → {CEO}"
+        ],
+    ),
+    "duplicate ids": (
+        _duplicate,
+        [f"Account.csv line 5, column Id, value '{GLOBEX}': the same Id is on an earlier line"],
+    ),
+    "an empty file": (
+        lambda f: (f / "Account.csv").write_bytes(b""),
+        ["Account.csv: the file is empty (no header row)"],
+    ),
+    "a header without records": (
+        lambda f: _no_rows(f, "Contact.csv"),
+        ["Contact.csv: the file has no records"],
+    ),
+    "a date in the wrong format": (
+        lambda f: edit(f, "Task.csv", lambda t: t.replace('"2026-03-02"', '"3/2/2026"')),
+        ["Task.csv line 2, column ActivityDate, value '3/2/2026': expected a date as YYYY-MM-DD"],
+    ),
+    "a date-time in the wrong format": (
+        lambda f: edit(
+            f,
+            "Event.csv",
+            lambda t: t.replace('"2026-03-10T09:00:00.000Z"', '"10.03.2026 09:00"'),
+        ),
+        [
+            "Event.csv line 2, column StartDateTime, value '10.03.2026 09:00': "
+            "expected a date as YYYY-MM-DD"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_malformed_export_names_the_problem_and_changes_nothing(
+    store: GraphStore, tmp_path: Path, case: str
+) -> None:
+    load(store, salesforce.read(EXPORT))
+    before = store_json(store)
+    spoil, expected = MALFORMED[case]
+    folder = copy_export(tmp_path)
+    spoil(folder)
+    with pytest.raises(InvalidData) as caught:
+        load(store, salesforce.read(folder))
+    assert caught.value.problems == expected
+    assert store_json(store) == before
+
+
+def test_every_problem_is_listed_at_once_and_the_cli_exits_2(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    folder = copy_export(tmp_path)
+    _cycle(folder)
+    _duplicate(folder)
+    edit(folder, "Task.csv", lambda t: t.replace('"2026-03-02"', '"3/2/2026"'))
+    result = runner.invoke(
+        app, ["--store", f"embedded:{data_dir}", "import", "salesforce", str(folder)]
+    )
+    assert result.exit_code == 2
+    assert f"error: {folder}: 3 problems:" in result.output
+    assert "the same Id is on an earlier line" in result.output
+    assert "reporting lines form a cycle" in result.output
+    assert "expected a date as YYYY-MM-DD" in result.output
+    with open_store(Settings(store=f"embedded:{data_dir}")) as opened:
+        assert opened.count_nodes() == 0
+
+
+def test_dangling_ids_are_counted_warnings_and_the_rest_imports(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A filtered export points outside itself; those rows are skipped, never half-linked."""
+    folder = copy_export(tmp_path)
+    edit(
+        folder,
+        "Contact.csv",
+        lambda t: t.replace(f'"{ACME}","Nguyen"', '"001NOTEXPORTEDAAA","Nguyen"'),
+    )
+    report = load(store, salesforce.read(folder))
+    assert report.skipped["contacts of accounts not in Account.csv"] == 2
+    # The CTO's report, roles, tasks go with them; nothing refers to a missing node.
+    assert report.skipped["reporting lines to contacts not imported"] == 2
+    assert report.skipped["activities about contacts not imported"] == 2
+    assert report.nodes["stakeholders"].created == 6
+    assert all(s.id != CTO for s in store.account_graph(ACME).stakeholders)
