@@ -87,7 +87,6 @@ _NOUNS = {
     "team_members": "team member",
     "competitors": "competitor",
     "stakeholders": "stakeholder",
-    "interactions": "interaction",
 }
 
 
