@@ -67,6 +67,7 @@ check reads each account once.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -243,7 +244,7 @@ class _Export:
     contacts: dict[str, str | None] = field(default_factory=dict)
     #: contact id → manager id, grouped by account (cycle-free, same account)
     manager: dict[str, str] = field(default_factory=dict)
-    roles: dict[str, set[DmuRole]] = field(default_factory=dict)
+    roles: dict[str, tuple[DmuRole, ...]] = field(default_factory=dict)
     opportunity_account: dict[str, str] = field(default_factory=dict)
     quarterback: dict[str, str] = field(default_factory=dict)
     #: accounts whose owner is their quarterback without a team row of their own
@@ -327,9 +328,11 @@ class _Export:
             if contact_id in self.contacts:
                 _duplicate(row, problems)
                 continue
+            # Interned: a manager's id in a reporting line is then the same string object.
+            contact_id = sys.intern(contact_id)
             self.contacts[contact_id] = contact.account_id if contact else None
             if contact and (manager := row.get("ReportsToId")):
-                reports[contact_id] = (manager, row.line)
+                reports[contact_id] = (sys.intern(manager), row.line)
         lines: list[tuple[str, str, str]] = []
         for contact_id, (manager, line) in reports.items():
             account = self.contacts[contact_id]
@@ -377,7 +380,7 @@ class _Export:
             for row in self._rows(name, problems):
                 contact, roles = self._contact_roles(row, problems)
                 if contact is not None:
-                    self.roles.setdefault(contact, set()).update(roles)
+                    self.roles[contact] = (*self.roles.get(contact, ()), *roles)
         self.opportunity_account.clear()
 
     def _scan_team(self, problems: Problems) -> None:
