@@ -247,10 +247,11 @@ class _Export:
         if account is None:
             return None
         owner = row.get("Company owner")
-        assignment = owner and TeamAssignment(
+        if owner is None:
+            return account, None
+        return account, TeamAssignment(
             member_id=owner_id(owner), account_id=account.id, role=TeamRole.quarterback
         )
-        return account, assignment or None
 
     def _contact(self, row: Row, problems: Problems) -> tuple[Stakeholder, Ownership | None] | None:
         company = self._company_of(row, problems)
@@ -290,8 +291,9 @@ class _Export:
         if stakeholder is None:
             return None
         owner = row.get("Contact owner")
-        ownership = owner and Ownership(member_id=owner_id(owner), stakeholder_id=stakeholder.id)
-        return stakeholder, ownership or None
+        if owner is None:
+            return stakeholder, None
+        return stakeholder, Ownership(member_id=owner_id(owner), stakeholder_id=stakeholder.id)
 
     def _company_of(self, row: Row, problems: Problems) -> str | None:
         """The record id of the contact's company, or None (with a warning saying why)."""

@@ -245,7 +245,6 @@ class _Export:
     #: contact id → manager id, grouped by account (cycle-free, same account)
     manager: dict[str, str] = field(default_factory=dict)
     roles: dict[str, tuple[DmuRole, ...]] = field(default_factory=dict)
-    opportunity_account: dict[str, str] = field(default_factory=dict)
     quarterback: dict[str, str] = field(default_factory=dict)
     #: accounts whose owner is their quarterback without a team row of their own
     owner_quarterbacks: list[str] = field(default_factory=list)
@@ -279,12 +278,13 @@ class _Export:
                 problems.error(name, None, None, None, "required file is missing from the folder")
         if any(name not in self.files for name in REQUIRED_FILES):
             return
-        for name, scan in ((ACCOUNT, self._scan_accounts), (CONTACT, self._scan_contacts)):
-            errors = len(problems.errors)
-            if scan(problems) == 0 and len(problems.errors) == errors:
-                problems.error(self.files[name].name, None, None, None, "the file has no records")
-            if name == ACCOUNT:
-                self._scan_users(problems)
+        errors = len(problems.errors)
+        if self._scan_accounts(problems) == 0 and len(problems.errors) == errors:
+            problems.error(self.files[ACCOUNT].name, None, None, None, "the file has no records")
+        self._scan_users(problems)
+        errors = len(problems.errors)
+        if self._scan_contacts(problems) == 0 and len(problems.errors) == errors:
+            problems.error(self.files[CONTACT].name, None, None, None, "the file has no records")
         self._scan_roles(problems)
         self._scan_team(problems)
         self._scan_activities(problems)
@@ -373,15 +373,43 @@ class _Export:
         return rows
 
     def _scan_roles(self, problems: Problems) -> None:
-        for row in self._rows(OPPORTUNITY, problems):
-            if (opportunity := row.get("Id")) and (account := row.get("AccountId")):
-                self.opportunity_account[opportunity] = account
-        for name in (CONTACT_ROLE, RELATION):
+        """Collect each contact's DMU roles: only roles at the contact's own account count."""
+        opportunity_account = {
+            opportunity: account
+            for row in self._rows(OPPORTUNITY, problems)
+            if (opportunity := row.get("Id")) and (account := row.get("AccountId"))
+        }
+        for name, column, where in (
+            (CONTACT_ROLE, "Role", "OpportunityId"),
+            (RELATION, "Roles", "AccountId"),
+        ):
             for row in self._rows(name, problems):
-                contact, roles = self._contact_roles(row, problems)
-                if contact is not None:
-                    self.roles[contact] = (*self.roles.get(contact, ()), *roles)
-        self.opportunity_account.clear()
+                contact = row.get("ContactId") or ""
+                account = self.contacts.get(contact)
+                if account is None:
+                    problems.warn(
+                        "contact roles of contacts not imported",
+                        row.file,
+                        row.line,
+                        "ContactId",
+                        contact,
+                        "not a contact imported from this export; its role is left out",
+                    )
+                    continue
+                at = row.get(where) or ""
+                if where == "OpportunityId":  # an opportunity not in the export: trusted
+                    at = opportunity_account.get(at, account)
+                if at != account:
+                    problems.warn(
+                        "contact roles at other accounts",
+                        row.file,
+                        row.line,
+                        where,
+                        row.get(where) or "",
+                        f"a role at {at!r}, but the contact works at {account!r}; left out",
+                    )
+                    continue
+                self.roles[contact] = (*self.roles.get(contact, ()), *_roles(row, column, problems))
 
     def _scan_team(self, problems: Problems) -> None:
         owner_on_team: set[str] = set()
@@ -409,7 +437,7 @@ class _Export:
     def _scan_activities(self, problems: Problems) -> None:
         for name in (TASK, EVENT):
             for row in self._rows(name, problems):
-                interaction = self._interaction(row, problems)
+                interaction = self._interaction(row, problems, is_task=name == TASK)
                 if interaction is None:
                     continue
                 if interaction.id in self.activity_ids:
@@ -436,7 +464,9 @@ class _Export:
         yield from batches_of(
             "interactions",
             _some(
-                self._interaction(row, p) for name in (TASK, EVENT) for row in self._rows(name, p)
+                self._interaction(row, p, is_task=name == TASK)
+                for name in (TASK, EVENT)
+                for row in self._rows(name, p)
             ),
         )
 
@@ -542,55 +572,6 @@ class _Export:
             **extra,
         )
 
-    def _contact_roles(
-        self, row: Row, problems: Problems
-    ) -> tuple[str | None, tuple[DmuRole, ...]]:
-        """The contact a role row is about and the roles it gives (None: row skipped)."""
-        contact = row.get("ContactId") or ""
-        account = self.contacts.get(contact)
-        column = "Role" if row.file.lower() == CONTACT_ROLE.lower() else "Roles"
-        if account is None:
-            problems.warn(
-                "contact roles of contacts not imported",
-                row.file,
-                row.line,
-                "ContactId",
-                contact,
-                "not a contact imported from this export; its role is left out",
-            )
-            return None, ()
-        if column == "Role":
-            elsewhere = self.opportunity_account.get(row.get("OpportunityId") or "", account)
-            where = "OpportunityId"
-        else:
-            elsewhere = row.get("AccountId") or ""
-            where = "AccountId"
-        if elsewhere != account:
-            problems.warn(
-                "contact roles at other accounts",
-                row.file,
-                row.line,
-                where,
-                row.get(where) or "",
-                f"a role at {elsewhere!r}, but the contact works at {account!r}; left out",
-            )
-            return None, ()
-        roles: list[DmuRole] = []
-        for value in (v.strip() for v in (row.get(column) or "").split(";")):
-            mapped = dmu_roles(value) if value else ()
-            if mapped is None:
-                problems.warn(
-                    "contact roles with values kamgraph does not know",
-                    row.file,
-                    row.line,
-                    column,
-                    value,
-                    f"not a Salesforce contact role; known: {', '.join(CONTACT_ROLES)}",
-                )
-                continue
-            roles += mapped
-        return contact, tuple(roles)
-
     def _on_team(self, row: Row, problems: Problems) -> bool:
         account, user = row.get("AccountId"), row.get("UserId")
         if account not in self.accounts:
@@ -615,9 +596,8 @@ class _Export:
             return False
         return True
 
-    def _interaction(self, row: Row, problems: Problems) -> Interaction | None:
+    def _interaction(self, row: Row, problems: Problems, *, is_task: bool) -> Interaction | None:
         """A task or event as an interaction, or None (with a warning saying why not)."""
-        is_task = row.file.lower() == TASK.lower()
         who, owner = row.get("WhoId"), row.get("OwnerId")
 
         def skip(kind: str, column: str, message: str) -> None:
@@ -676,6 +656,25 @@ def _duplicate(row: Row, problems: Problems) -> None:
 
 def _some(records: Iterable[M | None]) -> Iterator[M]:
     return (r for r in records if r is not None)
+
+
+def _roles(row: Row, column: str, problems: Problems) -> tuple[DmuRole, ...]:
+    """The DMU roles of a role cell (``;``-separated); unknown values are warned about."""
+    roles: list[DmuRole] = []
+    for value in (v.strip() for v in (row.get(column) or "").split(";")):
+        mapped = dmu_roles(value) if value else ()
+        if mapped is None:
+            problems.warn(
+                "contact roles with values kamgraph does not know",
+                row.file,
+                row.line,
+                column,
+                value,
+                f"not a Salesforce contact role; known: {', '.join(CONTACT_ROLES)}",
+            )
+            continue
+        roles += mapped
+    return tuple(roles)
 
 
 def _is_open(row: Row) -> bool:
