@@ -296,3 +296,49 @@ def test_dangling_ids_are_counted_warnings_and_the_rest_imports(
     assert report.skipped["activities about contacts not imported"] == 2
     assert report.nodes["stakeholders"].created == 6
     assert all(s.id != CTO for s in store.account_graph(ACME).stakeholders)
+
+
+def test_batches_hold_each_record_once_as_counted_for_the_progress_bar() -> None:
+    parsed = salesforce.read(EXPORT)
+    batches = list(parsed.batches())
+    assert sum(len(getattr(b, kind)) for b in batches for kind in Portfolio.model_fields) == 24
+    assert parsed.records == 24
+    ids = [s.id for b in batches for s in b.stakeholders]
+    assert len(ids) == len(set(ids)) == 7
+
+
+def test_one_quarterback_per_account_the_owner_first(tmp_path: Path) -> None:
+    """Two Account Managers: the account's owner (listed second) is the quarterback."""
+    folder = copy_export(tmp_path)
+    edit(
+        folder,
+        "AccountTeamMember.csv",
+        lambda t: t.replace("Pre-Sales Consultant", "Account Manager"),
+    )
+    edit(folder, "Account.csv", lambda t: t.replace(f'"48000","{KIM}"', f'"48000","{RAJ}"'))
+    team = [t for b in salesforce.read(folder).batches() for t in b.team if t.account_id == ACME]
+    assert {(t.member_id, t.role) for t in team} == {
+        (KIM, "sales"),
+        (RAJ, "quarterback"),
+        (LEA, "exec_sponsor"),
+    }
+
+
+def test_a_reporting_line_to_another_account_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    folder = copy_export(tmp_path)
+    edit(
+        folder,
+        "Contact.csv",
+        lambda t: t.replace(
+            '"Safety Inspector","Operations","0035g00000HankSAAQ"',
+            f'"Safety Inspector","Operations","{CEO}"',
+        ),
+    )
+    parsed = salesforce.read(folder)
+    assert parsed.problems.warning_counts["reporting lines across accounts"] == 1
+    assert (
+        f"Contact.csv line 9, column ReportsToId, value '{CEO}': works at '{ACME}', not "
+        f"'{GLOBEX}'; kamgraph keeps reporting lines within one account"
+    ) in [str(w) for w in parsed.problems.warnings]
+    lines = [r for b in parsed.batches() for r in b.reports_to]
+    assert len(lines) == 3
