@@ -68,6 +68,7 @@ def paths_from(facts: Facts) -> list[PathToPower]:
 def _introductions(facts: Facts) -> nx.DiGraph:
     """Who can ask whom: our team → members → their contacts ↔ the customer's lines."""
     P = nx.DiGraph()
+    P.add_node(OUR_TEAM)  # present even before anyone on our side is assigned
     P.add_edges_from(((OUR_TEAM, m) for m in facts.members), cost=0.0)
     active = set(facts.stakeholders)
     for (m, s), strength in facts.strength.items():

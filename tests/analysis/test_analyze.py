@@ -27,6 +27,16 @@ def test_an_account_with_no_stakeholders(account) -> None:
     )
 
 
+def test_an_account_mapped_before_anyone_on_our_side_is_assigned(account) -> None:
+    result = analyze(
+        account({"ceo": CEO, "dir": {"name": "Dee"}}, reports=[("dir", "ceo")]), as_of=AS_OF
+    )
+    assert [(t.stakeholder_id, t.threads) for t in result.threads_to_power] == [("ceo", 0)]
+    assert [(p.target_id, p.path) for p in result.paths_to_power] == [("ceo", [])]
+    assert "no_quarterback" in {issue.kind for issue in result.ownership_issues}
+    assert (result.single_threaded, result.key_person_risks) == (False, [])
+
+
 def test_same_graph_same_date_same_analysis(account) -> None:
     spec = {
         "people": {"ceo": CEO, "dir": {"name": "Dee"}, "aide": {}},
