@@ -43,7 +43,8 @@ SET c += row.props
 RETURN count(c) AS written
 """
 
-# A stakeholder works at exactly one account; moving them drops the old WORKS_AT edge.
+# A stakeholder works at exactly one account; moving them drops the old WORKS_AT edge and
+# their reporting, influence and conflict lines with people who are not at the new account.
 UPSERT_STAKEHOLDERS: Final = """
 UNWIND $rows AS row
 MATCH (a:Account {id: row.account_id})
@@ -53,6 +54,10 @@ WITH s, a
 OPTIONAL MATCH (s)-[old:WORKS_AT]->(other:Account)
 WHERE other.id <> a.id
 DELETE old
+WITH DISTINCT s, a
+OPTIONAL MATCH (s)-[line:REPORTS_TO|INFLUENCES|CONFLICTS_WITH]-(former:Stakeholder)
+WHERE former.account_id <> a.id
+DELETE line
 WITH DISTINCT s, a
 MERGE (s)-[:WORKS_AT]->(a)
 RETURN count(s) AS written

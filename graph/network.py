@@ -69,15 +69,30 @@ def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
     for m in graph.team_members:
         G.add_node(m.id, kind=MEMBER, **m.model_dump(mode="json"), roles=roles[m.id])
 
-    for k in graph.knows:
-        attrs = k.model_dump(mode="json", exclude={"member_id", "stakeholder_id"})
-        G.add_edge(k.member_id, k.stakeholder_id, key="knows", **attrs)
-    for o in graph.owners:
-        G.add_edge(o.member_id, o.stakeholder_id, key="owns")
-    for r in graph.reports_to:
-        G.add_edge(r.stakeholder_id, r.manager_id, key="reports_to")
-    for i in graph.influences:
-        G.add_edge(i.source_id, i.target_id, key="influences", weight=i.weight)
-    for c in graph.conflicts:
-        G.add_edge(c.stakeholder_id, c.other_id, key="conflicts")
+    edges: list[tuple[str, str, str, dict[str, object]]] = [
+        (
+            k.member_id,
+            k.stakeholder_id,
+            "knows",
+            k.model_dump(mode="json", exclude={"member_id", "stakeholder_id"}),
+        )
+        for k in graph.knows
+    ]
+    edges += [(o.member_id, o.stakeholder_id, "owns", {}) for o in graph.owners]
+    edges += [(r.stakeholder_id, r.manager_id, "reports_to", {}) for r in graph.reports_to]
+    edges += [
+        (i.source_id, i.target_id, "influences", {"weight": i.weight}) for i in graph.influences
+    ]
+    edges += [(c.stakeholder_id, c.other_id, "conflicts", {}) for c in graph.conflicts]
+    # networkx would silently invent a bare node for an unknown end; every view needs its kind.
+    strays = sorted(
+        {f"{key} line {u!r} → {v!r}" for u, v, key, _ in edges if u not in G or v not in G}
+    )
+    if strays:
+        raise InvalidData(
+            [f"{stray} names someone who is not on the account" for stray in strays],
+            source=f"account {graph.account.id!r}",
+        )
+    for u, v, key, attrs in edges:
+        G.add_edge(u, v, key=key, **attrs)
     return G

@@ -22,6 +22,7 @@ from graph.model import (
     TeamAssignment,
     TeamMember,
 )
+from graph.network import to_networkx
 from graph.store import GraphStore
 
 NASTY = "O'Brien \"the\" \\ boss\n<b>$x</b> '}) DETACH DELETE n //"
@@ -156,6 +157,27 @@ def test_a_stakeholder_can_move_to_another_account(store: GraphStore) -> None:
     )
     assert [s.id for s in store.account_graph("beta").stakeholders] == ["cfo"]
     assert "cfo" not in {s.id for s in store.account_graph("acme").stakeholders}
+
+
+def test_a_move_drops_the_lines_to_former_colleagues_and_keeps_the_history(
+    store: GraphStore,
+) -> None:
+    store.write(acme())
+    store.write(
+        Portfolio(
+            accounts=[Account(id="beta", name="Beta")],
+            stakeholders=[Stakeholder(id="eng", account_id="beta", name="Eng")],
+        )
+    )
+    acme_graph, beta_graph = store.account_graphs(["acme", "beta"])
+    assert acme_graph.reports_to == (ReportsTo(stakeholder_id="cfo", manager_id="ceo"),)
+    assert acme_graph.influences == acme_graph.conflicts == ()
+    assert beta_graph.reports_to == beta_graph.influences == beta_graph.conflicts == ()
+    # What we know of them travels with them; the meeting at Acme still happened.
+    assert beta_graph.knows[0].member_id == "se" and beta_graph.favors[0].competitor_id == "rival"
+    assert acme_graph.interactions[0].stakeholder_ids == ("ceo", "eng")
+    for graph in (acme_graph, beta_graph):
+        to_networkx(graph)  # every line joins two people of the account
 
 
 def test_rewriting_an_interaction_replaces_its_participants(store: GraphStore) -> None:
