@@ -279,6 +279,11 @@ class GraphStore:
         accounts = known.accounts | {a.id for a in p.accounts}
         members = known.members | {m.id for m in p.team_members}
         competitors = known.competitors | {c.id for c in p.competitors}
+        both_sides = {s.id for s in p.stakeholders} & members
+        both_sides |= {m.id for m in p.team_members} & account_of.keys()
+        problems += [
+            f"id {i!r} names both a stakeholder and a team member" for i in sorted(both_sides)
+        ]
 
         def need(
             ids: Iterable[str], pool: set[str] | dict[str, str], kind: str, where: str
@@ -355,8 +360,10 @@ class GraphStore:
             (o.stakeholder_id for o in p.owners),
             (f.stakeholder_id for f in p.favors),
             (s for i in p.interactions for s in i.stakeholder_ids),
+            (m.id for m in p.team_members),  # to refuse an id on both sides
         )
         members = ids(
+            (s.id for s in p.stakeholders),  # to refuse an id on both sides
             (m.id for m in p.team_members),
             (t.member_id for t in p.team),
             (k.member_id for k in p.knows),

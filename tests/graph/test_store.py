@@ -229,6 +229,29 @@ def test_bad_references_are_all_reported_and_nothing_is_written(store: GraphStor
     assert store.read_portfolio() == before
 
 
+@pytest.mark.parametrize(
+    "clash",
+    [
+        Portfolio(team_members=[TeamMember(id="ceo", name="Cy")]),  # a stored stakeholder
+        Portfolio(stakeholders=[Stakeholder(id="kam", account_id="acme", name="K")]),  # a member
+        Portfolio(
+            stakeholders=[Stakeholder(id="both", account_id="acme", name="B")],
+            team_members=[TeamMember(id="both", name="B")],
+        ),
+    ],
+)
+def test_one_id_is_never_both_a_stakeholder_and_a_team_member(
+    store: GraphStore, clash: Portfolio
+) -> None:
+    store.write(acme())
+    before = store.read_portfolio()
+    (person,) = {p.id for p in (*clash.stakeholders, *clash.team_members)}
+    with pytest.raises(InvalidData) as caught:
+        store.write(clash)
+    assert caught.value.problems == [f"id {person!r} names both a stakeholder and a team member"]
+    assert store.read_portfolio() == before
+
+
 def test_a_reporting_cycle_through_stored_lines_is_refused(store: GraphStore) -> None:
     store.write(acme())  # eng → cfo → ceo
     with pytest.raises(InvalidData, match="cycle: ceo → eng → cfo → ceo"):
