@@ -69,10 +69,16 @@ class Problems:
         value: str | None,
         message: str,
     ) -> None:
-        """Record a row skipped on purpose; ``kind`` groups them in the report."""
+        """Record a row skipped on purpose; ``kind`` groups them in the report.
+
+        >>> found = Problems()
+        >>> found.warn("task about a Lead", "Task.csv", 4, None, None, "skipped")
+        >>> found.warning_lines()
+        ['1 × task about a Lead', '  e.g. Task.csv line 4: skipped']
+        """
         self.warning_counts[kind] += 1
         if self.warning_counts[kind] <= WARNING_EXAMPLES:
-            self.warnings.append(Problem(file, line, column, f"{value}", message))
+            self.warnings.append(Problem(file, line, column, value, message))
 
     def raise_if_errors(self, source: str) -> None:
         """Raise :class:`InvalidData` listing every error, if there is any."""
