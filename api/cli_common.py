@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import typer
 
@@ -51,3 +54,34 @@ def cli_store(ctx: typer.Context) -> Iterator[GraphStore]:
         settings = Settings.from_env(ctx.obj.get("store") if ctx.obj else None)
         with open_store(settings) as store:
             yield store
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Say ``path`` was written, or why it could not be (exit code 1, no traceback)."""
+    try:
+        yield
+    except OSError as error:
+        typer.secho(f"error: cannot write {path}: {error.strerror or error}", err=True, fg="red")
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {path}", err=True)
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write ``text`` whole or not at all (a temporary file renamed over ``path``)."""
+    with writing(path):
+        tmp: Path | None = None
+        try:
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+            ) as file:
+                tmp = Path(file.name)
+                file.write(text)
+            umask = os.umask(0)  # temporary files are private; the output gets the usual mode
+            os.umask(umask)
+            tmp.chmod(0o666 & ~umask)
+            os.replace(tmp, path)
+        except OSError:
+            if tmp:
+                tmp.unlink(missing_ok=True)
+            raise

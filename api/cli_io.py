@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import cli_store, handle_errors
+from api.cli_common import cli_store, handle_errors, write_file, writing
 from graph.store import GraphStore
 from importers import exports, json_document, sheet
 from importers.load import ImportReport, Parsed, load
@@ -51,14 +51,11 @@ def _load_with_progress(store: GraphStore, parsed: Parsed, dry_run: bool) -> Imp
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Write ``text`` to ``output`` whole (a temporary file renamed), or to stdout."""
+    """Write ``text`` to ``output`` whole, or to stdout."""
     if output is None:
         typer.echo(text, nl=False)
-        return
-    partial = output.with_name(output.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(output)
-    typer.echo(f"wrote {output}", err=True)
+    else:
+        write_file(output, text)
 
 
 @import_app.command("json")
@@ -76,8 +73,7 @@ def export_json(ctx: typer.Context, output: Output = None, account: AccountIds =
     """Export the whole store, or some accounts, as one lossless JSON document."""
     with cli_store(ctx) as store:
         text = json_document.dumps(store.read_portfolio(account or None))
-    with handle_errors():
-        write_output(text, output)
+    write_output(text, output)
 
 
 @import_app.command("sheet")
@@ -102,8 +98,8 @@ def template(
     ] = False,
 ) -> None:
     """Write the spreadsheet template to fill in: a sheet per kind, an example row each."""
-    sheet.write_template(out, as_csv=as_csv)
-    typer.echo(f"wrote {out}", err=True)
+    with writing(out):
+        sheet.write_template(out, as_csv=as_csv)
 
 
 @export_app.command("graphml")
@@ -111,8 +107,7 @@ def export_graphml(ctx: typer.Context, output: Output = None, account: AccountId
     """Export the graph as GraphML (opens in Gephi and yEd)."""
     with cli_store(ctx) as store:
         text = exports.graphml(store.read_portfolio(account or None))
-    with handle_errors():
-        write_output(text, output)
+    write_output(text, output)
 
 
 @export_app.command("csv")
@@ -126,8 +121,8 @@ def export_csv(
     """Export one CSV file per kind: the template's columns, so `import sheet` reads it back."""
     with cli_store(ctx) as store:
         portfolio = store.read_portfolio(account or None)
-    exports.write_csv(portfolio, output)
-    typer.echo(f"wrote {output}", err=True)
+    with writing(output):
+        exports.write_csv(portfolio, output)
 
 
 @export_app.command("cypher")
@@ -135,5 +130,4 @@ def export_cypher(ctx: typer.Context, output: Output = None, account: AccountIds
     """Export a Cypher script that recreates the accounts in Neo4j 5 (cypher-shell -f)."""
     with cli_store(ctx) as store:
         text = exports.cypher_script(store.read_portfolio(account or None))
-    with handle_errors():
-        write_output(text, output)
+    write_output(text, output)

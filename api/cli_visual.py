@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from api import service
-from api.cli_common import cli_store
+from api.cli_common import cli_store, write_file
 from visual.layout import Layout
 
 AsOf = Annotated[
@@ -63,7 +61,7 @@ def map_board(
             text = service.account_board_svg(store, account_id, as_of=day)
         else:
             text = service.account_board(store, account_id, layout=layout, as_of=day)
-    _write(output, text)
+    write_file(output, text)
 
 
 def review(
@@ -77,25 +75,4 @@ def review(
     """Write an account's review page: board, health, threads, gaps, key people, next moves."""
     with cli_store(ctx) as store:
         text = service.account_review(store, account_id, as_of=as_of.date() if as_of else None)
-    _write(output, text)
-
-
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` whole or not at all (a temporary file renamed over ``path``)."""
-    tmp: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
-        ) as file:
-            tmp = Path(file.name)
-            file.write(text)
-        umask = os.umask(0)  # temporary files are private; the output gets the usual mode
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as error:
-        if tmp:
-            tmp.unlink(missing_ok=True)
-        typer.secho(f"error: cannot write {path}: {error.strerror}", err=True, fg="red")
-        raise typer.Exit(1) from None
-    typer.echo(f"wrote {path}")
+    write_file(output, text)
