@@ -56,3 +56,12 @@ def test_erasing_a_stakeholder(client: TestClient) -> None:
     assert answer.json()["interactions_deleted"] >= 0
     graph = client.get("/accounts/orbital").json()
     assert "orb-dir-ops" not in {s["id"] for s in graph["stakeholders"]}
+
+
+def test_every_route_is_in_the_readme(client: TestClient) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    schema = client.get("/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        shown = path.replace("{account_id}", "{id}").replace("{stakeholder_id}", "{id}")
+        for method in operations:
+            assert f"`{method.upper()} {shown}" in readme, f"README lacks {method.upper()} {path}"
