@@ -5,8 +5,8 @@ It is built from one account's graph (:mod:`graph.network`) and its
 :class:`~graph.analysis.result.AccountAnalysis`, and only *reads* the analysis: a piece
 is "hanging" when a coverage gap of an uncovered kind (:data:`HANGING_KINDS`: they
 matter and no relationship with them is strong) names the stakeholder, the
-single-thread carrier is ``analysis.thread_carrier``, line widths are
-``analysis.strengths``.
+single-thread carrier is ``analysis.thread_carrier``, relationship lines and their widths
+are ``analysis.strengths`` (rated, or computed from the interaction log).
 
 The customer's pieces say power; the first row that matches wins:
 
@@ -329,7 +329,7 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
         a = G.nodes[n]
         roles = [TeamRole(r) for r in a["roles"]]
         role = next((r for r in OUR_PIECES if r in roles), None)
-        held = [v for _, v, k in G.out_edges(n, keys=True) if k == "knows"]
+        held = [v for m, v in strengths if m == n]
         owned = [v for _, v, k in G.out_edges(n, keys=True) if k == "owns"]
         details = [
             ("Title", a["title"] or "—"),
@@ -434,10 +434,14 @@ def _lines(
 ) -> list[Line]:
     lines: list[Line] = []
     seen_conflicts: set[frozenset[str]] = set()
-    edges = sorted(
-        ((LineKind(k), u, v, a) for u, v, k, a in G.edges(keys=True, data=True) if k in _LINE_KEYS),
-        key=lambda e: (list(LineKind).index(e[0]), e[1], e[2]),
-    )
+    recorded = [
+        (LineKind(k), u, v, a) for u, v, k, a in G.edges(keys=True, data=True) if k in _LINE_KEYS
+    ]
+    # A relationship known only from the interaction log is as real as a rated one.
+    logged = [
+        (LineKind.knows, u, v, {}) for u, v in strengths if not G.has_edge(u, v, LineKind.knows)
+    ]
+    edges = sorted(recorded + logged, key=lambda e: (list(LineKind).index(e[0]), e[1], e[2]))
     for kind, u, v, a in edges:
         style = LINE_STYLES[kind]
         width, dashes, value, fading = 2.0, style.dashes, None, False

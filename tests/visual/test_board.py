@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import networkx as nx
 import pytest
 
+from graph.analysis import analyze
 from graph.analysis.result import AccountAnalysis
-from graph.model import Stance
+from graph.model import Account, Interaction, Stakeholder, Stance, TeamMember
 from graph.network import to_networkx
+from graph.store import AccountGraph
 from visual.board import (
     NO_FUNCTION,
     STANCE_COLOURS,
@@ -105,6 +109,33 @@ def test_every_relationship_and_line_is_drawn_once(acme: Acme) -> None:
     fading = next(x for x in board.lines if (x.source, x.target) == ("sam", "ceo"))
     assert strong.width > fading.width and strong.dashes is None
     assert fading.fading and fading.dashes
+
+
+def test_a_relationship_known_only_from_the_interaction_log_is_a_line() -> None:
+    graph = AccountGraph(
+        accounts=[Account(id="acme", name="Acme")],
+        stakeholders=[Stakeholder(id="cfo", account_id="acme", name="Fi")],
+        team_members=[TeamMember(id="kim", name="Kim")],
+        interactions=[
+            Interaction(
+                id=f"i{n}",
+                account_id="acme",
+                date=day,
+                channel="meeting",
+                member_ids=["kim"],
+                stakeholder_ids=["cfo"],
+            )
+            for n, day in enumerate(["2026-10-01", "2026-11-02", "2026-11-20"])
+        ],
+    )
+    G = to_networkx(graph)
+    analysis = analyze(G, as_of=dt.date(2026, 11, 25))
+    (line,) = build_board(G, analysis).lines
+    (strength,) = analysis.strengths
+    assert (line.kind, line.source, line.target) == (LineKind.knows, "kim", "cfo")
+    assert line.strength == strength.strength > 0 and strength.source == "computed"
+    kim = next(p for p in build_board(G, analysis).pieces if p.id == "kim")
+    assert ("Relationships", "1") in kim.details
 
 
 def test_analysis_of_another_account_is_refused() -> None:
