@@ -67,7 +67,9 @@ def test_sample_board_matches_the_records(sample_store: GraphStore, account: str
     for m in graph.team_members:
         assert pieces[m.id]["side"] == "ours"
     lines = {(x["kind"], x["from"], x["to"]) for x in data["lines"]}
-    assert {("knows", k.member_id, k.stakeholder_id) for k in graph.knows} <= lines
+    relationships = {("knows", s.member_id, s.stakeholder_id) for s in analysis.strengths}
+    assert {("knows", k.member_id, k.stakeholder_id) for k in graph.knows} < relationships
+    assert {line for line in lines if line[0] == "knows"} == relationships
     assert {("reports_to", r.stakeholder_id, r.manager_id) for r in graph.reports_to} <= lines
     assert {("influences", i.source_id, i.target_id) for i in graph.influences} <= lines
     conflicts = {frozenset((f, t)) for k, f, t in lines if k == "conflicts"}
