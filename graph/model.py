@@ -201,7 +201,9 @@ class TeamMember(Record):
     id: Id
     name: Name
     title: Text | None = None
-    seniority: Seniority = Seniority.individual
+    #: None until recorded: seniority checks skip a colleague whose level nobody entered
+    #: (a CRM's users carry none) rather than flag them as a junior.
+    seniority: Seniority | None = None
     email: Text | None = None
 
 

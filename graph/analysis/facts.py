@@ -143,9 +143,15 @@ class Facts:
         """``"ours"`` for a team member, ``"customer"`` for a stakeholder."""
         return "ours" if self.G.nodes[node]["kind"] == MEMBER else "customer"
 
-    def seniority(self, node: str) -> Seniority:
-        """A person's seniority level."""
-        return Seniority(self.G.nodes[node]["seniority"])
+    def seniority(self, node: str) -> Seniority | None:
+        """A person's seniority level (None for a colleague whose level is not recorded)."""
+        level = self.G.nodes[node]["seniority"]
+        return None if level is None else Seniority(level)
+
+    def seniority_gap(self, owner: str, target: str) -> int | None:
+        """How many levels ``owner`` stands below ``target`` (None when either is unknown)."""
+        ours, theirs = self.seniority(owner), self.seniority(target)
+        return None if ours is None or theirs is None else ours.rank - theirs.rank
 
     def name(self, node: str) -> str:
         """A person's name."""

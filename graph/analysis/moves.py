@@ -179,11 +179,9 @@ class _Plan:
         """Who of ours should meet ``target``: owner, exec sponsor (C-level), quarterback."""
         f = self.facts
         owner = f.owner(target)
-        if (
-            owner
-            and f.seniority(owner).rank - f.seniority(target).rank <= f.config.max_seniority_gap
-        ):
-            return owner
+        gap = f.seniority_gap(owner, target) if owner else None
+        if owner and (gap is None or gap <= f.config.max_seniority_gap):
+            return owner  # an owner of unknown level: trust the quarterback's assignment
         sponsors = f.with_role(TeamRole.exec_sponsor)
         if sponsors and f.seniority(target) == Seniority.c_level:
             return sponsors[0]

@@ -10,7 +10,8 @@ stakeholder who matters. Issues, by kind:
 - ``owner_without_relationship`` / ``owner_weak_relationship``: the owner has no
   relationship with what they own, or a weaker one than strong.
 - ``seniority_mismatch``: the owner is more than ``config.max_seniority_gap`` levels
-  below the stakeholder (a manager owning the CEO).
+  below the stakeholder (a manager owning the CEO); skipped while the owner's level
+  is not recorded.
 - ``no_exec_sponsor``: a C-level decision maker or economic buyer that no exec sponsor
   of ours owns or knows well — executives expect a peer.
 - ``overloaded_owner``: someone owns more than ``config.owner_overload`` of this
@@ -106,13 +107,14 @@ def ownership_from(facts: Facts) -> list[OwnershipIssue]:
                 f"{facts.label(owner)} owns {facts.label(s)} but knows them only a little "
                 f"({rating(strength)})",
             )
-        gap = facts.seniority(owner).rank - facts.seniority(s).rank
-        if gap > config.max_seniority_gap:
+        ours, theirs = facts.seniority(owner), facts.seniority(s)
+        gap = facts.seniority_gap(owner, s)
+        if ours and theirs and gap is not None and gap > config.max_seniority_gap:
             issue(
                 "seniority_mismatch",
                 s,
-                f"{facts.label(owner)} ({LEVELS[facts.seniority(owner)]}) owns "
-                f"{facts.label(s)}, who is {LEVELS[facts.seniority(s)]}: {gap} levels apart",
+                f"{facts.label(owner)} ({LEVELS[ours]}) owns "
+                f"{facts.label(s)}, who is {LEVELS[theirs]}: {gap} levels apart",
             )
 
     sponsors = facts.with_role(TeamRole.exec_sponsor)

@@ -72,9 +72,12 @@ def test_owners_and_their_relationships(
         ("individual", "vp", True),
         ("director", "c_level", False),  # 2 levels: fine
         ("c_level", "individual", False),  # senior owning junior: fine
+        (None, "c_level", False),  # the owner's level is not recorded (a CRM user): not judged
     ],
 )
-def test_seniority_mismatch(account, owner_level: str, person_level: str, mismatch: bool) -> None:
+def test_seniority_mismatch(
+    account, owner_level: str | None, person_level: str, mismatch: bool
+) -> None:
     G = account(
         {"p": {"name": "Pat", "title": "Boss", "seniority": person_level}},
         {"kam": QB, "jo": {"name": "Jo", "seniority": owner_level}},
