@@ -55,7 +55,8 @@ def report(a: AccountAnalysis) -> str:
     lines += _section(
         "threads to power",
         [
-            f"{t.stakeholder_id}: {t.threads} ({_THREADS.get(t.threads, 'resilient')})"
+            f"{t.stakeholder_id}: {t.threads} ({_THREADS.get(t.threads, 'resilient')}, "
+            f"{t.direct or 'none'} direct)"
             for t in a.threads_to_power
         ],
     )

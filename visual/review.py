@@ -151,7 +151,7 @@ def _threads(board: Board, analysis: AccountAnalysis) -> str:
         rows.append(
             (
                 _name(board, t.stakeholder_id),
-                str(t.threads),
+                f"{t.threads}<br><small>{t.direct or 'none'} direct</small>",
                 f'<span class="tag {status(t.threads)}">{status(t.threads)}</span>',
                 route + (f"<br><small>{esc(path.reason)}</small>" if path else ""),
             )

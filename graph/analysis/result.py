@@ -38,6 +38,9 @@ class ThreadsToPower(BaseModel):
 
     stakeholder_id: str
     threads: int
+    #: How many of the threads are our own strong relationships with the target: "3
+    #: threads, none direct" reaches them only through their colleagues.
+    direct: int = 0
 
 
 class CoverageGap(BaseModel):

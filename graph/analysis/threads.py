@@ -92,7 +92,7 @@ def threads_to_power(
     ...     reports_to=[ReportsTo(stakeholder_id="cto", manager_id="ceo")],
     ... ))
     >>> threads_to_power(G, as_of=dt.date(2026, 11, 25))
-    [ThreadsToPower(stakeholder_id='ceo', threads=2)]
+    [ThreadsToPower(stakeholder_id='ceo', threads=2, direct=1)]
     """
     return threads_from(Facts.build(G, as_of=as_of, config=config))
 
@@ -110,6 +110,7 @@ def threads_from(facts: Facts) -> list[ThreadsToPower]:
                 if nx.has_path(H, OUR_TEAM, target)
                 else 0
             ),
+            direct=sum(1 for _, s in facts.strong if s == target),
         )
         for target in facts.power
     ]

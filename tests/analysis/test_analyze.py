@@ -72,7 +72,7 @@ def test_the_json_has_the_documented_shape(account) -> None:
     data = json.loads(analyze(G, as_of=AS_OF).model_dump_json())
     assert data["account_id"] == "acme" and data["as_of"] == "2026-11-25"
     assert data["thread_carrier"] == {"id": "kim", "side": "ours"}
-    assert data["threads_to_power"] == [{"stakeholder_id": "ceo", "threads": 1}]
+    assert data["threads_to_power"] == [{"stakeholder_id": "ceo", "threads": 1, "direct": 1}]
     assert {"stakeholder_id", "kind", "severity", "reason"} <= set(data["coverage_gaps"][0])
     assert {"id", "side", "reason"} <= set(data["key_person_risks"][0])
     assert {"action", "reason"} <= set(data["next_moves"][0])

@@ -139,3 +139,18 @@ def test_the_strong_threshold_decides_what_counts(account) -> None:
     lenient = AnalysisConfig(strong_threshold=2)
     assert threads_to_power(G, as_of=AS_OF, config=lenient)[0].threads == 2
     assert single_thread(G, as_of=AS_OF, config=lenient) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("shape", "direct"),
+    [
+        ("two power targets, one reached through the other", {"ceo": 0, "cfo": 2}),
+        ("three of ours know the target", {"ceo": 3}),
+        ("a chain through one contact", {"ceo": 0}),
+    ],
+)
+def test_direct_threads_are_our_own_strong_relationships(
+    account, shape: str, direct: dict[str, int]
+) -> None:
+    G = account(members=TEAM, **SHAPES[shape][0])
+    assert {t.stakeholder_id: t.direct for t in threads_to_power(G, as_of=AS_OF)} == direct

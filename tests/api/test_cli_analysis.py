@@ -59,7 +59,7 @@ def test_the_report_shows_every_part(store_arg: list[str]) -> None:
     for heading in (
         "health ",
         "single-threaded: yes, carried by kim (ours)",
-        "threads to power:\n  ceo: 1 (fragile)",
+        "threads to power:\n  ceo: 1 (fragile, none direct)",
         "coverage gaps:\n  [5] missing_role: nobody is identified as the economic buyer",
         "paths to power:\n  ceo: kim → cto → ceo",
         "key people:\n  kim (ours): Quarterback Kim carries every strong relationship",
@@ -77,7 +77,7 @@ def test_json_is_one_object_with_the_documented_keys(store_arg: list[str]) -> No
     assert data["account_id"] == "acme" and data["as_of"] == "2026-11-25"
     assert data["single_threaded"] is True
     assert data["thread_carrier"] == {"id": "kim", "side": "ours"}
-    assert data["threads_to_power"] == [{"stakeholder_id": "ceo", "threads": 1}]
+    assert data["threads_to_power"] == [{"stakeholder_id": "ceo", "threads": 1, "direct": 0}]
     assert [(r["id"], r["side"]) for r in data["key_person_risks"]] == [
         ("kim", "ours"),
         ("cto", "customer"),
