@@ -11,9 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-#: Labels whose ``id`` property must be unique, i.e. every node kind.
-ID_LABELS: Final = ("Account", "Stakeholder", "TeamMember", "Competitor", "Interaction")
-
 
 def _plain(value: Any) -> Any:
     """Recursively turn mappings (FalkorDB's OrderedDict, Neo4j's dict) and lists into

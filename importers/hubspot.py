@@ -57,10 +57,9 @@ from graph.model import (
     TeamMember,
     TeamRole,
 )
-from importers.load import Parsed
+from importers.load import BATCH, Parsed, batches_of
 from importers.problems import Problems
-from importers.salesforce import BATCH, batches_of, build, full_name
-from importers.tabular import Row, read_csv
+from importers.tabular import Row, build, full_name, read_csv
 
 COMPANY_PREFIX: Final = "hs-company-"
 CONTACT_PREFIX: Final = "hs-contact-"

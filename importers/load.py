@@ -10,8 +10,10 @@ batches in dependency order (accounts and people before the lines between them),
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import Final
 
 from pydantic import BaseModel
 
@@ -21,6 +23,10 @@ from importers.problems import Problems
 
 #: Portfolio fields that are nodes (reported as created/updated/unchanged).
 NODE_KINDS = ("accounts", "team_members", "competitors", "stakeholders", "interactions")
+
+
+#: Records per Portfolio batch written to the store.
+BATCH: Final = 5000
 
 
 @dataclass
@@ -94,3 +100,10 @@ def load(
         skipped=dict(parsed.problems.warning_counts),
         warnings=[str(p) for p in parsed.problems.warnings],
     )
+
+
+def batches_of(kind: str, records: Iterable[BaseModel]) -> Iterator[Portfolio]:
+    """``records`` as Portfolio batches of :data:`BATCH` records of one ``kind``."""
+    iterator = iter(records)
+    while chunk := list(islice(iterator, BATCH)):
+        yield Portfolio(**{kind: chunk})

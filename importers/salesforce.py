@@ -68,13 +68,10 @@ check reads each account once.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any, Final, TypeVar
-
-from pydantic import BaseModel, ValidationError
 
 from graph.model import (
     Account,
@@ -88,12 +85,11 @@ from graph.model import (
     TeamMember,
     TeamRole,
 )
-from importers.load import Parsed
+from importers.load import BATCH, Parsed, batches_of
 from importers.problems import Problems
-from importers.tabular import Row, parse_bool, parse_date, read_csv
+from importers.tabular import Row, build, full_name, parse_bool, parse_date, read_csv
 
-#: Records per Portfolio batch written to the store.
-BATCH: Final = 5000
+T = TypeVar("T")
 
 ACCOUNT: Final = "Account.csv"
 CONTACT: Final = "Contact.csv"
@@ -148,8 +144,6 @@ _TASK_SUBTYPES: Final = {"call": Channel.call, "email": Channel.email, "listemai
 _ACTIVITY_TYPES: Final = {"call": Channel.call, "email": Channel.email, "meeting": Channel.meeting}
 _LEAD_PREFIX: Final = "00Q"
 
-M = TypeVar("M", bound=BaseModel)
-
 
 def read(folder: Path) -> Parsed:
     """Validate a Salesforce export folder (pass 1); the result streams it in batches."""
@@ -160,43 +154,6 @@ def read(folder: Path) -> Parsed:
     return Parsed(
         source=str(folder), batches=export.batches, records=export.records, problems=problems
     )
-
-
-def build(
-    model: type[M], row: Row, problems: Problems, columns: Mapping[str, str], **values: Any
-) -> M | None:
-    """``model`` from ``row``: each field in ``columns`` from its column, unless in ``values``.
-
-    A column missing from the file is not passed at all, so the store keeps what it
-    holds for that field. A rejected value is an error naming the row's column.
-    """
-    cells = {
-        name: row.get(column)
-        for name, column in columns.items()
-        if name not in values and column in row.values
-    }
-    try:
-        return model(**cells, **values)
-    except ValidationError as error:
-        for e in error.errors():
-            name = str(e["loc"][0]) if e["loc"] else ""
-            column = columns.get(name, name) or None
-            missing = e["type"] == "missing" or e.get("input") is None
-            message = "a value is required" if missing else e["msg"]
-            problems.error(row.file, row.line, column, row.get(column), message)
-        return None
-
-
-def batches_of(kind: str, records: Iterable[BaseModel]) -> Iterator[Portfolio]:
-    """``records`` as Portfolio batches of :data:`BATCH` records of one ``kind``."""
-    iterator = iter(records)
-    while chunk := list(islice(iterator, BATCH)):
-        yield Portfolio(**{kind: chunk})
-
-
-def full_name(row: Row, first: str, last: str) -> str | None:
-    """``first last`` from two columns, either of which may be blank."""
-    return " ".join(part for part in (row.get(first), row.get(last)) if part) or None
 
 
 def team_role(text: str | None) -> TeamRole:
@@ -654,7 +611,7 @@ def _duplicate(row: Row, problems: Problems) -> None:
     problems.error(row.file, row.line, "Id", row.get("Id"), "the same Id is on an earlier line")
 
 
-def _some(records: Iterable[M | None]) -> Iterator[M]:
+def _some(records: Iterable[T | None]) -> Iterator[T]:
     return (r for r in records if r is not None)
 
 

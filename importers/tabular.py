@@ -12,15 +12,18 @@ import codecs
 import csv
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from importers.problems import Problems
 
 E = TypeVar("E", bound=Enum)
+M = TypeVar("M", bound=BaseModel)
 
 #: After this many undecodable lines a file is reported as not text and not read on.
 MAX_DECODE_ERRORS = 10
@@ -169,3 +172,33 @@ def parse_enum(row: Row, column: str, enum: type[E], problems: Problems) -> E | 
         allowed = ", ".join(str(m.value) for m in enum)
         problems.error(row.file, row.line, column, text, f"expected one of: {allowed}")
         return None
+
+
+def build(
+    model: type[M], row: Row, problems: Problems, columns: Mapping[str, str], **values: Any
+) -> M | None:
+    """``model`` from ``row``: each field in ``columns`` from its column, unless in ``values``.
+
+    A column missing from the file is not passed at all, so the store keeps what it
+    holds for that field. A rejected value is an error naming the row's column.
+    """
+    cells = {
+        name: row.get(column)
+        for name, column in columns.items()
+        if name not in values and column in row.values
+    }
+    try:
+        return model(**cells, **values)
+    except ValidationError as error:
+        for e in error.errors():
+            name = str(e["loc"][0]) if e["loc"] else ""
+            column = columns.get(name, name) or None
+            missing = e["type"] == "missing" or e.get("input") is None
+            message = "a value is required" if missing else e["msg"]
+            problems.error(row.file, row.line, column, row.get(column), message)
+        return None
+
+
+def full_name(row: Row, first: str, last: str) -> str | None:
+    """``first last`` from two columns, either of which may be blank."""
+    return " ".join(part for part in (row.get(first), row.get(last)) if part) or None
