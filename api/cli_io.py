@@ -17,7 +17,7 @@ import typer
 from api.cli_common import cli_store, handle_errors, write_file, writing
 from graph.store import GraphStore
 from importers import exports, json_document, sheet
-from importers.load import ImportReport, Parsed, load
+from importers.load import ImportReport, Parsed, load, passes
 
 import_app = typer.Typer(help="Import accounts from a CRM export, a spreadsheet or JSON.")
 export_app = typer.Typer(help="Export accounts as JSON, GraphML, CSV or a Cypher script.")
@@ -46,7 +46,8 @@ def run_import(ctx: typer.Context, parse: Callable[[], Parsed], dry_run: bool) -
 def _load_with_progress(store: GraphStore, parsed: Parsed, dry_run: bool) -> ImportReport:
     if not sys.stderr.isatty():
         return load(store, parsed, dry_run=dry_run)
-    with typer.progressbar(length=parsed.records, label="importing", file=sys.stderr) as bar:
+    length = passes(dry_run) * parsed.records
+    with typer.progressbar(length=length, label="importing", file=sys.stderr) as bar:
         return load(store, parsed, dry_run=dry_run, on_batch=bar.update)
 
 

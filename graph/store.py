@@ -8,8 +8,9 @@ statement runs, so a bad batch changes nothing. Reads return model objects.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import ChainMap, Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol, TypeVar
 
@@ -153,7 +154,7 @@ class GraphStore:
 
         Raises :class:`InvalidData` listing every problem, before anything is written.
         """
-        known = self._check(portfolio)
+        known = self._check(portfolio, Pending())
         p = portfolio
         created = {
             "accounts": sum(a.id not in known.accounts for a in p.accounts),
@@ -213,9 +214,13 @@ class GraphStore:
         written = {kind: self._write(query, rows) for kind, query, rows in steps if rows}
         return WriteSummary(written=written, created=created)
 
-    def check(self, portfolio: Portfolio) -> None:
-        """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing."""
-        self._check(portfolio)
+    def check(self, portfolio: Portfolio, *, pending: Pending | None = None) -> None:
+        """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing.
+
+        ``pending`` holds the ids that earlier batches of the same import will have
+        written, so a whole import can be checked batch by batch before its first write.
+        """
+        self._check(portfolio, pending or Pending())
 
     def changes(self, portfolio: Portfolio) -> dict[str, Changes]:
         """Per node kind, how many records writing ``portfolio`` would create, change or leave.
@@ -258,7 +263,7 @@ class GraphStore:
             result[kind] = changes
         return result
 
-    def _check(self, p: Portfolio) -> _Known:
+    def _check(self, p: Portfolio, pending: Pending) -> _Known:
         """Every problem with ``p``'s references, or the ids that already exist."""
         problems: list[str] = []
         for kind, ids in (
@@ -275,18 +280,20 @@ class GraphStore:
         problems += [f"stakeholder {s!r} is given {n} owners" for s, n in owners.items() if n > 1]
 
         known = self._existing(p)
-        account_of = {**known.stakeholders, **{s.id: s.account_id for s in p.stakeholders}}
-        accounts = known.accounts | {a.id for a in p.accounts}
-        members = known.members | {m.id for m in p.team_members}
-        competitors = known.competitors | {c.id for c in p.competitors}
-        both_sides = {s.id for s in p.stakeholders} & members
-        both_sides |= {m.id for m in p.team_members} & account_of.keys()
+        account_of = ChainMap(
+            {s.id: s.account_id for s in p.stakeholders}, pending.stakeholders, known.stakeholders
+        )
+        accounts = known.accounts | pending.accounts | {a.id for a in p.accounts}
+        members = known.members | pending.members | {m.id for m in p.team_members}
+        competitors = known.competitors | pending.competitors | {c.id for c in p.competitors}
+        both_sides = {s.id for s in p.stakeholders if s.id in members}
+        both_sides |= {m.id for m in p.team_members if m.id in account_of}
         problems += [
             f"id {i!r} names both a stakeholder and a team member" for i in sorted(both_sides)
         ]
 
         def need(
-            ids: Iterable[str], pool: set[str] | dict[str, str], kind: str, where: str
+            ids: Iterable[str], pool: set[str] | Mapping[str, str], kind: str, where: str
         ) -> None:
             problems.extend(f"{where}: unknown {kind} {i!r}" for i in ids if i not in pool)
 
@@ -448,9 +455,9 @@ class GraphStore:
             raise NotFound("account", ", ".join(missing))
         merged: dict[str, dict[Any, BaseModel]] = defaultdict(dict)
         for graph in graphs:
-            for field in Portfolio.model_fields:
-                for record in getattr(graph, field):
-                    merged[field][_key(record)] = record
+            for kind in Portfolio.model_fields:
+                for record in getattr(graph, kind):
+                    merged[kind][_key(record)] = record
         if account_ids is None:
             for r in self._read(cypher.LIST_TEAM_MEMBERS):
                 member = _load(TeamMember, r["member"])
@@ -483,6 +490,27 @@ class GraphStore:
     def delete_everything(self) -> None:
         """Empty the store (tests, and importing into a clean store)."""
         self.engine.run(cypher.DELETE_EVERYTHING, write=True)
+
+
+@dataclass
+class Pending:
+    """The ids an import's earlier batches will have written when a later one is.
+
+    Lets :meth:`GraphStore.check` judge a streamed import batch by batch before its
+    first write: a stakeholder batch may name accounts that only an earlier batch holds.
+    """
+
+    accounts: set[str] = field(default_factory=set)
+    stakeholders: dict[str, str] = field(default_factory=dict)  # id → account id
+    members: set[str] = field(default_factory=set)
+    competitors: set[str] = field(default_factory=set)
+
+    def add(self, p: Portfolio) -> None:
+        """Count ``p`` as written."""
+        self.accounts.update(a.id for a in p.accounts)
+        self.stakeholders.update((s.id, s.account_id) for s in p.stakeholders)
+        self.members.update(m.id for m in p.team_members)
+        self.competitors.update(c.id for c in p.competitors)
 
 
 class _Known(BaseModel):

@@ -17,8 +17,9 @@ from typing import Final
 
 from pydantic import BaseModel
 
+from graph.errors import InvalidData
 from graph.model import Portfolio
-from graph.store import Changes, GraphStore
+from graph.store import Changes, GraphStore, Pending
 from importers.problems import Problems
 
 #: Portfolio fields that are nodes (reported as created/updated/unchanged).
@@ -73,13 +74,24 @@ def load(
     dry_run: bool = False,
     on_batch: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Write ``parsed`` batch by batch (or only count what would change, when ``dry_run``).
+    """Check every batch of ``parsed`` against the store, then write them (unless ``dry_run``).
 
-    ``on_batch`` is told how many records each batch held (for a progress bar).
+    The importer has validated the input itself; this first pass finds what only the
+    store can tell (an id stored as the other kind of person, a reporting cycle through
+    stored lines) in *every* batch before the first write, so a refused import leaves
+    the store unchanged. ``on_batch`` is told how many records each batch held, once
+    per pass (a progress bar spans ``passes(dry_run) × parsed.records``).
     """
     nodes: dict[str, Changes] = {}
     lines: Counter[str] = Counter()
+    pending = Pending()
+    problems: list[str] = []
     for batch in parsed.batches():
+        try:
+            store.check(batch, pending=pending)
+        except InvalidData as refused:
+            problems += refused.problems
+        pending.add(batch)
         for kind, change in store.changes(batch).items():
             total = nodes.setdefault(kind, Changes())
             total.created += change.created
@@ -88,10 +100,15 @@ def load(
         for kind in Portfolio.model_fields:
             if kind not in NODE_KINDS and getattr(batch, kind):
                 lines[kind] += len(getattr(batch, kind))
-        if not dry_run:
-            store.write(batch)
         if on_batch:
-            on_batch(sum(len(getattr(batch, kind)) for kind in Portfolio.model_fields))
+            on_batch(_size(batch))
+    if problems:
+        raise InvalidData(problems, parsed.source)
+    if not dry_run:
+        for batch in parsed.batches():
+            store.write(batch)
+            if on_batch:
+                on_batch(_size(batch))
     return ImportReport(
         source=parsed.source,
         dry_run=dry_run,
@@ -100,6 +117,15 @@ def load(
         skipped=dict(parsed.problems.warning_counts),
         warnings=[str(p) for p in parsed.problems.warnings],
     )
+
+
+def passes(dry_run: bool) -> int:
+    """How many times :func:`load` reads the batches: check, then write."""
+    return 1 if dry_run else 2
+
+
+def _size(batch: Portfolio) -> int:
+    return sum(len(getattr(batch, kind)) for kind in Portfolio.model_fields)
 
 
 def batches_of(kind: str, records: Iterable[BaseModel]) -> Iterator[Portfolio]:

@@ -1,0 +1,44 @@
+"""load(): a streamed import is checked whole against the store before its first write."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import InvalidData
+from graph.model import Account, Portfolio, Stakeholder, TeamMember
+from graph.store import GraphStore
+from importers.load import Parsed, load
+
+
+def parsed(*batches: Portfolio) -> Parsed:
+    return Parsed(source="export", batches=lambda: iter(batches), records=len(batches))
+
+
+ACCOUNTS = Portfolio(accounts=[Account(id="acme", name="Acme")])
+PEOPLE = Portfolio(stakeholders=[Stakeholder(id="cfo", account_id="acme", name="Fi")])
+
+
+def test_a_later_batch_may_name_what_an_earlier_one_writes(embedded_store: GraphStore) -> None:
+    progress: list[int] = []
+    report = load(embedded_store, parsed(ACCOUNTS, PEOPLE), on_batch=progress.append)
+    assert (report.nodes["accounts"].created, report.nodes["stakeholders"].created) == (1, 1)
+    assert [s.id for s in embedded_store.account_graph("acme").stakeholders] == ["cfo"]
+    assert progress == [1, 1, 1, 1]  # checked, then written
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_batch_the_store_refuses_stops_the_import_before_any_write(
+    embedded_store: GraphStore, dry_run: bool
+) -> None:
+    embedded_store.write(Portfolio(team_members=[TeamMember(id="kim", name="Kim")]))
+    before = embedded_store.read_portfolio()
+    clash = Portfolio(stakeholders=[Stakeholder(id="kim", account_id="acme", name="Kim")])
+    orphan = Portfolio(stakeholders=[Stakeholder(id="x", account_id="nowhere", name="X")])
+    with pytest.raises(InvalidData) as refused:
+        load(embedded_store, parsed(ACCOUNTS, PEOPLE, clash, orphan), dry_run=dry_run)
+    assert refused.value.source == "export"
+    assert refused.value.problems == [
+        "id 'kim' names both a stakeholder and a team member",
+        "stakeholder 'x': unknown account 'nowhere'",
+    ]
+    assert embedded_store.read_portfolio() == before
