@@ -306,10 +306,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column(
                 "stakeholder_ids",
                 "ids",
-                "Who took part at the customer (at this account).",
+                "Who took part at the customer (they may have moved to another account since).",
                 required=True,
                 refers_to="stakeholders",
-                same_account_as="account_id",
             ),
             Column("summary", "text", "What it was about."),
         ),

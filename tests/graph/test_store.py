@@ -210,7 +210,7 @@ def test_bad_references_are_all_reported_and_nothing_is_written(store: GraphStor
                 date=dt.date(2026, 1, 1),
                 channel="call",
                 member_ids=["kam"],
-                stakeholder_ids=["ceo"],
+                stakeholder_ids=["ceo", "nobody"],
             )
         ],
     )
@@ -223,7 +223,7 @@ def test_bad_references_are_all_reported_and_nothing_is_written(store: GraphStor
             "stakeholder 'x': unknown account 'nowhere'",
             "relationship with 'ceo': unknown team member 'ghost'",
             "reporting line 'y': 'y' works at 'new' but 'ceo' at 'acme'",
-            "interaction 'ix2': stakeholder 'ceo' works at 'acme', not 'new'",
+            "interaction 'ix2': unknown stakeholder 'nobody'",
         ]
     )
     assert store.read_portfolio() == before

@@ -41,6 +41,20 @@ def test_export_import_export_is_identical(
     assert store_json(store) == first
 
 
+def test_the_round_trip_holds_after_someone_moves_to_another_account(
+    sample_store: GraphStore, tmp_path: Path
+) -> None:
+    cfo = next(s for s in sample_store.account_graph("helix").stakeholders if s.id == "hx-cfo")
+    sample_store.write(Portfolio(stakeholders=[cfo.model_copy(update={"account_id": "northwind"})]))
+    first = store_json(sample_store)
+    helix_meetings = Portfolio.model_validate_json(first).interactions
+    assert any("hx-cfo" in i.stakeholder_ids for i in helix_meetings)  # history stays
+    (tmp_path / "all.json").write_text(first, encoding="utf-8")
+    sample_store.delete_everything()
+    load(sample_store, json_document.read(tmp_path / "all.json"))
+    assert store_json(sample_store) == first
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
