@@ -335,7 +335,7 @@ class GraphStore:
             # No same-account rule here: an interaction is history, and the people in it
             # may have moved to another account since (lines, being current, must match).
             need(i.stakeholder_ids, account_of, "stakeholder", where)
-        problems += self._reporting_cycles(p)
+        problems += self._reporting_cycles(p, pending)
         if problems:
             raise InvalidData(problems)
         return known
@@ -388,8 +388,9 @@ class GraphStore:
             competitors={r["id"] for r in found(cypher.FIND_COMPETITORS, competitors)},
         )
 
-    def _reporting_cycles(self, p: Portfolio) -> list[str]:
-        """Reporting lines that would form a loop, once ``p``'s lines replace stored ones."""
+    def _reporting_cycles(self, p: Portfolio, pending: Pending) -> list[str]:
+        """Reporting lines that would form a loop, once ``p``'s lines (after ``pending``'s)
+        replace stored ones. Every new loop runs through one of ``p``'s lines."""
         if not p.reports_to:
             return []
         manager: dict[str, str] = {}
@@ -398,9 +399,10 @@ class GraphStore:
         }
         for graph in self.account_graphs(sorted(touched)):
             manager.update({r.stakeholder_id: r.manager_id for r in graph.reports_to})
+        manager.update(pending.managers)
         manager.update({r.stakeholder_id: r.manager_id for r in p.reports_to})
         problems, reported = [], set()
-        for start in sorted(manager):
+        for start in sorted({r.stakeholder_id for r in p.reports_to}):
             seen: list[str] = []
             node: str | None = start
             while node is not None and node not in seen:
@@ -501,9 +503,11 @@ class Pending:
     stakeholders: dict[str, str] = field(default_factory=dict)  # id → account id
     members: set[str] = field(default_factory=set)
     competitors: set[str] = field(default_factory=set)
+    managers: dict[str, str] = field(default_factory=dict)  # stakeholder id → manager id
 
     def add(self, p: Portfolio) -> None:
         """Count ``p`` as written."""
+        self.managers.update((r.stakeholder_id, r.manager_id) for r in p.reports_to)
         self.accounts.update(a.id for a in p.accounts)
         self.stakeholders.update((s.id, s.account_id) for s in p.stakeholders)
         self.members.update(m.id for m in p.team_members)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import InvalidData
-from graph.model import Account, Portfolio, Stakeholder, TeamMember
+from graph.model import Account, Portfolio, ReportsTo, Stakeholder, TeamMember
 from graph.store import GraphStore
 from importers.load import Parsed, load
 
@@ -42,3 +42,18 @@ def test_a_batch_the_store_refuses_stops_the_import_before_any_write(
         "stakeholder 'x': unknown account 'nowhere'",
     ]
     assert embedded_store.read_portfolio() == before
+
+
+def test_a_reporting_cycle_split_across_batches_is_found_before_any_write(
+    embedded_store: GraphStore,
+) -> None:
+    people = Portfolio(
+        accounts=[Account(id="acme", name="Acme")],
+        stakeholders=[Stakeholder(id=i, account_id="acme", name=i) for i in ("a", "b")],
+    )
+    up = Portfolio(reports_to=[ReportsTo(stakeholder_id="a", manager_id="b")])
+    down = Portfolio(reports_to=[ReportsTo(stakeholder_id="b", manager_id="a")])
+    with pytest.raises(InvalidData) as refused:
+        load(embedded_store, parsed(people, up, down))
+    assert refused.value.problems == ["reporting lines form a cycle: b → a → b"]
+    assert embedded_store.count_nodes() == 0
