@@ -203,13 +203,16 @@ MATCH (a:Account)
 WHERE $account_ids IS NULL OR a.id IN $account_ids
 OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)
 OPTIONAL MATCH (s)-[:REPORTS_TO]->(boss:Stakeholder)
+WHERE boss.account_id = a.id
 WITH a, s,
   CASE WHEN boss IS NULL THEN NULL ELSE {stakeholder_id: s.id, manager_id: boss.id} END AS line
 OPTIONAL MATCH (s)-[r:INFLUENCES]->(target:Stakeholder)
+WHERE target.account_id = a.id
 WITH a, s, line,
   collect(CASE WHEN r IS NULL THEN NULL
     ELSE {source_id: s.id, target_id: target.id, weight: r.weight} END) AS influences
 OPTIONAL MATCH (s)-[:CONFLICTS_WITH]->(rival:Stakeholder)
+WHERE rival.account_id = a.id
 WITH a, s, line, influences,
   collect(CASE WHEN rival IS NULL THEN NULL ELSE {stakeholder_id: s.id, other_id: rival.id} END)
     AS conflicts

@@ -229,6 +229,22 @@ def test_bad_references_are_all_reported_and_nothing_is_written(store: GraphStor
     assert store.read_portfolio() == before
 
 
+def test_a_line_across_accounts_left_by_an_older_build_is_not_read(store: GraphStore) -> None:
+    store.write(acme())
+    store.write(Portfolio(accounts=[Account(id="beta", name="Beta")]))
+    store.write(Portfolio(stakeholders=[Stakeholder(id="x", account_id="beta", name="X")]))
+    store.engine.run(
+        "MATCH (a:Stakeholder {id: 'x'}), (b:Stakeholder {id: 'ceo'}) "
+        "CREATE (a)-[:REPORTS_TO]->(b), (a)-[:INFLUENCES {weight: 2}]->(b), "
+        "(a)-[:CONFLICTS_WITH]->(b)",
+        {},
+        write=True,
+    )
+    beta = store.account_graph("beta")
+    assert beta.reports_to == beta.influences == beta.conflicts == ()
+    to_networkx(beta)
+
+
 @pytest.mark.parametrize(
     "clash",
     [
