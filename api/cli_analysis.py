@@ -55,8 +55,8 @@ def report(a: AccountAnalysis) -> str:
     lines += _section(
         "threads to power",
         [
-            f"{t.stakeholder_id}: {t.threads} ({_THREADS.get(t.threads, 'resilient')}, "
-            f"{t.direct or 'none'} direct)"
+            f"{t.stakeholder_id}: {t.threads} ({_THREADS.get(t.threads, 'resilient')}"
+            + (f", {t.direct or 'none'} direct)" if t.threads else ")")
             for t in a.threads_to_power
         ],
     )

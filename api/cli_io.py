@@ -47,7 +47,8 @@ def _load_with_progress(store: GraphStore, parsed: Parsed, dry_run: bool) -> Imp
     if not sys.stderr.isatty():
         return load(store, parsed, dry_run=dry_run)
     length = passes(dry_run) * parsed.records
-    with typer.progressbar(length=length, label="importing", file=sys.stderr) as bar:
+    label = "checking" if dry_run else "checking, then writing"
+    with typer.progressbar(length=length, label=label, file=sys.stderr) as bar:
         return load(store, parsed, dry_run=dry_run, on_batch=bar.update)
 
 

@@ -298,7 +298,7 @@ class _Export:
         """The record id of the contact's company, or None (with a warning saying why)."""
 
         def skip(kind: str, column: str, message: str) -> None:
-            problems.warn(kind, row.file, row.line, column, row.get(column) or "", message)
+            problems.warn(kind, row.file, row.line, column, row.get(column), message)
 
         for column in COMPANY_ID_COLUMNS:
             ids = [i.strip() for i in (row.get(column) or "").split(";") if i.strip()]

@@ -558,7 +558,7 @@ class _Export:
         who, owner = row.get("WhoId"), row.get("OwnerId")
 
         def skip(kind: str, column: str, message: str) -> None:
-            problems.warn(kind, row.file, row.line, column, row.get(column) or "", message)
+            problems.warn(kind, row.file, row.line, column, row.get(column), message)
 
         if who is None:
             skip("activities without a contact", "WhoId", "no contact (WhoId); left out")

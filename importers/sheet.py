@@ -728,7 +728,7 @@ def write_folder(portfolio: Portfolio, folder: Path, *, with_help: bool = False)
     ``=``, ``+``, ``-`` or ``@`` gets a leading ``'`` so no spreadsheet runs it as a
     formula (the importer takes it off again).
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(exist_ok=True)  # its parent must exist, as for every output file
     if with_help:
         _write_csv(folder / f"{HELP_SHEET}.csv", [list(HELP_HEADER), *help_rows()])
     for sheet in SHEETS:

@@ -151,7 +151,8 @@ def _threads(board: Board, analysis: AccountAnalysis) -> str:
         rows.append(
             (
                 _name(board, t.stakeholder_id),
-                f"{t.threads}<br><small>{t.direct or 'none'} direct</small>",
+                str(t.threads)
+                + (f"<br><small>{t.direct or 'none'} direct</small>" if t.threads else ""),
                 f'<span class="tag {status(t.threads)}">{status(t.threads)}</span>',
                 route + (f"<br><small>{esc(path.reason)}</small>" if path else ""),
             )

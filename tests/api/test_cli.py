@@ -90,14 +90,20 @@ def test_erase_removes_a_stakeholder_and_their_interactions(data_dir: Path) -> N
 
 @pytest.mark.parametrize(
     "command",
-    [["export", "json", "-o"], ["export", "cypher", "-o"], ["export", "csv", "-o"], ["template"]],
+    [
+        ["export", "json", "-o"],
+        ["export", "cypher", "-o"],
+        ["export", "csv", "-o"],
+        ["template"],
+        ["template", "--csv"],
+    ],
 )
-def test_an_unwritable_output_is_a_message_not_a_traceback(
+def test_an_output_in_a_missing_folder_is_a_message_not_a_traceback(
     data_dir: Path, tmp_path: Path, command: list[str]
 ) -> None:
-    out = tmp_path / "missing-folder" / "deeper" / "out.xlsx"
-    out.parent.parent.touch()  # a file where a folder should be: nothing can be written there
+    out = tmp_path / "missing-folder" / "out.xlsx"
     result = runner.invoke(app, ["--store", f"embedded:{data_dir}", *command, str(out)])
     assert result.exit_code == 1, result.output
     assert f"error: cannot write {out}" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "missing-folder").exists()  # nothing half-made either
