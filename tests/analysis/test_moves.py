@@ -156,3 +156,22 @@ def test_moves_are_ranked_and_capped(account) -> None:
     assert len(moves(G, max_next_moves=3)) == 3
     found = next_moves(G, as_of=AS_OF)
     assert found[0].action.startswith("Quarterback Kim Ray to build a first strong relationship")
+
+
+@pytest.mark.parametrize(
+    ("owner", "actor"),
+    [
+        ("maria", "Exec sponsor Anna Berg"),  # a manager is too junior for the CFO
+        ("bo", "Bo Chan"),  # level not recorded (a CRM user): the assignment is trusted
+    ],
+)
+def test_who_meets_a_power_target_depends_on_the_owner_s_level(
+    account, owner: str, actor: str
+) -> None:
+    G = account(
+        {"ceo": CEO, "cfo": CFO},
+        {**TEAM, "bo": {"name": "Bo Chan"}},
+        knows={("kim", "ceo"): known(4), ("anna", "ceo"): known(4)},
+        owners={"ceo": "anna", "cfo": owner},
+    )
+    assert moves(G)[0][0].startswith(f"{actor} to meet Paul Ito (CFO, economic buyer)")
