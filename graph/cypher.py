@@ -93,6 +93,14 @@ MERGE (s)-[r:REPORTS_TO]->(boss)
 RETURN count(r) AS written
 """
 
+# Stakeholders who report to nobody (any more).
+REMOVE_REPORTING_LINES: Final = """
+UNWIND $rows AS row
+MATCH (s:Stakeholder {id: row.stakeholder_id})-[old:REPORTS_TO]->(:Stakeholder)
+DELETE old
+RETURN count(s) AS written
+"""
+
 UPSERT_INFLUENCES: Final = """
 UNWIND $rows AS row
 MATCH (s:Stakeholder {id: row.source_id})

@@ -233,10 +233,15 @@ class Knows(Record):
 
 
 class ReportsTo(Record):
-    """A reporting line at the customer: ``stakeholder_id`` reports to ``manager_id``."""
+    """A reporting line at the customer: ``stakeholder_id`` reports to ``manager_id``.
+
+    ``manager_id`` None says they report to nobody at the account: writing it removes a
+    stored line (a CRM export's blank manager after a reorganisation). Reads never
+    return one.
+    """
 
     stakeholder_id: Id
-    manager_id: Id
+    manager_id: Id | None
 
     @model_validator(mode="after")
     def _not_self(self) -> ReportsTo:

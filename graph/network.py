@@ -79,7 +79,11 @@ def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
         for k in graph.knows
     ]
     edges += [(o.member_id, o.stakeholder_id, "owns", {}) for o in graph.owners]
-    edges += [(r.stakeholder_id, r.manager_id, "reports_to", {}) for r in graph.reports_to]
+    edges += [
+        (r.stakeholder_id, r.manager_id, "reports_to", {})
+        for r in graph.reports_to
+        if r.manager_id is not None
+    ]
     edges += [
         (i.source_id, i.target_id, "influences", {"weight": i.weight}) for i in graph.influences
     ]

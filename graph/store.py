@@ -191,7 +191,16 @@ class GraphStore:
                     for k in p.knows
                 ],
             ),
-            ("reports_to", cypher.UPSERT_REPORTS_TO, [r.model_dump() for r in p.reports_to]),
+            (
+                "reports_to",
+                cypher.UPSERT_REPORTS_TO,
+                [r.model_dump() for r in p.reports_to if r.manager_id is not None],
+            ),
+            (
+                "reports_to_removed",
+                cypher.REMOVE_REPORTING_LINES,
+                [r.model_dump() for r in p.reports_to if r.manager_id is None],
+            ),
             ("influences", cypher.UPSERT_INFLUENCES, [r.model_dump() for r in p.influences]),
             ("conflicts", cypher.UPSERT_CONFLICTS, [r.model_dump() for r in p.conflicts]),
             ("owners", cypher.SET_OWNERS, [r.model_dump() for r in p.owners]),
@@ -313,7 +322,11 @@ class GraphStore:
             need([k.member_id], members, "team member", f"relationship with {k.stakeholder_id!r}")
             need([k.stakeholder_id], account_of, "stakeholder", f"relationship of {k.member_id!r}")
         for r in p.reports_to:
-            same_account(r.stakeholder_id, r.manager_id, f"reporting line {r.stakeholder_id!r}")
+            where = f"reporting line {r.stakeholder_id!r}"
+            if r.manager_id is None:
+                need([r.stakeholder_id], account_of, "stakeholder", where)
+            else:
+                same_account(r.stakeholder_id, r.manager_id, where)
         for r in p.influences:
             same_account(r.source_id, r.target_id, f"influence line {r.source_id!r}")
         for r in p.conflicts:
@@ -356,7 +369,7 @@ class GraphStore:
             (s.id for s in p.stakeholders),
             (k.stakeholder_id for k in p.knows),
             (r.stakeholder_id for r in p.reports_to),
-            (r.manager_id for r in p.reports_to),
+            (r.manager_id for r in p.reports_to if r.manager_id is not None),
             (r.source_id for r in p.influences),
             (r.target_id for r in p.influences),
             (r.stakeholder_id for r in p.conflicts),
@@ -393,16 +406,16 @@ class GraphStore:
         replace stored ones. Every new loop runs through one of ``p``'s lines."""
         if not p.reports_to:
             return []
-        manager: dict[str, str] = {}
+        manager: dict[str, str | None] = {}
         touched = {s.account_id for s in p.stakeholders} | {
             a for a in self._accounts_of(r.stakeholder_id for r in p.reports_to)
         }
         for graph in self.account_graphs(sorted(touched)):
             manager.update({r.stakeholder_id: r.manager_id for r in graph.reports_to})
         manager.update(pending.managers)
-        manager.update({r.stakeholder_id: r.manager_id for r in p.reports_to})
+        _apply_reporting_lines(manager, p)
         problems, reported = [], set()
-        for start in sorted({r.stakeholder_id for r in p.reports_to}):
+        for start in sorted({r.stakeholder_id for r in p.reports_to if r.manager_id}):
             seen: list[str] = []
             node: str | None = start
             while node is not None and node not in seen:
@@ -503,15 +516,21 @@ class Pending:
     stakeholders: dict[str, str] = field(default_factory=dict)  # id → account id
     members: set[str] = field(default_factory=set)
     competitors: set[str] = field(default_factory=set)
-    managers: dict[str, str] = field(default_factory=dict)  # stakeholder id → manager id
+    #: stakeholder id → manager id, or None for a line the import removes
+    managers: dict[str, str | None] = field(default_factory=dict)
 
     def add(self, p: Portfolio) -> None:
         """Count ``p`` as written."""
-        self.managers.update((r.stakeholder_id, r.manager_id) for r in p.reports_to)
+        _apply_reporting_lines(self.managers, p)
         self.accounts.update(a.id for a in p.accounts)
         self.stakeholders.update((s.id, s.account_id) for s in p.stakeholders)
         self.members.update(m.id for m in p.team_members)
         self.competitors.update(c.id for c in p.competitors)
+
+
+def _apply_reporting_lines(manager: dict[str, str | None], p: Portfolio) -> None:
+    """Update a stakeholder → manager map with ``p``'s lines (None: reports to nobody)."""
+    manager.update((r.stakeholder_id, r.manager_id) for r in p.reports_to)
 
 
 class _Known(BaseModel):

@@ -68,7 +68,8 @@ def edges(p: Portfolio) -> Iterator[Edge]:
         props = _values(k, "member_id", "stakeholder_id")
         yield "KNOWS", "TeamMember", k.member_id, "Stakeholder", k.stakeholder_id, props
     for r in p.reports_to:
-        yield "REPORTS_TO", "Stakeholder", r.stakeholder_id, "Stakeholder", r.manager_id, {}
+        if r.manager_id is not None:  # None (report to nobody) is an instruction, not a line
+            yield "REPORTS_TO", "Stakeholder", r.stakeholder_id, "Stakeholder", r.manager_id, {}
     for i in p.influences:
         weight = {"weight": i.weight}
         yield "INFLUENCES", "Stakeholder", i.source_id, "Stakeholder", i.target_id, weight

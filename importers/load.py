@@ -100,6 +100,9 @@ def load(
         for kind in Portfolio.model_fields:
             if kind not in NODE_KINDS and getattr(batch, kind):
                 lines[kind] += len(getattr(batch, kind))
+        if nobody := sum(r.manager_id is None for r in batch.reports_to):
+            lines["reports_to"] -= nobody
+            lines["reports_to_nobody"] += nobody
         if on_batch:
             on_batch(_size(batch))
     if problems:

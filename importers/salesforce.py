@@ -14,7 +14,9 @@ file names are matched case-insensitively, extra columns are ignored):
   so it is not imported. ``OwnerId`` is the quarterback when the account team has no
   Account Manager.
 - ``Contact.csv`` → stakeholder: ``Id``, ``AccountId``, ``FirstName`` + ``LastName``,
-  ``Title``, ``Department`` (function), ``Email``; ``ReportsToId`` → reporting line.
+  ``Title``, ``Department`` (function), ``Email``; ``ReportsToId`` → reporting line
+  (blank: they report to nobody, so a stored line of theirs goes — the org chart
+  follows the CRM through a reorganisation).
 - ``User.csv`` → team member: ``Id``, ``FirstName`` + ``LastName``, ``Title``,
   ``Email``. Only users on an account team, quarterbacks by ownership, and owners of
   imported activities are imported: an org's user list holds everyone.
@@ -201,6 +203,8 @@ class _Export:
     contacts: dict[str, str | None] = field(default_factory=dict)
     #: contact id → manager id, grouped by account (cycle-free, same account)
     manager: dict[str, str] = field(default_factory=dict)
+    #: contacts whose ReportsToId is blank: a stored reporting line of theirs is removed
+    unmanaged: list[str] = field(default_factory=list)
     roles: dict[str, tuple[DmuRole, ...]] = field(default_factory=dict)
     quarterback: dict[str, str] = field(default_factory=dict)
     #: accounts whose owner is their quarterback without a team row of their own
@@ -216,6 +220,7 @@ class _Export:
             + len(self.used_users)
             + sum(account is not None for account in self.contacts.values())
             + len(self.manager)
+            + len(self.unmanaged)
             + self.team_rows
             + len(self.activity_ids)
         )
@@ -290,6 +295,8 @@ class _Export:
             self.contacts[contact_id] = contact.account_id if contact else None
             if contact and (manager := row.get("ReportsToId")):
                 reports[contact_id] = (sys.intern(manager), row.line)
+            elif contact and "ReportsToId" in row.values:
+                self.unmanaged.append(contact_id)  # blank: reports to nobody (any more)
         lines: list[tuple[str, str, str]] = []
         for contact_id, (manager, line) in reports.items():
             account = self.contacts[contact_id]
@@ -429,6 +436,11 @@ class _Export:
 
     def _reporting_batches(self) -> Iterator[Portfolio]:
         """Reporting lines in batches that never split an account (see the store's cycle check)."""
+        # Removals first: a reorganisation's new lines may only be free of a cycle once
+        # the old lines are gone (and removing a line never closes one).
+        yield from batches_of(
+            "reports_to", (ReportsTo(stakeholder_id=c, manager_id=None) for c in self.unmanaged)
+        )
         chunk: list[ReportsTo] = []
         account = None
         for contact, manager in self.manager.items():

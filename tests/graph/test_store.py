@@ -147,6 +147,24 @@ def test_one_owner_and_one_manager_per_stakeholder(store: GraphStore) -> None:
     assert ReportsTo(stakeholder_id="eng", manager_id="cfo") not in graph.reports_to
 
 
+def test_reporting_to_nobody_removes_a_stored_line(store: GraphStore) -> None:
+    store.write(acme())  # eng → cfo → ceo
+    summary = store.write(
+        Portfolio(
+            reports_to=[
+                ReportsTo(stakeholder_id="eng", manager_id=None),
+                ReportsTo(stakeholder_id="ceo", manager_id=None),  # had none: nothing to do
+            ]
+        )
+    )
+    assert summary.written == {"reports_to_removed": 1}
+    assert store.account_graph("acme").reports_to == (
+        ReportsTo(stakeholder_id="cfo", manager_id="ceo"),
+    )
+    with pytest.raises(InvalidData, match="reporting line 'ghost': unknown stakeholder 'ghost'"):
+        store.write(Portfolio(reports_to=[ReportsTo(stakeholder_id="ghost", manager_id=None)]))
+
+
 def test_a_stakeholder_can_move_to_another_account(store: GraphStore) -> None:
     store.write(acme())
     store.write(

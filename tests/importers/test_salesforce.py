@@ -51,7 +51,8 @@ def test_a_real_export_imports_with_counted_warnings(store: GraphStore) -> None:
         "stakeholders": 7,
         "interactions": 3,
     }
-    assert report.lines == {"reports_to": 4, "team": 5}
+    # the two CEOs' blank ReportsToId: they report to nobody (a stored line would go)
+    assert report.lines == {"reports_to": 4, "reports_to_nobody": 2, "team": 5}
     assert report.skipped == {
         "deleted records": 1,
         "contacts of accounts not in Account.csv": 1,
@@ -134,6 +135,29 @@ def test_reimport_changes_nothing_and_a_newer_export_keeps_what_was_entered_by_h
     assert cto.title == "Chief Technology Officer"
     assert (cto.stance, cto.influence) == ("champion", 4)
     assert cto.dmu_roles == ("technical_buyer", "evaluator")
+
+
+def test_a_reorganisation_in_the_crm_reimports_with_the_old_lines_gone(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """The CTO now runs the company: the CEO reports to her, and her own manager is blank.
+
+    Keeping the stored CTO → CEO line beside the new CEO → CTO would be a cycle.
+    """
+    load(store, salesforce.read(EXPORT))
+    reorganised = copy_export(tmp_path)
+    edit(
+        reorganised,
+        "Contact.csv",
+        lambda text: text.replace(
+            '"Chief Executive Officer","Executive","",',
+            f'"Chief Executive Officer","Executive","{CTO}",',
+        ).replace(f'"CTO","IT","{CEO}",', '"CTO","IT","",'),
+    )
+    report = load(store, salesforce.read(reorganised))
+    assert report.lines["reports_to_nobody"] == 2  # the CTO, and Globex's CEO as before
+    managers = {r.stakeholder_id: r.manager_id for r in store.account_graph(ACME).reports_to}
+    assert managers == {CEO: CTO, CFO: CEO, ITM: CTO}
 
 
 def test_the_cli_prints_a_summary_and_a_dry_run_writes_nothing(data_dir: Path) -> None:
@@ -301,8 +325,8 @@ def test_dangling_ids_are_counted_warnings_and_the_rest_imports(
 def test_batches_hold_each_record_once_as_counted_for_the_progress_bar() -> None:
     parsed = salesforce.read(EXPORT)
     batches = list(parsed.batches())
-    assert sum(len(getattr(b, kind)) for b in batches for kind in Portfolio.model_fields) == 24
-    assert parsed.records == 24
+    assert sum(len(getattr(b, kind)) for b in batches for kind in Portfolio.model_fields) == 26
+    assert parsed.records == 26
     ids = [s.id for b in batches for s in b.stakeholders]
     assert len(ids) == len(set(ids)) == 7
 
@@ -340,5 +364,5 @@ def test_a_reporting_line_to_another_account_is_left_out_with_a_warning(tmp_path
         f"Contact.csv line 9, column ReportsToId, value '{CEO}': works at '{ACME}', not "
         f"'{GLOBEX}'; kamgraph keeps reporting lines within one account"
     ) in [str(w) for w in parsed.problems.warnings]
-    lines = [r for b in parsed.batches() for r in b.reports_to]
+    lines = [r for b in parsed.batches() for r in b.reports_to if r.manager_id]
     assert len(lines) == 3
