@@ -286,6 +286,13 @@ RETURN a {.*} AS account, stakeholders, team, knowing_members, owning_members,
 ORDER BY account.id
 """
 
+# The reporting lines of some accounts: what the cycle check of a write must see.
+REPORTING_LINES: Final = """
+UNWIND $account_ids AS wanted
+MATCH (:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)-[:REPORTS_TO]->(boss:Stakeholder)
+RETURN s.id AS stakeholder_id, boss.id AS manager_id
+"""
+
 LIST_ACCOUNTS: Final = """
 MATCH (a:Account)
 WHERE $search IS NULL

@@ -404,14 +404,16 @@ class GraphStore:
     def _reporting_cycles(self, p: Portfolio, pending: Pending) -> list[str]:
         """Reporting lines that would form a loop, once ``p``'s lines (after ``pending``'s)
         replace stored ones. Every new loop runs through one of ``p``'s lines."""
-        if not p.reports_to:
-            return []
-        manager: dict[str, str | None] = {}
+        if not any(r.manager_id for r in p.reports_to):
+            return []  # removing lines never closes a loop
         touched = {s.account_id for s in p.stakeholders} | {
             a for a in self._accounts_of(r.stakeholder_id for r in p.reports_to)
         }
-        for graph in self.account_graphs(sorted(touched)):
-            manager.update({r.stakeholder_id: r.manager_id for r in graph.reports_to})
+        manager: dict[str, str | None] = {
+            r["stakeholder_id"]: r["manager_id"]
+            for batch in _batches(sorted(touched))
+            for r in self._read(cypher.REPORTING_LINES, account_ids=batch)
+        }
         manager.update(pending.managers)
         _apply_reporting_lines(manager, p)
         problems, reported = [], set()
