@@ -19,14 +19,15 @@ Measured (one run each, this machine):
 =========  ===========  =========  ==========  ===============  ==================
 contacts   CSV rows     import     records/s   raw MERGE/s      Python peak RSS
 =========  ===========  =========  ==========  ===============  ==================
-50,000     72,625       11.2 s     10,263      53,232 (0.19)    78 MB (43 before)
-200,000    290,500      50.0 s     9,208       51,531 (0.18)    140 MB (43 before)
+50,000     72,625       14.2 s     8,267       53,418 (0.15)    92 MB (43 before)
+200,000    290,500      62.6 s     7,520       50,397 (0.15)    179 MB (43 before)
 =========  ===========  =========  ==========  ===============  ==================
 
-Pass 1 (validating every file) is 4 s of the 50; most of the rest is the store's
-per-batch reference and reporting-cycle checks (a profile: ~57 %), then the writes
-(~25 %). Memory grows with the ids pass 1 keeps (~250 bytes a contact), plus a constant
-~20 MB for the batch in flight; rows are never held.
+Pass 1 (validating every file) is 4 s of the 63. The store then checks every batch
+(references, reporting cycles against the touched accounts' stored lines) before the
+first write, so a refusal leaves the store unchanged, and writes them, re-checking each.
+Memory grows with the ids pass 1 keeps and the ids the check pass has seen (~650 bytes
+a contact), plus a constant ~20 MB for the batch in flight; rows are never held.
 """
 
 from __future__ import annotations
