@@ -290,7 +290,8 @@ ORDER BY account.id
 REPORTING_LINES: Final = """
 UNWIND $account_ids AS wanted
 MATCH (:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)-[:REPORTS_TO]->(boss:Stakeholder)
-RETURN s.id AS stakeholder_id, boss.id AS manager_id
+RETURN s.id AS stakeholder_id, s.account_id AS stakeholder_account,
+  boss.id AS manager_id, boss.account_id AS manager_account
 """
 
 LIST_ACCOUNTS: Final = """

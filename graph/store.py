@@ -287,6 +287,10 @@ class GraphStore:
             ]
         owners = Counter(o.stakeholder_id for o in p.owners)
         problems += [f"stakeholder {s!r} is given {n} owners" for s, n in owners.items() if n > 1]
+        managers = Counter(r.stakeholder_id for r in p.reports_to)
+        problems += [
+            f"stakeholder {s!r} is given {n} managers" for s, n in managers.items() if n > 1
+        ]
 
         known = self._existing(p)
         account_of = ChainMap(
@@ -402,18 +406,30 @@ class GraphStore:
         )
 
     def _reporting_cycles(self, p: Portfolio, pending: Pending) -> list[str]:
-        """Reporting lines that would form a loop, once ``p``'s lines (after ``pending``'s)
-        replace stored ones. Every new loop runs through one of ``p``'s lines."""
+        """Reporting lines that would form a loop once ``pending`` and then ``p`` are
+        written. Every new loop runs through one of ``p``'s lines.
+
+        Who works where is judged as it will be then (``p``, then ``pending``, then the
+        store), and stored lines between people no longer at one account are left out:
+        writing a move drops them (see ``UPSERT_STAKEHOLDERS``).
+        """
         if not any(r.manager_id for r in p.reports_to):
             return []  # removing lines never closes a loop
-        touched = {s.account_id for s in p.stakeholders} | {
-            a for a in self._accounts_of(r.stakeholder_id for r in p.reports_to)
-        }
-        manager: dict[str, str | None] = {
-            r["stakeholder_id"]: r["manager_id"]
-            for batch in _batches(sorted(touched))
-            for r in self._read(cypher.REPORTING_LINES, account_ids=batch)
-        }
+        incoming = {s.id: s.account_id for s in p.stakeholders}
+        people = {r.stakeholder_id for r in p.reports_to}
+        people |= {r.manager_id for r in p.reports_to if r.manager_id is not None}
+        stored = self._stored_accounts(people)
+
+        def works_at(person: str, stored_account: str | None) -> str | None:
+            return incoming.get(person) or pending.stakeholders.get(person) or stored_account
+
+        touched = {works_at(x, stored.get(x)) for x in people} | set(stored.values())
+        manager: dict[str, str | None] = {}
+        for batch in _batches(sorted(a for a in touched if a is not None)):
+            for r in self._read(cypher.REPORTING_LINES, account_ids=batch):
+                here = works_at(r["stakeholder_id"], r["stakeholder_account"])
+                if here == works_at(r["manager_id"], r["manager_account"]):
+                    manager[r["stakeholder_id"]] = r["manager_id"]
         manager.update(pending.managers)
         _apply_reporting_lines(manager, p)
         problems, reported = [], set()
@@ -428,10 +444,14 @@ class GraphStore:
                 problems.append("reporting lines form a cycle: " + " → ".join([*seen, start]))
         return problems
 
-    def _accounts_of(self, stakeholder_ids: Iterable[str]) -> set[str]:
+    def _stored_accounts(self, stakeholder_ids: Iterable[str]) -> dict[str, str]:
+        """Where each of these stakeholders works, as stored (the unknown are left out)."""
         wanted = sorted(set(stakeholder_ids))
-        rows = self._read(cypher.FIND_STAKEHOLDERS, ids=wanted) if wanted else []
-        return {r["account_id"] for r in rows}
+        return {
+            r["id"]: r["account_id"]
+            for batch in _batches(wanted)
+            for r in self._read(cypher.FIND_STAKEHOLDERS, ids=batch)
+        }
 
     # --- reads -------------------------------------------------------------------------
 

@@ -57,3 +57,54 @@ def test_a_reporting_cycle_split_across_batches_is_found_before_any_write(
         load(embedded_store, parsed(people, up, down))
     assert refused.value.problems == ["reporting lines form a cycle: b → a → b"]
     assert embedded_store.count_nodes() == 0
+
+
+def at(account: str, *ids: str) -> list[Stakeholder]:
+    return [Stakeholder(id=i, account_id=account, name=i.upper()) for i in ids]
+
+
+def line(person: str, manager: str | None) -> Portfolio:
+    return Portfolio(reports_to=[ReportsTo(stakeholder_id=person, manager_id=manager)])
+
+
+def test_a_cycle_through_someone_an_earlier_batch_adds_is_found_before_any_write(
+    embedded_store: GraphStore,
+) -> None:
+    embedded_store.write(
+        Portfolio(accounts=[Account(id="acme", name="Acme")], stakeholders=at("acme", "y", "z"))
+    )
+    embedded_store.write(line("y", "z"))
+    before = embedded_store.read_portfolio()
+    with pytest.raises(InvalidData) as refused:
+        load(
+            embedded_store,
+            parsed(Portfolio(stakeholders=at("acme", "x")), line("z", "x"), line("x", "y")),
+        )
+    assert refused.value.problems == ["reporting lines form a cycle: x → y → z → x"]
+    assert embedded_store.read_portfolio() == before
+
+
+def test_lines_a_move_drops_do_not_count_as_a_cycle(embedded_store: GraphStore) -> None:
+    accounts = [Account(id="acme", name="Acme"), Account(id="beta", name="Beta")]
+    embedded_store.write(Portfolio(accounts=accounts, stakeholders=at("beta", "y", "z", "v")))
+    embedded_store.write(Portfolio(reports_to=[ReportsTo(stakeholder_id="y", manager_id="z")]))
+    embedded_store.write(line("z", "v"))
+    load(embedded_store, parsed(Portfolio(stakeholders=at("acme", "y", "v")), line("v", "y")))
+    acme, beta = embedded_store.account_graphs(["acme", "beta"])
+    assert acme.reports_to == (ReportsTo(stakeholder_id="v", manager_id="y"),)
+    assert beta.reports_to == ()
+
+
+def test_two_managers_for_one_person_in_one_batch_are_refused(embedded_store: GraphStore) -> None:
+    people = Portfolio(
+        accounts=[Account(id="acme", name="Acme")], stakeholders=at("acme", "a", "b")
+    )
+    twice = Portfolio(
+        reports_to=[
+            ReportsTo(stakeholder_id="a", manager_id="b"),
+            ReportsTo(stakeholder_id="a", manager_id=None),
+        ]
+    )
+    with pytest.raises(InvalidData, match="stakeholder 'a' is given 2 managers"):
+        load(embedded_store, parsed(people, twice))
+    assert embedded_store.count_nodes() == 0
