@@ -41,7 +41,11 @@ class Parsed:
 
 
 class ImportReport(BaseModel):
-    """What an import did (or, in a dry run, would do)."""
+    """What an import did (or, in a dry run, would do).
+
+    ``lines`` counts the edges written per kind; ``no_manager`` counts the people the
+    input says report to nobody (a stored reporting line of theirs is removed).
+    """
 
     source: str
     dry_run: bool
@@ -102,7 +106,7 @@ def load(
                 lines[kind] += len(getattr(batch, kind))
         if nobody := sum(r.manager_id is None for r in batch.reports_to):
             lines["reports_to"] -= nobody
-            lines["reports_to_nobody"] += nobody
+            lines["no_manager"] += nobody
         if on_batch:
             on_batch(_size(batch))
     if problems:
@@ -116,7 +120,7 @@ def load(
         source=parsed.source,
         dry_run=dry_run,
         nodes=nodes,
-        lines=dict(lines),
+        lines={kind: n for kind, n in lines.items() if n > 0},
         skipped=dict(parsed.problems.warning_counts),
         warnings=[str(p) for p in parsed.problems.warnings],
     )

@@ -317,8 +317,10 @@ class _Export:
                     "ReportsToId",
                     manager,
                     f"works at {self.contacts[manager]!r}, not {account!r}; "
-                    "kamgraph keeps reporting lines within one account",
+                    "kamgraph keeps reporting lines within one account, so this contact "
+                    "reports to nobody there",
                 )
+                self.unmanaged.append(contact_id)  # no manager at their own account
             else:
                 lines.append((account or "", contact_id, manager))
         for cycle in _cycles({c: m for _, c, m in lines}):

@@ -108,3 +108,14 @@ def test_two_managers_for_one_person_in_one_batch_are_refused(embedded_store: Gr
     with pytest.raises(InvalidData, match="stakeholder 'a' is given 2 managers"):
         load(embedded_store, parsed(people, twice))
     assert embedded_store.count_nodes() == 0
+
+
+def test_an_import_that_only_removes_reporting_lines_says_so(embedded_store: GraphStore) -> None:
+    embedded_store.write(
+        Portfolio(accounts=[Account(id="acme", name="Acme")], stakeholders=at("acme", "a", "b"))
+    )
+    embedded_store.write(line("a", "b"))
+    report = load(embedded_store, parsed(line("a", None)))
+    assert report.lines == {"no_manager": 1}
+    assert "  no_manager           1 written" in report.summary()
+    assert embedded_store.account_graph("acme").reports_to == ()

@@ -52,7 +52,7 @@ def test_a_real_export_imports_with_counted_warnings(store: GraphStore) -> None:
         "interactions": 3,
     }
     # the two CEOs' blank ReportsToId: they report to nobody (a stored line would go)
-    assert report.lines == {"reports_to": 4, "reports_to_nobody": 2, "team": 5}
+    assert report.lines == {"reports_to": 4, "no_manager": 2, "team": 5}
     assert report.skipped == {
         "deleted records": 1,
         "contacts of accounts not in Account.csv": 1,
@@ -155,9 +155,27 @@ def test_a_reorganisation_in_the_crm_reimports_with_the_old_lines_gone(
         ).replace(f'"CTO","IT","{CEO}",', '"CTO","IT","",'),
     )
     report = load(store, salesforce.read(reorganised))
-    assert report.lines["reports_to_nobody"] == 2  # the CTO, and Globex's CEO as before
+    assert report.lines["no_manager"] == 2  # the CTO, and Globex's CEO as before
     managers = {r.stakeholder_id: r.manager_id for r in store.account_graph(ACME).reports_to}
     assert managers == {CEO: CTO, CFO: CEO, ITM: CTO}
+
+
+def test_a_new_manager_at_another_account_removes_the_old_line(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Ines now reports to Globex's CEO (left out: another account) and Ty to Ines."""
+    load(store, salesforce.read(EXPORT))  # Ines → Ty → Zoë
+    moved = copy_export(tmp_path)
+    edit(
+        moved,
+        "Contact.csv",
+        lambda text: text.replace(
+            f'"IT Manager","IT","{CTO}",', '"IT Manager","IT","0035g00000HankSAAQ",'
+        ).replace(f'"CTO","IT","{CEO}",', f'"CTO","IT","{ITM}",'),
+    )
+    load(store, salesforce.read(moved))
+    managers = {r.stakeholder_id: r.manager_id for r in store.account_graph(ACME).reports_to}
+    assert managers == {CFO: CEO, CTO: ITM}
 
 
 def test_the_cli_prints_a_summary_and_a_dry_run_writes_nothing(data_dir: Path) -> None:
@@ -362,7 +380,8 @@ def test_a_reporting_line_to_another_account_is_left_out_with_a_warning(tmp_path
     assert parsed.problems.warning_counts["reporting lines across accounts"] == 1
     assert (
         f"Contact.csv line 9, column ReportsToId, value '{CEO}': works at '{ACME}', not "
-        f"'{GLOBEX}'; kamgraph keeps reporting lines within one account"
+        f"'{GLOBEX}'; kamgraph keeps reporting lines within one account, so this contact "
+        "reports to nobody there"
     ) in [str(w) for w in parsed.problems.warnings]
     lines = [r for b in parsed.batches() for r in b.reports_to if r.manager_id]
     assert len(lines) == 3
