@@ -19,11 +19,11 @@ Measured (one run each, this machine):
 =========  ===========  =========  ==========  ===============  ==================
 contacts   CSV rows     import     records/s   raw MERGE/s      Python peak RSS
 =========  ===========  =========  ==========  ===============  ==================
-50,000     72,625       14.2 s     8,267       53,418 (0.15)    92 MB (43 before)
-200,000    290,500      62.6 s     7,520       50,397 (0.15)    179 MB (43 before)
+50,000     72,625       14.3 s     8,242       50,370 (0.16)    92 MB (43 before)
+200,000    290,500      70.1 s     6,714       38,990 (0.17)    179 MB (43 before)
 =========  ===========  =========  ==========  ===============  ==================
 
-Pass 1 (validating every file) is 4 s of the 63. The store then checks every batch
+Pass 1 (validating every file) is 4 s of the 70. The store then checks every batch
 (references, reporting cycles against the touched accounts' stored lines) before the
 first write, so a refusal leaves the store unchanged, and writes them, re-checking each.
 Memory grows with the ids pass 1 keeps and the ids the check pass has seen (~650 bytes
