@@ -226,10 +226,15 @@ class GraphStore:
     def check(self, portfolio: Portfolio, *, pending: Pending | None = None) -> None:
         """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing.
 
-        ``pending`` holds the ids that earlier batches of the same import will have
-        written, so a whole import can be checked batch by batch before its first write.
+        ``pending`` holds what earlier batches of the same import will have written, so a
+        whole import can be checked batch by batch before its first write; ``portfolio``
+        is then added to it (refused or not, so later batches are judged in context).
         """
-        self._check(portfolio, pending or Pending())
+        try:
+            self._check(portfolio, pending or Pending())
+        finally:
+            if pending is not None:
+                pending.add(portfolio)
 
     def changes(self, portfolio: Portfolio) -> dict[str, Changes]:
         """Per node kind, how many records writing ``portfolio`` would create, change or leave.
@@ -293,6 +298,11 @@ class GraphStore:
         ]
 
         known = self._existing(p)
+        pending.left.update(
+            known.stakeholders[s.id]
+            for s in p.stakeholders
+            if known.stakeholders.get(s.id, s.account_id) != s.account_id
+        )
         account_of = ChainMap(
             {s.id: s.account_id for s in p.stakeholders}, pending.stakeholders, known.stakeholders
         )
@@ -424,6 +434,7 @@ class GraphStore:
             return incoming.get(person) or pending.stakeholders.get(person) or stored_account
 
         touched = {works_at(x, stored.get(x)) for x in people} | set(stored.values())
+        touched |= pending.left
         manager: dict[str, str | None] = {}
         for batch in _batches(sorted(a for a in touched if a is not None)):
             for r in self._read(cypher.REPORTING_LINES, account_ids=batch):
@@ -540,6 +551,9 @@ class Pending:
     competitors: set[str] = field(default_factory=set)
     #: stakeholder id → manager id, or None for a line the import removes
     managers: dict[str, str | None] = field(default_factory=dict)
+    #: accounts people move away from: their stored lines may come along (a cycle check
+    #: must read them)
+    left: set[str] = field(default_factory=set)
 
     def add(self, p: Portfolio) -> None:
         """Count ``p`` as written."""

@@ -92,10 +92,9 @@ def load(
     problems: list[str] = []
     for batch in parsed.batches():
         try:
-            store.check(batch, pending=pending)
+            store.check(batch, pending=pending)  # and counts it into pending
         except InvalidData as refused:
             problems += refused.problems
-        pending.add(batch)
         for kind, change in store.changes(batch).items():
             total = nodes.setdefault(kind, Changes())
             total.created += change.created

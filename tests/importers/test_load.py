@@ -80,6 +80,7 @@ def test_a_cycle_through_someone_an_earlier_batch_adds_is_found_before_any_write
             embedded_store,
             parsed(Portfolio(stakeholders=at("acme", "x")), line("z", "x"), line("x", "y")),
         )
+    assert refused.value.source == "export"  # found by the check pass, not by a write
     assert refused.value.problems == ["reporting lines form a cycle: x → y → z → x"]
     assert embedded_store.read_portfolio() == before
 
@@ -119,3 +120,30 @@ def test_an_import_that_only_removes_reporting_lines_says_so(embedded_store: Gra
     assert report.lines == {"no_manager": 1}
     assert "  no_manager           1 written" in report.summary()
     assert embedded_store.account_graph("acme").reports_to == ()
+
+
+def test_a_cycle_through_lines_that_come_along_with_a_move_is_found_before_any_write(
+    embedded_store: GraphStore,
+) -> None:
+    """q → r move together from gamma to acme, keeping their line; then w → q, r → x, x → w."""
+    accounts = [Account(id="acme", name="Acme"), Account(id="gamma", name="Gamma")]
+    embedded_store.write(
+        Portfolio(accounts=accounts, stakeholders=[*at("gamma", "q", "r"), *at("acme", "w", "x")])
+    )
+    embedded_store.write(line("q", "r"))
+    before = embedded_store.read_portfolio()
+    batches = (
+        Portfolio(stakeholders=at("acme", "q", "r")),
+        Portfolio(
+            reports_to=[
+                ReportsTo(stakeholder_id="w", manager_id="q"),
+                ReportsTo(stakeholder_id="r", manager_id="x"),
+            ]
+        ),
+        line("x", "w"),
+    )
+    with pytest.raises(InvalidData) as refused:
+        load(embedded_store, parsed(*batches))
+    assert refused.value.source == "export"  # found by the check pass, not by a write
+    assert refused.value.problems == ["reporting lines form a cycle: x → w → q → r → x"]
+    assert embedded_store.read_portfolio() == before
