@@ -59,7 +59,7 @@ from graph.model import (
 )
 from importers.load import BATCH, Parsed, batches_of
 from importers.problems import Problems
-from importers.tabular import Row, build, full_name, read_csv
+from importers.tabular import Row, build, full_name, mapped, read_csv
 
 COMPANY_PREFIX: Final = "hs-company-"
 CONTACT_PREFIX: Final = "hs-contact-"
@@ -114,13 +114,7 @@ def buying_roles(text: str) -> tuple[DmuRole, ...] | None:
     >>> buying_roles("Budget Holder"), buying_roles("LEGAL_AND_COMPLIANCE")
     ((<DmuRole.economic_buyer: 'economic_buyer'>,), (<DmuRole.gatekeeper: 'gatekeeper'>,))
     """
-    known = BUYING_ROLES.get(text.strip().lower().replace("_", " "))
-    if known is not None:
-        return known
-    try:
-        return (DmuRole(text),)
-    except ValueError:
-        return None
+    return mapped(BUYING_ROLES, text.strip().lower().replace("_", " "), text, DmuRole)
 
 
 @dataclass

@@ -89,7 +89,7 @@ from graph.model import (
 )
 from importers.load import BATCH, Parsed, batches_of
 from importers.problems import Problems
-from importers.tabular import Row, build, full_name, parse_bool, parse_date, read_csv
+from importers.tabular import Row, build, full_name, mapped, parse_bool, parse_date, read_csv
 
 T = TypeVar("T")
 
@@ -179,13 +179,7 @@ def dmu_roles(text: str) -> tuple[DmuRole, ...] | None:
     >>> dmu_roles("Champion"), dmu_roles("Other"), dmu_roles("Golf partner")
     ((<DmuRole.champion: 'champion'>,), (), None)
     """
-    known = CONTACT_ROLES.get(text.strip().lower())
-    if known is not None:
-        return known
-    try:
-        return (DmuRole(text),)
-    except ValueError:
-        return None
+    return mapped(CONTACT_ROLES, text.strip().lower(), text, DmuRole)
 
 
 @dataclass

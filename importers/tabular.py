@@ -202,3 +202,26 @@ def build(
 def full_name(row: Row, first: str, last: str) -> str | None:
     """``first last`` from two columns, either of which may be blank."""
     return " ".join(part for part in (row.get(first), row.get(last)) if part) or None
+
+
+def mapped(
+    table: Mapping[str, tuple[E, ...]], key: str, value: str, enum: type[E]
+) -> tuple[E, ...] | None:
+    """``table[key]``; else ``value`` as one of kamgraph's own ``enum`` values; else None.
+
+    A source's own vocabulary (a CRM's role names) maps through ``table``; kamgraph's
+    own names are accepted as they are; anything else is unknown (None).
+
+    >>> from graph.model import DmuRole
+    >>> mapped({"budget holder": (DmuRole.economic_buyer,)}, "budget holder", "x", DmuRole)
+    (<DmuRole.economic_buyer: 'economic_buyer'>,)
+    >>> mapped({}, "blocker", "blocker", DmuRole), mapped({}, "golf", "golf", DmuRole)
+    ((<DmuRole.blocker: 'blocker'>,), None)
+    """
+    known = table.get(key)
+    if known is not None:
+        return known
+    try:
+        return (enum(value),)
+    except ValueError:
+        return None
