@@ -2,65 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.service import load_sample
-from graph.settings import Settings
-from graph.store import open_store
 
-
-@pytest.fixture
-def client(data_dir: Path) -> Iterator[TestClient]:
-    settings = Settings(store=f"embedded:{data_dir}")
-    with open_store(settings) as store:
-        load_sample(store)
-    with TestClient(create_app(settings)) as client:
-        yield client
-
-
-def test_health_names_the_store(client: TestClient, data_dir: Path) -> None:
-    answer = client.get("/health")
+def test_health_names_the_store(sample_client: TestClient, data_dir: Path) -> None:
+    answer = sample_client.get("/health")
     assert answer.status_code == 200
     assert answer.json() == {"status": "ok", "store": f"embedded:{data_dir.resolve()}"}
 
 
-def test_accounts_are_listed_and_searched(client: TestClient) -> None:
-    everything = client.get("/accounts").json()
+def test_accounts_are_listed_and_searched(sample_client: TestClient) -> None:
+    everything = sample_client.get("/accounts").json()
     assert {"helix", "northwind", "orbital"} <= {a["account"]["id"] for a in everything}
-    found = client.get("/accounts", params={"q": "ORBIT"}).json()
+    found = sample_client.get("/accounts", params={"q": "ORBIT"}).json()
     assert [a["account"]["id"] for a in found] == ["orbital"]
     assert found[0]["stakeholder_count"] >= 15
 
 
-def test_one_account_graph(client: TestClient) -> None:
-    graph = client.get("/accounts/orbital").json()
+def test_one_account_graph(sample_client: TestClient) -> None:
+    graph = sample_client.get("/accounts/orbital").json()
     assert graph["accounts"][0]["name"] == "Orbital Energy"
     assert {"stakeholder_id": "orb-dir-ops", "manager_id": "orb-coo"} in graph["reports_to"]
 
 
-def test_unknown_ids_are_404_with_a_detail(client: TestClient) -> None:
-    answer = client.get("/accounts/nope")
+def test_unknown_ids_are_404_with_a_detail(sample_client: TestClient) -> None:
+    answer = sample_client.get("/accounts/nope")
     assert answer.status_code == 404
     assert answer.json() == {"detail": "no account with id 'nope'"}
-    assert client.delete("/stakeholders/nope").status_code == 404
+    assert sample_client.delete("/stakeholders/nope").status_code == 404
 
 
-def test_erasing_a_stakeholder(client: TestClient) -> None:
-    answer = client.delete("/stakeholders/orb-dir-ops")
+def test_erasing_a_stakeholder(sample_client: TestClient) -> None:
+    answer = sample_client.delete("/stakeholders/orb-dir-ops")
     assert answer.status_code == 200
     assert answer.json()["interactions_deleted"] >= 0
-    graph = client.get("/accounts/orbital").json()
+    graph = sample_client.get("/accounts/orbital").json()
     assert "orb-dir-ops" not in {s["id"] for s in graph["stakeholders"]}
 
 
-def test_every_route_is_in_the_readme(client: TestClient) -> None:
+def test_every_route_is_in_the_readme(sample_client: TestClient) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    schema = client.get("/openapi.json").json()
+    schema = sample_client.get("/openapi.json").json()
     for path, operations in schema["paths"].items():
         shown = path.replace("{account_id}", "{id}").replace("{stakeholder_id}", "{id}")
         for method in operations:

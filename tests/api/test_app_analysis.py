@@ -9,25 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.service import load_sample
 from graph.settings import Settings
-from graph.store import open_store
 
 
 @pytest.fixture
 def client(data_dir: Path) -> Iterator[TestClient]:
     """The app on an empty embedded store."""
     with TestClient(create_app(Settings(store=f"embedded:{data_dir}"))) as client:
-        yield client
-
-
-@pytest.fixture
-def sample_client(data_dir: Path) -> Iterator[TestClient]:
-    """The app on an embedded store holding the sample portfolio."""
-    settings = Settings(store=f"embedded:{data_dir}")
-    with open_store(settings) as store:
-        load_sample(store)
-    with TestClient(create_app(settings)) as client:
         yield client
 
 
