@@ -1,6 +1,7 @@
 # Two jobs: `make run` (install, load the sample portfolio into the embedded store, write
 # account reviews) and `make test` (install, lint, run every test). Both install what
-# they need into .venv and tools/cypher-lint/node_modules first.
+# they need into .venv and tools/cypher-lint/node_modules first. `make test-neo4j` runs
+# the tests' Neo4j variants against a real Neo4j 5.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ STORE ?= embedded:./kamgraph-data
 OUT ?= out
 LINTER := tools/cypher-lint
 
-.PHONY: run test install browser clean
+.PHONY: run test test-neo4j install browser clean
 
 # The sample portfolio is dated: analyse it on the day its data describes.
 SAMPLE_ACCOUNTS := northwind helix orbital
@@ -32,6 +33,11 @@ test: $(BIN)/.installed $(LINTER)/node_modules/.installed browser
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
+# The tests that have a Neo4j variant, against a throwaway Neo4j 5 started from Maven
+# Central (tools/neo4j; needs Java 17 and Maven). CI=true makes a missing Neo4j an error.
+test-neo4j: $(BIN)/.installed $(LINTER)/node_modules/.installed
+	tools/neo4j/with-neo4j $(BIN)/pytest -m neo4j
+
 install: $(BIN)/.installed
 
 $(BIN)/.installed: pyproject.toml
@@ -51,4 +57,4 @@ browser:
 	  else echo "note: chromium is not installed; browser tests will be skipped"; fi; }
 
 clean:
-	rm -rf $(VENV) $(LINTER)/node_modules kamgraph-data $(OUT)
+	rm -rf $(VENV) $(LINTER)/node_modules tools/neo4j/lib kamgraph-data $(OUT)

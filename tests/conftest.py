@@ -1,12 +1,15 @@
 """Shared fixtures: the real embedded engine (started once per run), or Neo4j when asked.
 
 Each test gets its own empty graph. On the embedded engine that is a graph of its own
-inside one engine process; with ``NEO4J_URI`` set, the store tests run against that
-server instead and empty it before each test (point it at a throwaway database).
+inside one engine process. Tests that take ``store``, ``sample_store`` or
+``store_settings`` also run against the Neo4j server named by ``NEO4J_URI`` (marked
+``neo4j``; skipped, saying so, without it), which they empty before and after each test:
+point it at a throwaway database, as ``make test-neo4j`` does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -16,7 +19,8 @@ import pytest
 
 from graph.engine_embedded import EmbeddedEngine
 from graph.sample import sample_portfolio
-from graph.store import GraphStore
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
 
 
 @pytest.fixture(scope="session")
@@ -45,37 +49,59 @@ def embedded_store(engine_dir: Path) -> Iterator[GraphStore]:
     yield from _embedded_store(engine_dir)
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
+#: Every test that takes ``store`` or ``store_settings`` runs once per engine; the Neo4j
+#: variant carries the ``neo4j`` mark (``make test-neo4j`` runs ``pytest -m neo4j``).
+ENGINES = [pytest.param("embedded"), pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+def neo4j_settings() -> Settings:
+    """The Neo4j server named by ``NEO4J_URI`` (and ``NEO4J_USER``/``NEO4J_PASSWORD``)."""
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        pytest.skip("NEO4J_URI is not set: `make test-neo4j` runs the Neo4j variants")
+    return Settings.from_env(uri)
+
+
+@contextlib.contextmanager
+def emptied_neo4j() -> Iterator[Settings]:
+    """Neo4j Community has one database: each test empties it before and after itself
+    (constraints stay; every test writes through the store, which creates them)."""
+    settings = neo4j_settings()
+    with open_store(settings) as neo:
+        neo.delete_everything()
+    try:
+        yield settings
+    finally:
+        with open_store(settings) as neo:
+            neo.delete_everything()
+
+
+@pytest.fixture(params=ENGINES)
 def store(request: pytest.FixtureRequest, engine_dir: Path) -> Iterator[GraphStore]:
     """An empty store, once per engine: embedded always, Neo4j when NEO4J_URI is set."""
     if request.param == "embedded":
         yield from _embedded_store(engine_dir)
         return
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        pytest.skip("NEO4J_URI is not set: the Neo4j run of the store contract is skipped")
-    from graph.engine_neo4j import Neo4jEngine
-
-    engine = Neo4jEngine(
-        uri,
-        os.environ.get("NEO4J_USER", "neo4j"),
-        os.environ.get("NEO4J_PASSWORD", ""),
-        os.environ.get("NEO4J_DATABASE", "neo4j"),
-    )
-    neo = GraphStore(engine)
-    neo.delete_everything()
-    try:
+    with emptied_neo4j() as settings, open_store(settings) as neo:
         yield neo
-    finally:
-        neo.delete_everything()
-        neo.close()
+
+
+@pytest.fixture(params=ENGINES)
+def store_settings(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Settings]:
+    """Settings naming an empty store of the test's own, once per engine: an embedded
+    folder, or the emptied Neo4j database (for the app and the CLI, which open stores)."""
+    if request.param == "embedded":
+        yield Settings(store=f"embedded:{data_dir}")
+        return
+    with emptied_neo4j() as settings:
+        yield settings
 
 
 @pytest.fixture
-def sample_store(embedded_store: GraphStore) -> GraphStore:
-    """An embedded store holding the built-in sample portfolio."""
-    embedded_store.write(sample_portfolio())
-    return embedded_store
+def sample_store(store: GraphStore) -> GraphStore:
+    """A store holding the built-in sample portfolio (once per engine)."""
+    store.write(sample_portfolio())
+    return store
 
 
 @pytest.fixture

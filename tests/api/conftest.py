@@ -1,9 +1,8 @@
-"""HTTP fixtures: the app on a real embedded store holding the sample portfolio."""
+"""HTTP fixtures: the app on a real store (each engine) holding the sample portfolio."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,10 +14,9 @@ from graph.store import open_store
 
 
 @pytest.fixture
-def sample_client(data_dir: Path) -> Iterator[TestClient]:
-    """The app on an embedded store holding the sample portfolio."""
-    settings = Settings(store=f"embedded:{data_dir}")
-    with open_store(settings) as store:
+def sample_client(store_settings: Settings) -> Iterator[TestClient]:
+    """The app on a store holding the sample portfolio (once per engine)."""
+    with open_store(store_settings) as store:
         load_sample(store)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(store_settings)) as client:
         yield client

@@ -1,9 +1,8 @@
-"""GET /accounts/{id}/analysis through the real app on the embedded store."""
+"""GET /accounts/{id}/analysis through the real app, on each engine."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,9 +12,9 @@ from graph.settings import Settings
 
 
 @pytest.fixture
-def client(data_dir: Path) -> Iterator[TestClient]:
-    """The app on an empty embedded store."""
-    with TestClient(create_app(Settings(store=f"embedded:{data_dir}"))) as client:
+def client(store_settings: Settings) -> Iterator[TestClient]:
+    """The app on an empty store (once per engine)."""
+    with TestClient(create_app(store_settings)) as client:
         yield client
 
 

@@ -150,21 +150,21 @@ def test_graphml_keeps_hostile_text_and_drops_what_xml_cannot_hold(portfolio: Po
 
 @pytest.mark.parametrize("accounts", [None, ["evil"]])
 def test_csv_export_imports_back_identically(
-    embedded_store: GraphStore, portfolio: Portfolio, tmp_path: Path, accounts: list[str] | None
+    store: GraphStore, portfolio: Portfolio, tmp_path: Path, accounts: list[str] | None
 ) -> None:
-    embedded_store.write(portfolio)
-    exported = embedded_store.read_portfolio(accounts)
+    store.write(portfolio)
+    exported = store.read_portfolio(accounts)
     exports.write_csv(exported, tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         f"{s.name}.csv" for s in sheet.SHEETS
     )
-    embedded_store.delete_everything()
+    store.delete_everything()
 
-    report = load(embedded_store, sheet.read(tmp_path / "out"))
+    report = load(store, sheet.read(tmp_path / "out"))
 
     assert report.warnings == []
-    assert store_json(embedded_store) == json_document.dumps(exported)
-    again = load(embedded_store, sheet.read(tmp_path / "out"))
+    assert store_json(store) == json_document.dumps(exported)
+    again = load(store, sheet.read(tmp_path / "out"))
     assert all(c.created == c.updated == 0 for c in again.nodes.values())
 
 

@@ -18,34 +18,34 @@ ACCOUNTS = Portfolio(accounts=[Account(id="acme", name="Acme")])
 PEOPLE = Portfolio(stakeholders=[Stakeholder(id="cfo", account_id="acme", name="Fi")])
 
 
-def test_a_later_batch_may_name_what_an_earlier_one_writes(embedded_store: GraphStore) -> None:
+def test_a_later_batch_may_name_what_an_earlier_one_writes(store: GraphStore) -> None:
     progress: list[int] = []
-    report = load(embedded_store, parsed(ACCOUNTS, PEOPLE), on_batch=progress.append)
+    report = load(store, parsed(ACCOUNTS, PEOPLE), on_batch=progress.append)
     assert (report.nodes["accounts"].created, report.nodes["stakeholders"].created) == (1, 1)
-    assert [s.id for s in embedded_store.account_graph("acme").stakeholders] == ["cfo"]
+    assert [s.id for s in store.account_graph("acme").stakeholders] == ["cfo"]
     assert progress == [1, 1, 1, 1]  # checked, then written
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
 def test_a_batch_the_store_refuses_stops_the_import_before_any_write(
-    embedded_store: GraphStore, dry_run: bool
+    store: GraphStore, dry_run: bool
 ) -> None:
-    embedded_store.write(Portfolio(team_members=[TeamMember(id="kim", name="Kim")]))
-    before = embedded_store.read_portfolio()
+    store.write(Portfolio(team_members=[TeamMember(id="kim", name="Kim")]))
+    before = store.read_portfolio()
     clash = Portfolio(stakeholders=[Stakeholder(id="kim", account_id="acme", name="Kim")])
     orphan = Portfolio(stakeholders=[Stakeholder(id="x", account_id="nowhere", name="X")])
     with pytest.raises(InvalidData) as refused:
-        load(embedded_store, parsed(ACCOUNTS, PEOPLE, clash, orphan), dry_run=dry_run)
+        load(store, parsed(ACCOUNTS, PEOPLE, clash, orphan), dry_run=dry_run)
     assert refused.value.source == "export"
     assert refused.value.problems == [
         "id 'kim' names both a stakeholder and a team member",
         "stakeholder 'x': unknown account 'nowhere'",
     ]
-    assert embedded_store.read_portfolio() == before
+    assert store.read_portfolio() == before
 
 
 def test_a_reporting_cycle_split_across_batches_is_found_before_any_write(
-    embedded_store: GraphStore,
+    store: GraphStore,
 ) -> None:
     people = Portfolio(
         accounts=[Account(id="acme", name="Acme")],
@@ -54,9 +54,9 @@ def test_a_reporting_cycle_split_across_batches_is_found_before_any_write(
     up = Portfolio(reports_to=[ReportsTo(stakeholder_id="a", manager_id="b")])
     down = Portfolio(reports_to=[ReportsTo(stakeholder_id="b", manager_id="a")])
     with pytest.raises(InvalidData) as refused:
-        load(embedded_store, parsed(people, up, down))
+        load(store, parsed(people, up, down))
     assert refused.value.problems == ["reporting lines form a cycle: b → a → b"]
-    assert embedded_store.count_nodes() == 0
+    assert store.count_nodes() == 0
 
 
 def at(account: str, *ids: str) -> list[Stakeholder]:
@@ -68,35 +68,35 @@ def line(person: str, manager: str | None) -> Portfolio:
 
 
 def test_a_cycle_through_someone_an_earlier_batch_adds_is_found_before_any_write(
-    embedded_store: GraphStore,
+    store: GraphStore,
 ) -> None:
-    embedded_store.write(
+    store.write(
         Portfolio(accounts=[Account(id="acme", name="Acme")], stakeholders=at("acme", "y", "z"))
     )
-    embedded_store.write(line("y", "z"))
-    before = embedded_store.read_portfolio()
+    store.write(line("y", "z"))
+    before = store.read_portfolio()
     with pytest.raises(InvalidData) as refused:
         load(
-            embedded_store,
+            store,
             parsed(Portfolio(stakeholders=at("acme", "x")), line("z", "x"), line("x", "y")),
         )
     assert refused.value.source == "export"  # found by the check pass, not by a write
     assert refused.value.problems == ["reporting lines form a cycle: x → y → z → x"]
-    assert embedded_store.read_portfolio() == before
+    assert store.read_portfolio() == before
 
 
-def test_lines_a_move_drops_do_not_count_as_a_cycle(embedded_store: GraphStore) -> None:
+def test_lines_a_move_drops_do_not_count_as_a_cycle(store: GraphStore) -> None:
     accounts = [Account(id="acme", name="Acme"), Account(id="beta", name="Beta")]
-    embedded_store.write(Portfolio(accounts=accounts, stakeholders=at("beta", "y", "z", "v")))
-    embedded_store.write(Portfolio(reports_to=[ReportsTo(stakeholder_id="y", manager_id="z")]))
-    embedded_store.write(line("z", "v"))
-    load(embedded_store, parsed(Portfolio(stakeholders=at("acme", "y", "v")), line("v", "y")))
-    acme, beta = embedded_store.account_graphs(["acme", "beta"])
+    store.write(Portfolio(accounts=accounts, stakeholders=at("beta", "y", "z", "v")))
+    store.write(Portfolio(reports_to=[ReportsTo(stakeholder_id="y", manager_id="z")]))
+    store.write(line("z", "v"))
+    load(store, parsed(Portfolio(stakeholders=at("acme", "y", "v")), line("v", "y")))
+    acme, beta = store.account_graphs(["acme", "beta"])
     assert acme.reports_to == (ReportsTo(stakeholder_id="v", manager_id="y"),)
     assert beta.reports_to == ()
 
 
-def test_two_managers_for_one_person_in_one_batch_are_refused(embedded_store: GraphStore) -> None:
+def test_two_managers_for_one_person_in_one_batch_are_refused(store: GraphStore) -> None:
     people = Portfolio(
         accounts=[Account(id="acme", name="Acme")], stakeholders=at("acme", "a", "b")
     )
@@ -107,31 +107,31 @@ def test_two_managers_for_one_person_in_one_batch_are_refused(embedded_store: Gr
         ]
     )
     with pytest.raises(InvalidData, match="stakeholder 'a' is given 2 managers"):
-        load(embedded_store, parsed(people, twice))
-    assert embedded_store.count_nodes() == 0
+        load(store, parsed(people, twice))
+    assert store.count_nodes() == 0
 
 
-def test_an_import_that_only_removes_reporting_lines_says_so(embedded_store: GraphStore) -> None:
-    embedded_store.write(
+def test_an_import_that_only_removes_reporting_lines_says_so(store: GraphStore) -> None:
+    store.write(
         Portfolio(accounts=[Account(id="acme", name="Acme")], stakeholders=at("acme", "a", "b"))
     )
-    embedded_store.write(line("a", "b"))
-    report = load(embedded_store, parsed(line("a", None)))
+    store.write(line("a", "b"))
+    report = load(store, parsed(line("a", None)))
     assert report.lines == {"no_manager": 1}
     assert "  no_manager           1 written" in report.summary()
-    assert embedded_store.account_graph("acme").reports_to == ()
+    assert store.account_graph("acme").reports_to == ()
 
 
 def test_a_cycle_through_lines_that_come_along_with_a_move_is_found_before_any_write(
-    embedded_store: GraphStore,
+    store: GraphStore,
 ) -> None:
     """q → r move together from gamma to acme, keeping their line; then w → q, r → x, x → w."""
     accounts = [Account(id="acme", name="Acme"), Account(id="gamma", name="Gamma")]
-    embedded_store.write(
+    store.write(
         Portfolio(accounts=accounts, stakeholders=[*at("gamma", "q", "r"), *at("acme", "w", "x")])
     )
-    embedded_store.write(line("q", "r"))
-    before = embedded_store.read_portfolio()
+    store.write(line("q", "r"))
+    before = store.read_portfolio()
     batches = (
         Portfolio(stakeholders=at("acme", "q", "r")),
         Portfolio(
@@ -143,7 +143,7 @@ def test_a_cycle_through_lines_that_come_along_with_a_move_is_found_before_any_w
         line("x", "w"),
     )
     with pytest.raises(InvalidData) as refused:
-        load(embedded_store, parsed(*batches))
+        load(store, parsed(*batches))
     assert refused.value.source == "export"  # found by the check pass, not by a write
     assert refused.value.problems == ["reporting lines form a cycle: x → w → q → r → x"]
-    assert embedded_store.read_portfolio() == before
+    assert store.read_portfolio() == before

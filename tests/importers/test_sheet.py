@@ -49,18 +49,18 @@ def write_folder(folder: Path, files: dict[str, str | bytes]) -> Path:
 
 @pytest.mark.parametrize("name", ["template.xlsx", "template"])
 def test_the_template_imports_cleanly_and_a_rerun_changes_nothing(
-    embedded_store: GraphStore, tmp_path: Path, name: str
+    store: GraphStore, tmp_path: Path, name: str
 ) -> None:
     sheet.write_template(tmp_path / name)
-    report = load(embedded_store, sheet.read(tmp_path / name))
+    report = load(store, sheet.read(tmp_path / name))
     assert report.nodes["stakeholders"].created == 2
     assert report.warnings == []
-    assert store_json(embedded_store) == json_document.dumps(sheet.EXAMPLE)
-    again = load(embedded_store, sheet.read(tmp_path / name))
+    assert store_json(store) == json_document.dumps(sheet.EXAMPLE)
+    again = load(store, sheet.read(tmp_path / name))
     assert {kind: (c.created, c.updated) for kind, c in again.nodes.items()} == {
         kind: (0, 0) for kind in again.nodes
     }
-    assert store_json(embedded_store) == json_document.dumps(sheet.EXAMPLE)
+    assert store_json(store) == json_document.dumps(sheet.EXAMPLE)
 
 
 def test_the_workbook_has_a_readme_drop_downs_and_date_cells(tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_the_csv_template_has_a_readme_the_import_skips(tmp_path: Path) -> None:
     assert sheet.read(tmp_path / "t.xlsx").problems.warnings == []
 
 
-def test_a_workbook_filled_in_by_hand(embedded_store: GraphStore, tmp_path: Path) -> None:
+def test_a_workbook_filled_in_by_hand(store: GraphStore, tmp_path: Path) -> None:
     workbook = openpyxl.Workbook()
     accounts = workbook.active
     assert accounts is not None
@@ -117,13 +117,13 @@ def test_a_workbook_filled_in_by_hand(embedded_store: GraphStore, tmp_path: Path
     workbook.create_sheet("My notes").append(["anything"])
     workbook.save(tmp_path / "filled.xlsx")
 
-    report = load(embedded_store, sheet.read(tmp_path / "filled.xlsx"))
+    report = load(store, sheet.read(tmp_path / "filled.xlsx"))
 
     assert report.skipped == {"unknown sheets": 1}
     assert report.warnings == [
         "filled.xlsx, value 'My notes': not a sheet of the template (not read)"
     ]
-    stored = embedded_store.read_portfolio()
+    stored = store.read_portfolio()
     zoe, ty = stored.stakeholders
     assert (zoe.id, zoe.seniority, zoe.stance, zoe.influence) == ("101", "c_level", "champion", 4)
     assert zoe.dmu_roles == ("decision_maker", "economic_buyer")
@@ -247,17 +247,17 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES)
 def test_a_bad_folder_names_every_problem_and_changes_nothing(
-    embedded_store: GraphStore, small_portfolio: Portfolio, tmp_path: Path, case: str
+    store: GraphStore, small_portfolio: Portfolio, tmp_path: Path, case: str
 ) -> None:
     changes, expected = CASES[case]
     folder = write_folder(tmp_path / "in", {**BASE, **changes})
-    embedded_store.write(small_portfolio)
-    before = store_json(embedded_store)
+    store.write(small_portfolio)
+    before = store_json(store)
     with pytest.raises(InvalidData) as caught:
-        load(embedded_store, sheet.read(folder))
+        load(store, sheet.read(folder))
     assert caught.value.problems == expected
     assert caught.value.source == "in"
-    assert store_json(embedded_store) == before
+    assert store_json(store) == before
 
 
 def test_a_bad_workbook_names_sheet_and_excel_row(tmp_path: Path) -> None:
@@ -318,9 +318,9 @@ def test_a_folder_without_template_files(tmp_path: Path) -> None:
 
 
 def test_a_sheet_without_stance_keeps_the_stance_set_in_kamgraph(
-    embedded_store: GraphStore, small_portfolio: Portfolio, tmp_path: Path
+    store: GraphStore, small_portfolio: Portfolio, tmp_path: Path
 ) -> None:
-    embedded_store.write(small_portfolio)
+    store.write(small_portfolio)
     folder = write_folder(
         tmp_path / "in",
         {
@@ -329,32 +329,32 @@ def test_a_sheet_without_stance_keeps_the_stance_set_in_kamgraph(
             "ceo,acme,Zoë O'Neil,Chief Executive,,happy\n",
         },
     )
-    report = load(embedded_store, sheet.read(folder))
+    report = load(store, sheet.read(folder))
     assert (report.nodes["stakeholders"].updated, report.nodes["accounts"].unchanged) == (1, 1)
     assert report.warnings == [
         "stakeholders.csv line 1, value 'mood': not a column of the stakeholders sheet (not read)"
     ]
-    ceo = next(s for s in embedded_store.read_portfolio().stakeholders if s.id == "ceo")
+    ceo = next(s for s in store.read_portfolio().stakeholders if s.id == "ceo")
     assert (ceo.title, ceo.stance, ceo.influence) == ("Chief Executive", "supporter", 5)
     assert ceo.dmu_roles == ("decision_maker", "economic_buyer")
 
 
 def test_a_dry_run_writes_nothing(
-    embedded_store: GraphStore, small_portfolio: Portfolio, tmp_path: Path
+    store: GraphStore, small_portfolio: Portfolio, tmp_path: Path
 ) -> None:
-    embedded_store.write(small_portfolio)
-    before = store_json(embedded_store)
-    report = load(embedded_store, sheet.read(write_folder(tmp_path / "in", BASE)), dry_run=True)
+    store.write(small_portfolio)
+    before = store_json(store)
+    report = load(store, sheet.read(write_folder(tmp_path / "in", BASE)), dry_run=True)
     assert report.summary()[:2] == [
         f"would import {tmp_path / 'in'}",
         "  accounts             0 new       1 changed       0 unchanged",
     ]
     assert report.nodes["stakeholders"].created == 1
-    assert store_json(embedded_store) == before
+    assert store_json(store) == before
 
 
 def test_lines_are_written_after_every_stakeholder_of_any_batch(
-    embedded_store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sheet, "BATCH_SIZE", 2)
     people = "".join(f"s{i},acme,S {i},s{i + 1}\n" for i in range(4)) + "s4,acme,S 4,\n"
@@ -378,8 +378,8 @@ def test_lines_are_written_after_every_stakeholder_of_any_batch(
         {"reports_to": 2},
         {"reports_to": 2},
     ]
-    load(embedded_store, parsed)
-    assert len(embedded_store.read_portfolio().reports_to) == 4
+    load(store, parsed)
+    assert len(store.read_portfolio().reports_to) == 4
 
 
 def test_cli_template_then_import(data_dir: Path, tmp_path: Path) -> None:

@@ -1,10 +1,9 @@
-"""GET /accounts/{id}/board, /board.svg and /review through the app, on the embedded engine."""
+"""GET /accounts/{id}/board, /board.svg and /review through the app, on each engine."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,11 +17,10 @@ from .conftest import XSS_SCRIPT, acme_graph
 
 
 @pytest.fixture
-def client(data_dir: Path) -> Iterator[TestClient]:
-    settings = Settings(store=f"embedded:{data_dir}")
-    with open_store(settings) as store:
+def client(store_settings: Settings) -> Iterator[TestClient]:
+    with open_store(store_settings) as store:
         store.write(acme_graph())
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(store_settings)) as client:
         yield client
 
 
