@@ -19,7 +19,15 @@ class Neo4jEngine:
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
         self.uri = uri
         self.database = database
-        self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        # An optional property or an edge type nobody has written yet is normal here, not
+        # a warning for the user's terminal (the driver logs every such notification).
+        self._driver = neo4j.GraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            notifications_disabled_classifications=[
+                neo4j.NotificationDisabledClassification.UNRECOGNIZED
+            ],
+        )
         try:
             self._driver.verify_connectivity()
         except AuthError as exc:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -330,3 +333,33 @@ def test_delete_everything_empties_the_store(store: GraphStore) -> None:
     store.delete_everything()
     assert store.count_nodes() == 0
     assert store.read_portfolio() == Portfolio()
+
+
+def test_a_fresh_store_works_without_engine_warnings(
+    store: GraphStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Neo4j notifies about every label, type or property not yet in the database (a
+    # field nobody has filled in yet); the driver logged each one to the user's terminal.
+    with caplog.at_level(logging.INFO):
+        assert store.list_accounts() == []
+        assert store.account_graphs() == []
+        store.write(Portfolio(accounts=[Account(id="bare", name="Bare")]))
+        assert store.account_graph("bare").stakeholders == ()
+        store.write(acme())
+        store.read_portfolio()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_concurrent_writers_of_one_new_record_make_one_node(store: GraphStore) -> None:
+    # On Neo4j two MERGEs of one new id in parallel transactions duplicate the node
+    # unless a uniqueness constraint is in place; FalkorDB runs writes one at a time.
+    start = threading.Barrier(8)
+
+    def write(n: int) -> None:
+        start.wait()
+        store.write(Portfolio(accounts=[Account(id="same", name=f"Writer {n}")]))
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(8)))
+    assert [s.account.id for s in store.list_accounts()] == ["same"]
+    assert store.count_nodes() == 1
