@@ -3,7 +3,7 @@
 Each test gets its own empty graph. On the embedded engine that is a graph of its own
 inside one engine process. Tests that take ``store``, ``sample_store`` or
 ``store_settings`` also run against the Neo4j server named by ``NEO4J_URI`` (marked
-``neo4j``; skipped, saying so, without it), which they empty before and after each test:
+``neo4j``; left out, saying so, without it), which they empty before and after each test:
 point it at a throwaway database, as ``make test-neo4j`` does.
 """
 
@@ -52,6 +52,30 @@ def embedded_store(engine_dir: Path) -> Iterator[GraphStore]:
 #: Every test that takes ``store`` or ``store_settings`` runs once per engine; the Neo4j
 #: variant carries the ``neo4j`` mark (``make test-neo4j`` runs ``pytest -m neo4j``).
 ENGINES = [pytest.param("embedded"), pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without ``NEO4J_URI`` the Neo4j variants are left out, and the summary says so once
+    (a skip line per test drowned the others)."""
+    if os.environ.get("NEO4J_URI"):
+        return
+    kept = [item for item in items if item.get_closest_marker("neo4j") is None]
+    left_out = [item for item in items if item.get_closest_marker("neo4j") is not None]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        config.stash[_NEO4J_LEFT_OUT] = len(left_out)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    left_out = terminalreporter.config.stash.get(_NEO4J_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"{left_out} Neo4j variants not run: NEO4J_URI is not set (`make test-neo4j` runs them)"
+        )
+
+
+_NEO4J_LEFT_OUT = pytest.StashKey[int]()
 
 
 def neo4j_settings() -> Settings:
