@@ -40,10 +40,10 @@ from pydantic_core import PydanticCustomError
 #: The longest id kamgraph stores (the API refuses longer ones in paths, unechoed).
 MAX_ID_LENGTH = 200
 
-#: C0 controls, DEL, C1 controls and lone surrogates (JSON's "\ud800" is not text).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: C0 controls, DEL and C1 controls (pydantic itself refuses lone surrogates).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: The same, less tab and line feed: prose keeps its layout.
-_PROSE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_PROSE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _refuse(pattern: re.Pattern[str], text: str) -> str:

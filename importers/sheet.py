@@ -445,7 +445,9 @@ def _tables(path: Path, limits: Limits, problems: Problems) -> dict[str, _Rows]:
         try:
             workbook = openpyxl.load_workbook(path, read_only=True)
         except _DAMAGED as error:
-            problems.error(path.name, None, None, None, f"not a readable Excel workbook ({error})")
+            problems.error(
+                path.name, None, None, None, f"not a readable Excel workbook ({_why(error)})"
+            )
             return tables
         titles = workbook.sheetnames
         workbook.close()
@@ -505,7 +507,13 @@ def _xlsx_rows(path: Path, title: str, sheet: Sheet, problems: Problems) -> Iter
     try:
         yield from _worksheet_rows(path, title, sheet, label, problems)
     except _DAMAGED as error:
-        problems.error(label, None, None, None, f"the workbook is damaged ({error})")
+        problems.error(label, None, None, None, f"the workbook is damaged ({_why(error)})")
+
+
+def _why(error: Exception) -> str:
+    """What went wrong, on one line: openpyxl wraps the cause in a paragraph naming the path."""
+    cause = error.__cause__ if isinstance(error.__cause__, Exception) else error
+    return " ".join(str(cause).split()) or type(cause).__name__
 
 
 def _worksheet_rows(

@@ -94,7 +94,8 @@ def read_csv(path: Path, problems: Problems, *, required: Sequence[str] = ()) ->
 
 #: How much of a file :func:`not_text` and the line-ending check look at.
 _HEAD = 1 << 16
-#: Bytes text holds; the rest are control bytes, of which text has few (binary data many).
+#: Bytes text holds; the rest are control bytes, of which text has a few at most (a stray
+#: NUL is a cell's problem, named by the model), binary data many.
 _TEXT_BYTES = bytes(range(9, 14)) + bytes(range(32, 256))
 
 
@@ -117,7 +118,7 @@ def not_text(path: Path) -> str | None:
         return "not UTF-8 text (looks like a zip archive, such as an Excel workbook); export CSV"
     elif head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
         looks = "UTF-16"  # ASCII text as UTF-16 without a byte-order mark: every other byte 0
-    elif len(head.translate(None, _TEXT_BYTES)) * 20 > len(head):
+    elif (controls := len(head.translate(None, _TEXT_BYTES))) > 8 and controls * 20 > len(head):
         return "not UTF-8 text (looks like binary data, not a CSV file)"
     else:
         return None
