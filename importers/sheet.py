@@ -534,6 +534,8 @@ def _worksheet_rows(
         if missing:
             return
         for line, cells in enumerate(rows, start=2):
+            if problems.full:
+                return
             values = {h: _cell_text(v) for h, v in zip(header, cells, strict=False) if h}
             if any(v.strip() for v in values.values()):
                 yield Row(label, line, values)

@@ -75,6 +75,8 @@ def read_csv(path: Path, problems: Problems, *, required: Sequence[str] = ()) ->
             return
         end = reader.line_num
         for fields in reader:
+            if problems.full:
+                return
             start, end = end + 1, reader.line_num
             if not any(f.strip() for f in fields):
                 continue
