@@ -33,8 +33,8 @@ not in the companies export (an export filtered by list or owner), or a company 
 that several companies share; a contact with neither a name nor an email; a buying
 role kamgraph does not know. Errors (nothing is written): a file that is neither
 export, contacts without any companies export, a missing ``Record ID`` column, text
-that is not UTF-8, an empty file, the same Record ID twice, and values kamgraph's model
-rejects.
+that is not UTF-8, an empty file, no records at all ("nothing to import"), the same
+Record ID twice, and values kamgraph's model rejects.
 """
 
 from __future__ import annotations
