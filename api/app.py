@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.deps import StoreDep
@@ -49,6 +50,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if isinstance(error, InvalidData):
             body["problems"] = error.problems
         return JSONResponse(status_code=status, content=body)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        """FastAPI's 422 body without the rejected input: a 100 KB id is not echoed back."""
+        problems = [{"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+        return JSONResponse(status_code=422, content={"detail": problems})
 
     @app.get("/health", operation_id="health")
     def health(store: StoreDep) -> dict[str, str]:

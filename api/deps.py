@@ -1,12 +1,25 @@
-"""FastAPI dependencies shared by the routers."""
+"""What the routers share: the store dependency, the path and query types, error bodies.
+
+Path ids are the model's own :data:`~graph.model.Id` (at most
+:data:`~graph.model.MAX_ID_LENGTH` characters, no control characters), so a malformed id
+is a 422 before any store call; ``as_of`` is an ISO date and nothing else (``0`` is not
+1970-01-01).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+import re
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
+from pydantic import BaseModel, BeforeValidator
+from pydantic_core import PydanticCustomError
 
+from graph.model import MAX_ID_LENGTH, Id, Line
 from graph.store import GraphStore
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def get_store(request: Request) -> GraphStore:
@@ -14,4 +27,37 @@ def get_store(request: Request) -> GraphStore:
     return request.app.state.store
 
 
+def _iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` reaches date parsing (which would read ``0`` as a timestamp)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("iso_date", "expected a date as YYYY-MM-DD")
+    return value
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+AccountId = Annotated[Id, Path(description="The account's id.")]
+StakeholderId = Annotated[Id, Path(description="The stakeholder's id.")]
+Search = Annotated[
+    Line | None, Query(description="Part of a name or id.", max_length=MAX_ID_LENGTH)
+]
+AsOf = Annotated[
+    dt.date | None,
+    BeforeValidator(_iso_date),
+    Query(description="Analyse the account as known on this date, YYYY-MM-DD (default: today)."),
+]
+
+
+class ErrorDetail(BaseModel):
+    """The body of an error answer: one line saying what went wrong."""
+
+    detail: str
+
+
+#: The ``responses`` of a route that looks a record up by id. The schema is given inline
+#: (not as ``model``), since FastAPI would file it under an HTML route's own media type.
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {
+        "description": "No record with that id.",
+        "content": {"application/json": {"schema": ErrorDetail.model_json_schema()}},
+    }
+}

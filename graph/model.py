@@ -2,36 +2,99 @@
 
 Every record that enters the store passes through one of these pydantic models, so
 bad data is rejected with a message that names the field and, for enums, the allowed
-values. Dates are ``datetime.date``; the store keeps them as ISO strings.
+values. Dates are ``datetime.date``; the store keeps them as ISO strings. Text is
+single-line (:data:`Line`: names, titles, ids) or prose (:data:`Prose`: notes and
+summaries, where tabs and line breaks belong); neither takes other control characters,
+which engines refuse or mangle, and numbers must be finite.
 
 >>> Knows(member_id="tm-1", stakeholder_id="st-1", strength=4).strength
 4
 >>> Stance("Champion")
 <Stance.champion: 'champion'>
+>>> Account(id="a", name="A\\x00B")
+Traceback (most recent call last):
+...
+pydantic_core._pydantic_core.ValidationError: 1 validation error for Account
+name
+  contains a control character (U+0000); remove it [type=control_character, ...]
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+#: The longest id kamgraph stores (the API refuses longer ones in paths, unechoed).
+MAX_ID_LENGTH = 200
+
+#: C0 controls, DEL and C1 controls (pydantic itself refuses lone surrogates).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The same, less tab and line feed: prose keeps its layout.
+_PROSE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+#: The validation context of records read back from the store: text an earlier kamgraph
+#: stored before control characters were refused still reads (an export then names it).
+STORED: dict[str, bool] = {"stored": True}
+
+
+def _refuse(pattern: re.Pattern[str], text: str, info: ValidationInfo) -> str:
+    if info.context is not STORED and (found := pattern.search(text)):
+        raise PydanticCustomError(
+            "control_character",
+            "contains a control character ({code}); remove it",
+            {"code": f"U+{ord(found.group()):04X}"},
+        )
+    return text
+
+
+def single_line(text: str, info: ValidationInfo) -> str:
+    """``text`` if it holds no control character (tab and line breaks included)."""
+    return _refuse(_CONTROL, text, info)
+
+
+def prose(text: str, info: ValidationInfo) -> str:
+    """``text`` with CR LF and lone CR as LF, if it holds no control but tab and LF.
+
+    >>> Account(id="a", name="A", notes="Call back\\r\\n\\tin May").notes
+    'Call back\\n\\tin May'
+    """
+    return _refuse(_PROSE_CONTROL, text.replace("\r\n", "\n").replace("\r", "\n"), info)
+
+
+#: Single-line text: a title, an industry, an email, a rating's source.
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(single_line)
+]
+#: Prose: notes and summaries, which may hold tabs and line breaks.
+Prose = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(prose)
+]
 Id = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID_LENGTH),
+    AfterValidator(single_line),
     Field(description="A stable id of ours or the CRM's; never an engine id."),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(single_line),
+]
 
 MAX_STRENGTH = 5
 
@@ -147,9 +210,12 @@ class RelationshipLevel(LenientEnum):
 
 
 class Record(BaseModel):
-    """Base for every record: unknown fields are errors, strings are stripped."""
+    """Base for every record: unknown fields are errors, strings are stripped, and numbers
+    are finite (``1e999`` in a file is infinity, which no engine stores)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, frozen=True, allow_inf_nan=False
+    )
 
 
 class Account(Record):
@@ -157,11 +223,11 @@ class Account(Record):
 
     id: Id
     name: Name
-    industry: Text | None = None
+    industry: Line | None = None
     tier: Tier | None = None
     annual_revenue: float | None = Field(default=None, ge=0, description="Our revenue from it.")
     profit: float | None = Field(default=None, description="Our profit from it (may be < 0).")
-    notes: Text | None = None
+    notes: Prose | None = None
 
 
 class Stakeholder(Record):
@@ -170,8 +236,8 @@ class Stakeholder(Record):
     id: Id
     account_id: Id
     name: Name
-    title: Text | None = None
-    function: Text | None = Field(default=None, description="Function or department.")
+    title: Line | None = None
+    function: Line | None = Field(default=None, description="Function or department.")
     seniority: Seniority = Seniority.individual
     dmu_roles: tuple[DmuRole, ...] = ()
     influence: int | None = Field(default=None, ge=1, le=5, description="Recorded influence.")
@@ -179,8 +245,8 @@ class Stakeholder(Record):
     orientation: DecisionOrientation | None = None
     inner_circle: bool = False
     left_company: bool = False
-    email: Text | None = None
-    notes: Text | None = None
+    email: Line | None = None
+    notes: Prose | None = None
 
     @field_validator("dmu_roles", mode="before")
     @classmethod
@@ -200,11 +266,11 @@ class TeamMember(Record):
 
     id: Id
     name: Name
-    title: Text | None = None
+    title: Line | None = None
     #: None until recorded: seniority checks skip a colleague whose level nobody entered
     #: (a CRM's users carry none) rather than flag them as a junior.
     seniority: Seniority | None = None
-    email: Text | None = None
+    email: Line | None = None
 
 
 class Competitor(Record):
@@ -229,7 +295,7 @@ class Knows(Record):
     last_contact: dt.date | None = None
     level: RelationshipLevel | None = None
     target_level: RelationshipLevel | None = None
-    source: Text | None = Field(default=None, description="Where the rating came from.")
+    source: Line | None = Field(default=None, description="Where the rating came from.")
 
 
 class ReportsTo(Record):
@@ -308,7 +374,7 @@ class Interaction(Record):
     channel: Channel
     member_ids: tuple[Id, ...] = Field(min_length=1)
     stakeholder_ids: tuple[Id, ...] = Field(min_length=1)
-    summary: Text | None = None
+    summary: Prose | None = None
 
 
 class Portfolio(Record):

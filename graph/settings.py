@@ -72,3 +72,54 @@ class Settings(BaseModel):
         """The embedded store's folder (``embedded`` alone means the default folder)."""
         _, _, path = self.store.partition(":")
         return Path(path).expanduser() if path else default_data_dir()
+
+
+class Limits(BaseModel):
+    """How big an input may be, so a hostile or broken file is refused before it is read.
+
+    Each limit is read from its ``KAMGRAPH_`` variable (:data:`LIMIT_VARS`); the message
+    refusing an input names the variable, so a user with a genuinely bigger file can raise
+    it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    workbook_mb: int = Field(
+        default=256, gt=0, description="A workbook's total unpacked size, in MB."
+    )
+    sheet_rows: int = Field(
+        default=500_000,
+        gt=0,
+        description="Rows in one `import sheet` input (a workbook or CSV folder), all sheets.",
+    )
+    json_depth: int = Field(
+        default=64,
+        gt=0,
+        le=900,  # Python's own parser stops near 1,000
+        description="How deep a JSON document may nest (kamgraph's own are 4 deep).",
+    )
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The defaults, each overridden by its variable when that is set."""
+        values = {f: os.environ[v] for f, v in LIMIT_VARS.items() if os.environ.get(v)}
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{LIMIT_VARS[str(e['loc'][0])]}: {e['msg']}" for e in exc.errors()
+            )
+            raise ConfigError(problems) from exc
+
+    @staticmethod
+    def advice(field: str) -> str:
+        """How to raise one limit, for the message that refuses an input."""
+        return f"set {LIMIT_VARS[field]} to raise the limit"
+
+
+#: Each limit's environment variable.
+LIMIT_VARS = {
+    "workbook_mb": "KAMGRAPH_MAX_WORKBOOK_MB",
+    "sheet_rows": "KAMGRAPH_MAX_SHEET_ROWS",
+    "json_depth": "KAMGRAPH_MAX_JSON_DEPTH",
+}

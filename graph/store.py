@@ -20,6 +20,7 @@ from graph import cypher
 from graph.dialect import Dialect
 from graph.errors import InvalidData, NotFound
 from graph.model import (
+    STORED,
     Account,
     Competitor,
     ConflictsWith,
@@ -113,7 +114,8 @@ def _json_defaults(model: type[BaseModel]) -> dict[str, Any]:
 
 def _load(model: type[M], props: dict[str, Any]) -> M:
     """Stored properties → model, ignoring properties the model does not know."""
-    return model.model_validate({k: v for k, v in props.items() if k in model.model_fields})
+    known = {k: v for k, v in props.items() if k in model.model_fields}
+    return model.model_validate(known, context=STORED)
 
 
 class GraphStore:

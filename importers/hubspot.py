@@ -33,8 +33,8 @@ not in the companies export (an export filtered by list or owner), or a company 
 that several companies share; a contact with neither a name nor an email; a buying
 role kamgraph does not know. Errors (nothing is written): a file that is neither
 export, contacts without any companies export, a missing ``Record ID`` column, text
-that is not UTF-8, an empty file, the same Record ID twice, and values kamgraph's model
-rejects.
+that is not UTF-8, an empty file, no records at all ("nothing to import"), the same
+Record ID twice, and values kamgraph's model rejects.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ from graph.model import (
 )
 from importers.load import BATCH, Parsed, batches_of
 from importers.problems import Problems
-from importers.tabular import Row, build, full_name, mapped, read_csv
+from importers.tabular import Row, build, full_name, mapped, not_text, read_csv
 
 COMPANY_PREFIX: Final = "hs-company-"
 CONTACT_PREFIX: Final = "hs-contact-"
@@ -95,6 +95,10 @@ def read(files: list[Path]) -> Parsed:
     export = _Export()
     export.scan(files, problems)
     source = ", ".join(str(f) for f in files)
+    if export.records == 0 and not problems.errors:
+        problems.error(
+            ", ".join(f.name for f in files), None, None, None, "nothing to import (no records)"
+        )
     problems.raise_if_errors(source)
     return Parsed(source=source, batches=export.batches, records=export.records, problems=problems)
 
@@ -143,6 +147,8 @@ class _Export:
         for path in files:
             if path.suffix.lower() in {".xls", ".xlsx"}:
                 problems.error(path.name, None, None, None, "an Excel file: export it as CSV")
+            elif (why := not_text(path)) is not None:
+                problems.error(path.name, None, None, None, why)
             elif (header := _header(path)) is None:
                 problems.error(path.name, None, None, None, "the file is empty (no header row)")
             elif "First Name" in header or "Last Name" in header:

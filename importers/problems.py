@@ -1,8 +1,11 @@
 """Problems found in an input: every one named by file, line, column and value.
 
 Importers collect *all* problems of an input before anything is written (a user fixes
-an export once, not once per error). Errors stop the import; warnings are rows that are
-skipped on purpose (a task about a Lead, a contact outside the export) and are counted.
+an export once, not once per error), up to :data:`MAX_ERRORS`: an input with more is the
+wrong file or broken throughout, and is not read further (so a small file of a million
+bad rows costs neither minutes nor a million messages). Errors stop the import;
+warnings are rows that are skipped on purpose (a task about a Lead, a contact outside
+the export) and are counted.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from graph.errors import InvalidData
 
 #: How many examples of each kind of warning an import report shows.
 WARNING_EXAMPLES = 3
+
+#: How many errors an input may have before it is not read further.
+MAX_ERRORS = 1000
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,14 @@ class Problems:
         value: str | None,
         message: str,
     ) -> None:
-        """Record a problem that stops the import."""
-        self.errors.append(Problem(file, line, column, value, message))
+        """Record a problem that stops the import (past :data:`MAX_ERRORS`, dropped)."""
+        if not self.full:
+            self.errors.append(Problem(file, line, column, value, message))
+
+    @property
+    def full(self) -> bool:
+        """True once :data:`MAX_ERRORS` errors are listed: readers stop reading then."""
+        return len(self.errors) >= MAX_ERRORS
 
     def warn(
         self,
@@ -83,7 +95,10 @@ class Problems:
     def raise_if_errors(self, source: str) -> None:
         """Raise :class:`InvalidData` listing every error, if there is any."""
         if self.errors:
-            raise InvalidData([str(p) for p in self.errors], source)
+            lines = [str(p) for p in self.errors]
+            if self.full:
+                lines.append(f"not read further after {MAX_ERRORS:,} problems: fix these first")
+            raise InvalidData(lines, source)
 
     def warning_lines(self) -> list[str]:
         """The warnings for a report: a count per kind, then the first few examples."""

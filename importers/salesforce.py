@@ -236,11 +236,23 @@ class _Export:
             return
         errors = len(problems.errors)
         if self._scan_accounts(problems) == 0 and len(problems.errors) == errors:
-            problems.error(self.files[ACCOUNT].name, None, None, None, "the file has no records")
+            problems.error(
+                self.files[ACCOUNT].name,
+                None,
+                None,
+                None,
+                "nothing to import (the file has no records)",
+            )
         self._scan_users(problems)
         errors = len(problems.errors)
         if self._scan_contacts(problems) == 0 and len(problems.errors) == errors:
-            problems.error(self.files[CONTACT].name, None, None, None, "the file has no records")
+            problems.error(
+                self.files[CONTACT].name,
+                None,
+                None,
+                None,
+                "nothing to import (the file has no records)",
+            )
         self._scan_roles(problems)
         self._scan_team(problems)
         self._scan_activities(problems)

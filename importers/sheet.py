@@ -8,9 +8,12 @@ kamgraph writes, it reads back.
 Reading validates the whole input first: every cell, every id a row refers to (a
 workbook is self-contained: each id is defined on its own sheet), duplicates and
 reporting cycles, each problem named by file, sheet, row and column. It then streams
-the records in batches, nodes before the lines between them. An empty cell (or a
-missing optional column) sets nothing, so a sheet without ``stance`` keeps the stances
-users set in kamgraph.
+the records in batches, nodes before the lines between them. A workbook is refused
+before it is parsed when it unpacks to more than :attr:`~graph.settings.Limits.workbook_mb`
+(a zip bomb), an input with more rows than :attr:`~graph.settings.Limits.sheet_rows` when
+it gets there, and an XML entity declaration (billion laughs) as it is read (defusedxml).
+An empty cell (or a missing optional column) sets nothing, so a sheet without ``stance``
+keeps the stances users set in kamgraph.
 
 >>> [s.name for s in SHEETS][:4]
 ['accounts', 'team_members', 'competitors', 'stakeholders']
@@ -23,14 +26,17 @@ import datetime as dt
 import math
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -64,6 +70,7 @@ from graph.model import (
     TeamRole,
     Tier,
 )
+from graph.settings import Limits
 from graph.store import BATCH_SIZE
 from importers.load import Parsed
 from importers.problems import Problems
@@ -80,6 +87,20 @@ HELP_SHEET = "README"
 #: What a spreadsheet evaluates as a formula when a cell starts with it (CSV injection).
 _FORMULA = re.compile(r"'*[=+\-@]")
 _GUARDED = re.compile(r"'+[=+\-@]")
+
+#: What a damaged or hostile workbook raises while openpyxl opens or reads it.
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,  # a zip feature nobody's spreadsheet uses
+    InvalidFileException,
+    KeyError,  # a part the workbook names is missing
+    ParseError,
+    DefusedXmlException,
+    ValueError,
+    OSError,
+)
 
 #: Sheet → what one of its ids is called in messages.
 _NOUNS = {
@@ -339,18 +360,35 @@ def read(path: Path) -> Parsed:
     by reading. The returned batches re-read the input, so it is never held whole.
     """
     problems = Problems()
-    tables = _tables(path, problems)
+    limits = Limits.from_env()
+    tables = _tables(path, limits, problems)
     checks = _Checks()
-    records = 0
+    records = rows = 0
     for sheet in SHEETS:
         if sheet.name not in tables:
             continue
         for row in _known_columns(sheet, tables[sheet.name](problems), problems):
+            rows += 1
+            if rows > limits.sheet_rows:
+                problems.error(
+                    row.file,
+                    row.line,
+                    None,
+                    None,
+                    f"more than {limits.sheet_rows:,} rows, the limit "
+                    f"({Limits.advice('sheet_rows')}); not read further",
+                )
+                break
             values, valid = _cells(sheet, row, problems)
             checks.add(sheet, row, values, problems)
             if valid:
                 records += sum(len(r) for r in _records(sheet, row, values, problems).values())
-    checks.finish(problems)
+        if rows > limits.sheet_rows:
+            break
+    else:
+        checks.finish(problems)
+    if records == 0 and not problems.errors:
+        problems.error(path.name, None, None, None, "nothing to import (no rows below the headers)")
     problems.raise_if_errors(path.name)
     return Parsed(
         source=str(path),
@@ -389,7 +427,7 @@ def _kinds(sheet: Sheet) -> set[str]:
     return {sheet.records} | lines
 
 
-def _tables(path: Path, problems: Problems) -> dict[str, _Rows]:
+def _tables(path: Path, limits: Limits, problems: Problems) -> dict[str, _Rows]:
     """The input's sheets by template sheet name, each a way to read its rows."""
     tables: dict[str, _Rows] = {}
     others: list[str] = []
@@ -402,10 +440,14 @@ def _tables(path: Path, problems: Problems) -> dict[str, _Rows]:
             elif file.stem.upper() != HELP_SHEET:
                 others.append(file.name)
     elif path.suffix.lower() in {".xlsx", ".xlsm"}:
+        if not _unpacks_within(path, limits, problems):
+            return tables
         try:
             workbook = openpyxl.load_workbook(path, read_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
-            problems.error(path.name, None, None, None, f"not an Excel workbook ({error})")
+        except _DAMAGED as error:
+            problems.error(
+                path.name, None, None, None, f"not a readable Excel workbook ({_why(error)})"
+            )
             return tables
         titles = workbook.sheetnames
         workbook.close()
@@ -429,9 +471,54 @@ def _tables(path: Path, problems: Problems) -> dict[str, _Rows]:
     return tables
 
 
+def _unpacks_within(path: Path, limits: Limits, problems: Problems) -> bool:
+    """Whether the workbook's parts add up to no more than the limit once unpacked.
+
+    The sizes are those the zip's directory declares, read without unpacking anything;
+    Python's zipfile (so openpyxl) never unpacks a part beyond its declared size (more
+    data fails its CRC check), so the declared total bounds what reading can cost.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        problems.error(path.name, None, None, None, f"not a readable Excel workbook ({error})")
+        return False
+    if unpacked <= limits.workbook_mb * 2**20:
+        return True
+    problems.error(
+        path.name,
+        None,
+        None,
+        None,
+        f"unpacks to {unpacked / 2**20:,.0f} MB, more than the limit of {limits.workbook_mb:,} MB "
+        f"({Limits.advice('workbook_mb')}); not read",
+    )
+    return False
+
+
 def _xlsx_rows(path: Path, title: str, sheet: Sheet, problems: Problems) -> Iterator[Row]:
-    """A worksheet's rows (row 1 is the header), streamed; line = the Excel row number."""
+    """A worksheet's rows (row 1 is the header), streamed; line = the Excel row number.
+
+    A part that turns out damaged (or declares XML entities) is one problem at the row
+    reached; the rows before it have been yielded, but the import stops on the problem.
+    """
     label = f"{path.name} [{title}]"
+    try:
+        yield from _worksheet_rows(path, title, sheet, label, problems)
+    except _DAMAGED as error:
+        problems.error(label, None, None, None, f"the workbook is damaged ({_why(error)})")
+
+
+def _why(error: Exception) -> str:
+    """What went wrong, on one line: openpyxl wraps the cause in a paragraph naming the path."""
+    cause = error.__cause__ if isinstance(error.__cause__, Exception) else error
+    return " ".join(str(cause).split()) or type(cause).__name__
+
+
+def _worksheet_rows(
+    path: Path, title: str, sheet: Sheet, label: str, problems: Problems
+) -> Iterator[Row]:
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         worksheet = workbook[title]
@@ -447,6 +534,8 @@ def _xlsx_rows(path: Path, title: str, sheet: Sheet, problems: Problems) -> Iter
         if missing:
             return
         for line, cells in enumerate(rows, start=2):
+            if problems.full:
+                return
             values = {h: _cell_text(v) for h, v in zip(header, cells, strict=False) if h}
             if any(v.strip() for v in values.values()):
                 yield Row(label, line, values)

@@ -1,9 +1,11 @@
 """Rows of CSV files as users' tools write them, streamed, and typed cells.
 
 Real exports carry a UTF-8 byte-order mark, extra columns, quoted fields holding commas,
-quotes and newlines, and sometimes bytes that are not UTF-8. :func:`read_csv` streams a
-file of any size, reports each problem with the line number an editor shows (the line a
-record *starts* on), and keeps going so that one run lists every problem.
+quotes and newlines, line endings of LF, CR LF or (old Mac Excel) CR alone, and sometimes
+bytes that are not UTF-8. :func:`read_csv` streams a file of any size, reports each
+problem with the line number an editor shows (the line a record *starts* on), and keeps
+going so that one run lists every problem. A file that is not text at all (UTF-16, a
+workbook renamed .csv, binary data) is one problem saying what it looks like.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -55,6 +57,9 @@ def read_csv(path: Path, problems: Problems, *, required: Sequence[str] = ()) ->
     header) go to ``problems``; rows that cannot be read are not yielded.
     """
     name = path.name
+    if (why := not_text(path)) is not None:
+        problems.error(name, None, None, None, why)
+        return
     lines = _decoded_lines(path, problems)
     reader = csv.reader(lines, strict=True)
     try:
@@ -70,6 +75,8 @@ def read_csv(path: Path, problems: Problems, *, required: Sequence[str] = ()) ->
             return
         end = reader.line_num
         for fields in reader:
+            if problems.full:
+                return
             start, end = end + 1, reader.line_num
             if not any(f.strip() for f in fields):
                 continue
@@ -87,12 +94,61 @@ def read_csv(path: Path, problems: Problems, *, required: Sequence[str] = ()) ->
         problems.error(name, reader.line_num, None, None, f"not a readable CSV file ({error})")
 
 
+#: How much of a file :func:`not_text` and the line-ending check look at.
+_HEAD = 1 << 16
+#: Bytes text holds; the rest are control bytes, of which text has a few at most (a stray
+#: NUL is a cell's problem, named by the model), binary data many.
+_TEXT_BYTES = bytes(range(9, 14)) + bytes(range(32, 256))
+
+
+def not_text(path: Path) -> str | None:
+    """Why ``path`` is not UTF-8 text, judged by its first bytes; None when it may be.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(suffix=".csv") as f:
+    ...     _ = f.write("Record ID,Name\\n".encode("utf-16")); f.flush()
+    ...     not_text(Path(f.name))
+    'not UTF-8 text (looks like UTF-16); save or export the file as UTF-8'
+    """
+    with path.open("rb") as file:
+        head = file.read(_HEAD)
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        looks = "UTF-32"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        looks = "UTF-16"
+    elif head.startswith(b"PK\x03\x04"):
+        return "not UTF-8 text (looks like a zip archive, such as an Excel workbook); export CSV"
+    elif head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
+        looks = "UTF-16"  # ASCII text as UTF-16 without a byte-order mark: every other byte 0
+    elif (controls := len(head.translate(None, _TEXT_BYTES))) > 8 and controls * 20 > len(head):
+        return "not UTF-8 text (looks like binary data, not a CSV file)"
+    else:
+        return None
+    return f"not UTF-8 text (looks like {looks}); save or export the file as UTF-8"
+
+
+def _raw_lines(file: IO[bytes]) -> Iterator[bytes]:
+    """The file's lines with their endings: LF or CR LF, or CR alone if no LF comes first."""
+    head = file.read(_HEAD)
+    file.seek(0)
+    if b"\n" in head or b"\r" not in head:
+        yield from file
+        return
+    rest = b""
+    while chunk := file.read(_HEAD):
+        *lines, rest = (rest + chunk).split(b"\r")
+        for line in lines:
+            yield line + b"\r"
+    if rest:
+        yield rest
+
+
 def _decoded_lines(path: Path, problems: Problems) -> Iterator[str]:
     """The file's lines as text (BOM dropped); undecodable lines are reported and replaced."""
     decode = codecs.getincrementaldecoder("utf-8")
     with path.open("rb") as file:
         failures = 0
-        for number, raw in enumerate(file, start=1):
+        for number, raw in enumerate(_raw_lines(file), start=1):
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             try:

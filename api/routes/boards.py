@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from api import service
-from api.deps import StoreDep
+from api.deps import NOT_FOUND, AccountId, AsOf, StoreDep
 from visual import board_html, board_svg, review
 from visual.layout import Layout
 
 router = APIRouter(tags=["boards"])
-
-AsOf = Annotated[
-    dt.date | None,
-    Query(description="Analyse the account as known on this date (default: today)."),
-]
 
 
 def _headers(policy: str) -> dict[str, str]:
@@ -26,9 +18,14 @@ def _headers(policy: str) -> dict[str, str]:
     return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff"}
 
 
-@router.get("/accounts/{account_id}/board", operation_id="read_board", response_class=HTMLResponse)
+@router.get(
+    "/accounts/{account_id}/board",
+    operation_id="read_board",
+    response_class=HTMLResponse,
+    responses=NOT_FOUND,
+)
 def read_board(
-    store: StoreDep, account_id: str, layout: Layout = Layout.board, as_of: AsOf = None
+    store: StoreDep, account_id: AccountId, layout: Layout = Layout.board, as_of: AsOf = None
 ) -> HTMLResponse:
     """The account's interactive board: one offline HTML page (board, org or network)."""
     page = service.account_board(store, account_id, layout=layout, as_of=as_of)
@@ -39,18 +36,24 @@ def read_board(
     "/accounts/{account_id}/board.svg",
     operation_id="read_board_svg",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}, "description": "The board as SVG."}},
+    responses={
+        200: {"content": {"image/svg+xml": {}}, "description": "The board as SVG."},
+        **NOT_FOUND,
+    },
 )
-def read_board_svg(store: StoreDep, account_id: str, as_of: AsOf = None) -> Response:
+def read_board_svg(store: StoreDep, account_id: AccountId, as_of: AsOf = None) -> Response:
     """The account's board as a static SVG (A4 landscape), for slides and print."""
     svg = service.account_board_svg(store, account_id, as_of=as_of)
     return Response(svg, media_type="image/svg+xml", headers=_headers(board_svg.CSP))
 
 
 @router.get(
-    "/accounts/{account_id}/review", operation_id="read_review", response_class=HTMLResponse
+    "/accounts/{account_id}/review",
+    operation_id="read_review",
+    response_class=HTMLResponse,
+    responses=NOT_FOUND,
 )
-def read_review(store: StoreDep, account_id: str, as_of: AsOf = None) -> HTMLResponse:
+def read_review(store: StoreDep, account_id: AccountId, as_of: AsOf = None) -> HTMLResponse:
     """The account's review page: board, health, threads, gaps, key people, next moves."""
     page = service.account_review(store, account_id, as_of=as_of)
     return HTMLResponse(page, headers=_headers(review.CSP))

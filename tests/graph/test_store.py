@@ -29,6 +29,8 @@ from graph.network import to_networkx
 from graph.store import GraphStore
 
 NASTY = "O'Brien \"the\" \\ boss\n<b>$x</b> '}) DETACH DELETE n //"
+#: A name is one line; the line break stays in the prose (an interaction's summary).
+NASTY_NAME = NASTY.replace("\n", " ")
 
 
 def acme() -> Portfolio:
@@ -47,7 +49,7 @@ def acme() -> Portfolio:
                 stance="supporter",
             ),
             Stakeholder(id="cfo", account_id="acme", name="Fi Cfo", dmu_roles=["economic_buyer"]),
-            Stakeholder(id="eng", account_id="acme", name=NASTY, stance="opponent"),
+            Stakeholder(id="eng", account_id="acme", name=NASTY_NAME, stance="opponent"),
         ],
         team_members=[TeamMember(id="kam", name="Kim Kam"), TeamMember(id="se", name="Sam Se")],
         competitors=[Competitor(id="rival", name="Rival Inc")],
@@ -266,6 +268,21 @@ def test_a_line_across_accounts_left_by_an_older_build_is_not_read(store: GraphS
     to_networkx(beta)
 
 
+def test_text_an_older_build_stored_with_control_characters_still_reads(
+    store: GraphStore,
+) -> None:
+    store.write(acme())
+    store.engine.run(
+        "MATCH (s:Stakeholder {id: 'ceo'}) SET s.title = $title",
+        {"title": "CEO\tand\x1bchair"},
+        write=True,
+    )
+    ceo = next(s for s in store.account_graph("acme").stakeholders if s.id == "ceo")
+    assert ceo.title == "CEO\tand\x1bchair"
+    with pytest.raises(ValueError, match="control character"):
+        Stakeholder.model_validate(ceo.model_dump())  # as an import of its export would say
+
+
 @pytest.mark.parametrize(
     "clash",
     [
@@ -323,7 +340,7 @@ def test_erasing_a_stakeholder_removes_every_trace(store: GraphStore) -> None:
     assert [s.id for s in graph.stakeholders] == ["ceo", "cfo"]
     assert graph.interactions == graph.favors == graph.conflicts == graph.influences == ()
     assert all("eng" not in (k.stakeholder_id,) for k in graph.knows)
-    assert NASTY not in graph.model_dump_json()
+    assert "DETACH DELETE" not in graph.model_dump_json()
     with pytest.raises(NotFound):
         store.erase_stakeholder("eng")
 

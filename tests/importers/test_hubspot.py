@@ -169,7 +169,9 @@ MALFORMED: dict[str, tuple[Callable[[Path, Path], list[Path]], list[str]]] = {
         _garbage,
         [
             f"{CONTACTS_CSV} line 3: not UTF-8 text (byte 0xff at position 22); "
-            "save or export the file as UTF-8"
+            "save or export the file as UTF-8",
+            f"{CONTACTS_CSV} line 3, column Last Name, value 'Lumb\\x00\ufffd\ufffdrgh': "
+            "contains a control character (U+0000); remove it",
         ],
     ),
     "wrong encoding (Latin-1)": (

@@ -267,7 +267,7 @@ MALFORMED: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     ),
     "a header without records": (
         lambda f: _no_rows(f, "Contact.csv"),
-        ["Contact.csv: the file has no records"],
+        ["Contact.csv: nothing to import (the file has no records)"],
     ),
     "a date in the wrong format": (
         lambda f: edit(f, "Task.csv", lambda t: t.replace('"2026-03-02"', '"3/2/2026"')),

@@ -293,7 +293,7 @@ def test_a_bad_workbook_names_sheet_and_excel_row(tmp_path: Path) -> None:
         (
             "garbage.xlsx",
             b"\x00\xffnot a zip",
-            "garbage.xlsx: not an Excel workbook (File is not a zip file)",
+            "garbage.xlsx: not a readable Excel workbook (File is not a zip file)",
         ),
         ("notes.txt", b"hello", "notes.txt: expected an .xlsx workbook or a folder of CSV files"),
     ],
