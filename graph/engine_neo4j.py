@@ -56,6 +56,20 @@ class Neo4jEngine:
         for statement in self.dialect.schema_statements:
             self.run(statement, write=True)
 
+    def purge_deleted(self) -> str:
+        """Checkpoint: all Neo4j lets a client do to move deleted records off the disk
+        (the README's right-to-erasure section says what the operator must configure)."""
+        with self._driver.session(database=self.database) as session:
+            try:
+                for statement in self.dialect.purge_statements:
+                    session.run(statement).consume()
+            except ServiceUnavailable as exc:
+                raise StoreUnavailable(f"lost Neo4j at {self.uri}: {exc}") from exc
+        return (
+            "checkpointed Neo4j; its store files and transaction logs keep deleted records "
+            "until their space is reused and the logs are pruned (see the README)"
+        )
+
     def close(self) -> None:
         """Close the driver and its connection pool."""
         self._driver.close()

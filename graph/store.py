@@ -8,6 +8,8 @@ statement runs, so a bad batch changes nothing. Reads return model objects.
 from __future__ import annotations
 
 import json
+import re
+import secrets
 from collections import ChainMap, Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +20,14 @@ from pydantic import BaseModel
 
 from graph import cypher
 from graph.dialect import Dialect
+from graph.erasure import (
+    ErasedIds,
+    erased_hash,
+    mention_pattern,
+    mentioned,
+    redact,
+    search_terms,
+)
 from graph.errors import InvalidData, NotFound
 from graph.model import (
     Account,
@@ -53,6 +63,8 @@ class Engine(Protocol):
 
     def describe(self) -> str: ...
 
+    def purge_deleted(self) -> str: ...
+
     def close(self) -> None: ...
 
 
@@ -85,6 +97,47 @@ class Changes(BaseModel):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+class Mention(BaseModel):
+    """A field of another record that names an erased person (its text is not repeated).
+
+    ``kind`` is account, stakeholder, team member, competitor, interaction or
+    relationship (``id`` then reads "MEMBER → STAKEHOLDER").
+    """
+
+    kind: str
+    id: str
+    field: str
+    scrubbed: bool
+
+
+class Erasure(BaseModel):
+    """What erasing a stakeholder did to the graph."""
+
+    stakeholder_id: str
+    #: interactions only they attended on the customer's side (deleted with them)
+    interactions_deleted: int
+    #: shared interactions they were removed from (kept for the colleagues)
+    interactions_kept: int
+    mentions: list[Mention]
+
+
+#: Another person's name and e-mail are who *they* are (a namesake, or a duplicate
+#: record to erase too), so scrubbing lists them and leaves them alone.
+IDENTITY_FIELDS: frozenset[tuple[str, str]] = frozenset(
+    (kind, field) for kind in ("stakeholder", "team member") for field in ("name", "email")
+)
+
+#: The statement that writes redacted text, per kind of mentioning record.
+_SCRUB: dict[str, str] = {
+    "account": cypher.SCRUB_ACCOUNTS,
+    "stakeholder": cypher.SCRUB_STAKEHOLDERS,
+    "team member": cypher.SCRUB_TEAM_MEMBERS,
+    "competitor": cypher.SCRUB_COMPETITORS,
+    "interaction": cypher.SCRUB_INTERACTIONS,
+    "relationship": cypher.SCRUB_KNOWS,
+}
 
 
 def _batches(rows: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
@@ -520,17 +573,86 @@ class GraphStore:
 
     # --- deletes -----------------------------------------------------------------------
 
-    def erase_stakeholder(self, stakeholder_id: str) -> int:
-        """Delete a stakeholder, every edge touching them and every interaction naming them.
+    def erase_stakeholder(self, stakeholder_id: str, *, scrub: bool = False) -> Erasure:
+        """Erase a stakeholder: every edge touching them, the interactions only they
+        attended on the customer's side, and their place in shared ones; keep the salted
+        hash of their id so imports skip them. :class:`NotFound` if unknown.
 
-        Returns the number of interactions deleted; :class:`NotFound` if unknown.
+        The free-text fields of other records that mention them are listed; ``scrub``
+        redacts them first (except other people's names and e-mails, see
+        :data:`IDENTITY_FIELDS`), so an erasure cut short is completed by running it
+        again. The engine's files still hold the person until :meth:`purge_deleted`.
         """
+        mentions: list[Mention] = []
+        scrubs: dict[str, list[dict]] = defaultdict(list)
+        for mention, row, pattern in self._mentions(stakeholder_id):
+            scrubbed = scrub and (mention.kind, mention.field) not in IDENTITY_FIELDS
+            mentions.append(mention.model_copy(update={"scrubbed": scrubbed}))
+            if not scrubbed:
+                continue
+            text = redact(row["fields"][mention.field], pattern)
+            if mention.kind == "relationship":
+                key = {"member_id": row["id"], "stakeholder_id": row["stakeholder_id"]}
+            else:
+                key = {"id": row["id"]}
+            scrubs[mention.kind].append({**key, "props": {mention.field: text}})
+        for kind, rows in scrubs.items():
+            self._write(_SCRUB[kind], rows)
+        salt = self.engine.run(cypher.ERASURE_SALT, {"salt": secrets.token_hex(32)}, write=True)
         rows = self.engine.run(
-            cypher.ERASE_STAKEHOLDER, {"stakeholder_id": stakeholder_id}, write=True
+            cypher.ERASE_STAKEHOLDER,
+            {
+                "stakeholder_id": stakeholder_id,
+                "erased_hash": erased_hash(salt[0]["salt"], stakeholder_id),
+            },
+            write=True,
         )
-        if not rows:
+        if not rows:  # erased by someone else meanwhile
             raise NotFound("stakeholder", stakeholder_id)
-        return int(rows[0]["interactions_deleted"])
+        return Erasure(
+            stakeholder_id=stakeholder_id,
+            interactions_deleted=int(rows[0]["interactions_deleted"]),
+            interactions_kept=int(rows[0]["interactions_kept"]),
+            mentions=mentions,
+        )
+
+    def mentions_of(self, stakeholder_id: str) -> list[Mention]:
+        """The free-text fields of other records that mention a stakeholder (their full
+        name or e-mail, whole words, any case); :class:`NotFound` if unknown."""
+        return [mention for mention, _, _ in self._mentions(stakeholder_id)]
+
+    def _mentions(self, stakeholder_id: str) -> list[tuple[Mention, dict, re.Pattern[str]]]:
+        """Each mention, with the record's row and the pattern that found it, in order."""
+        found = self._read(cypher.FIND_STAKEHOLDERS, ids=[stakeholder_id])
+        if not found:
+            raise NotFound("stakeholder", stakeholder_id)
+        name, email = found[0]["props"]["name"], found[0]["props"].get("email")
+        pattern = mention_pattern(name, email)
+        rows = self._read(
+            cypher.MENTION_CANDIDATES, stakeholder_id=stakeholder_id, **search_terms(name, email)
+        )
+        out = []
+        for row in rows:
+            kind = row["kind"]
+            shown = (
+                row["id"] if kind != "relationship" else f"{row['id']} → {row['stakeholder_id']}"
+            )
+            for field_name in mentioned(row["fields"], pattern):
+                mention = Mention(kind=kind, id=shown, field=field_name, scrubbed=False)
+                out.append((mention, row, pattern))
+        return sorted(out, key=lambda m: (m[0].kind, m[0].id, m[0].field))
+
+    def erased_ids(self) -> ErasedIds:
+        """The erased stakeholder ids, as the store's salt and their hashes."""
+        rows = self._read(cypher.ERASED_IDS)
+        if not rows:
+            return ErasedIds(None, frozenset())
+        return ErasedIds(rows[0]["salt"], frozenset(rows[0]["hashes"]))
+
+    def purge_deleted(self) -> str:
+        """Have the engine rewrite its files so deleted records leave the disk, as far as
+        the engine allows; says what it did."""
+        return self.engine.purge_deleted()
 
     def delete_everything(self) -> None:
         """Empty the store (tests, and importing into a clean store)."""
