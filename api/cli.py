@@ -13,7 +13,6 @@ import typer
 
 from api import cli_analysis, cli_crm, cli_io, cli_visual, service
 from api.cli_common import cli_store, handle_errors
-from graph.store import IDENTITY_FIELDS
 
 app = typer.Typer(
     name="kamgraph",
@@ -94,7 +93,7 @@ def erase(
     later imports; list (--scrub: redact) the mentions of them in other records."""
     with cli_store(ctx) as store:
         if not yes:
-            if stakeholder_id not in store.erased_ids():
+            if stakeholder_id not in store.erased():
                 _print_mentions(store.mentions_of(stakeholder_id), done=False)
             typer.confirm(f"Erase stakeholder {stakeholder_id!r}?", abort=True)
         report = service.erase_stakeholder(store, stakeholder_id, scrub=scrub)
@@ -145,7 +144,7 @@ def _print_mentions(mentions: list[service.Mention], *, done: bool) -> None:
     for m in mentions:
         if m.scrubbed:
             what = "scrubbed"
-        elif (m.kind, m.field) in IDENTITY_FIELDS:
+        elif m.identity:
             what = "another person's own: erase that record too if it is them"
         else:
             what = "left as it is" if done else "--scrub redacts it"

@@ -7,7 +7,7 @@ import datetime as dt
 import networkx as nx
 
 from graph.analysis import AccountAnalysis, analyze
-from graph.erasure import without_erased
+from graph.erasure import Skipped, without_erased
 from graph.errors import NotFound
 from graph.network import to_networkx
 from graph.sample import sample_portfolio
@@ -49,7 +49,7 @@ def erase_stakeholder(
         erasure = store.erase_stakeholder(stakeholder_id, scrub=scrub)
         again = False
     except NotFound:
-        if stakeholder_id not in store.erased_ids():
+        if stakeholder_id not in store.erased():
             raise
         erasure = Erasure(
             stakeholder_id=stakeholder_id, interactions_deleted=0, interactions_kept=0, mentions=[]
@@ -61,7 +61,7 @@ def erase_stakeholder(
 def load_sample(store: GraphStore) -> WriteSummary:
     """Write the built-in sample portfolio (re-running it changes nothing), without the
     people erased from this store."""
-    return store.write(without_erased(sample_portfolio(), store.erased_ids())[0])
+    return store.write(without_erased(sample_portfolio(), store.erased(), Skipped(set())))
 
 
 def analyze_account(

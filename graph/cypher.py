@@ -324,13 +324,16 @@ RETURN count(n) AS nodes
 
 # --- deletes ---------------------------------------------------------------------------
 
-# Erasure of a person, with the salted hash of their id that keeps later imports from
-# bringing them back (one statement: no erasure without its guard). An interaction only
-# they attended on the customer's side goes with them; a shared one loses them and stays,
-# because it is the colleagues' history too.
+# Erasure of a person, with the salted hashes of their id, name and e-mail that keep
+# later imports from bringing them back (one statement: no erasure without its guard).
+# An interaction only they attended on the customer's side goes with them; a shared one
+# loses them and stays, because it is the colleagues' history too.
 ERASE_STAKEHOLDER: Final = """
 MATCH (s:Stakeholder {id: $stakeholder_id})
 MERGE (:ErasedId {hash: $erased_hash})
+FOREACH (p IN $erased_names |
+  MERGE (n:ErasedName {hash: p.hash})
+  SET n.first = p.first, n.words = p.words)
 WITH s
 OPTIONAL MATCH (s)<-[:WITH]-(i:Interaction)
 OPTIONAL MATCH (i)-[:WITH]->(other:Stakeholder)
@@ -351,10 +354,13 @@ ON CREATE SET k.salt = $salt
 RETURN k.salt AS salt
 """
 
-ERASED_IDS: Final = """
+ERASED: Final = """
 MATCH (k:ErasureSalt {key: 'erasure'})
 OPTIONAL MATCH (e:ErasedId)
-RETURN k.salt AS salt, collect(e.hash) AS hashes
+WITH k, collect(e.hash) AS ids
+OPTIONAL MATCH (n:ErasedName)
+RETURN k.salt AS salt, ids,
+  collect(CASE WHEN n IS NULL THEN NULL ELSE n {.hash, .first, .words} END) AS names
 """
 
 # Records other than the erased person whose free text may mention them: every word of

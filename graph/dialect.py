@@ -48,6 +48,7 @@ FALKORDB: Final = Dialect(
         "CREATE INDEX FOR (n:Competitor) ON (n.id)",
         "CREATE INDEX FOR (n:Interaction) ON (n.id)",
         "CREATE INDEX FOR (n:ErasedId) ON (n.hash)",
+        "CREATE INDEX FOR (n:ErasedName) ON (n.hash)",
         "CREATE INDEX FOR (n:ErasureSalt) ON (n.key)",
     ),
 )
@@ -60,7 +61,8 @@ NEO4J: Final = Dialect(
         "CREATE CONSTRAINT teammember_id IF NOT EXISTS FOR (n:TeamMember) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT competitor_id IF NOT EXISTS FOR (n:Competitor) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE",
-        "CREATE CONSTRAINT erased_hash IF NOT EXISTS FOR (n:ErasedId) REQUIRE n.hash IS UNIQUE",
+        "CREATE CONSTRAINT erased_id IF NOT EXISTS FOR (n:ErasedId) REQUIRE n.hash IS UNIQUE",
+        "CREATE CONSTRAINT erased_name IF NOT EXISTS FOR (n:ErasedName) REQUIRE n.hash IS UNIQUE",
         "CREATE CONSTRAINT erasure_salt IF NOT EXISTS FOR (n:ErasureSalt) REQUIRE n.key IS UNIQUE",
     ),
     # A checkpoint flushes the page cache and prunes the transaction logs the retention

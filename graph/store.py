@@ -8,7 +8,6 @@ statement runs, so a bad batch changes nothing. Reads return model objects.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from collections import ChainMap, Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -21,11 +20,12 @@ from pydantic import BaseModel
 from graph import cypher
 from graph.dialect import Dialect
 from graph.erasure import (
-    ErasedIds,
-    erased_hash,
-    mention_pattern,
-    mentioned,
-    redact,
+    PROSE_FIELDS,
+    Erased,
+    Phrases,
+    normal,
+    phrase_hashes,
+    salted_hash,
     search_terms,
 )
 from graph.errors import InvalidData, NotFound
@@ -109,6 +109,8 @@ class Mention(BaseModel):
     kind: str
     id: str
     field: str
+    #: another person's own name or e-mail: listed, never scrubbed (see PROSE_FIELDS)
+    identity: bool
     scrubbed: bool
 
 
@@ -123,11 +125,15 @@ class Erasure(BaseModel):
     mentions: list[Mention]
 
 
-#: Another person's name and e-mail are who *they* are (a namesake, or a duplicate
-#: record to erase too), so scrubbing lists them and leaves them alone.
-IDENTITY_FIELDS: frozenset[tuple[str, str]] = frozenset(
-    (kind, field) for kind in ("stakeholder", "team member") for field in ("name", "email")
-)
+#: The record type of each kind of mention (MENTION_CANDIDATES names the kinds).
+_KINDS: dict[str, type[BaseModel]] = {
+    "account": Account,
+    "stakeholder": Stakeholder,
+    "team member": TeamMember,
+    "competitor": Competitor,
+    "interaction": Interaction,
+    "relationship": Knows,
+}
 
 #: The statement that writes redacted text, per kind of mentioning record.
 _SCRUB: dict[str, str] = {
@@ -580,17 +586,19 @@ class GraphStore:
 
         The free-text fields of other records that mention them are listed; ``scrub``
         redacts them first (except other people's names and e-mails, see
-        :data:`IDENTITY_FIELDS`), so an erasure cut short is completed by running it
-        again. The engine's files still hold the person until :meth:`purge_deleted`.
+        :data:`~graph.erasure.PROSE_FIELDS`), so an erasure cut short is completed by
+        running it again. The engine's files still hold the person until :meth:`purge_deleted`.
         """
         mentions: list[Mention] = []
         scrubs: dict[str, list[dict]] = defaultdict(list)
-        for mention, row, pattern in self._mentions(stakeholder_id):
-            scrubbed = scrub and (mention.kind, mention.field) not in IDENTITY_FIELDS
+        person, found = self._mentions(stakeholder_id)
+        phrases = Phrases.of(person["name"], person.get("email"))
+        for mention, row in found:
+            scrubbed = scrub and not mention.identity
             mentions.append(mention.model_copy(update={"scrubbed": scrubbed}))
             if not scrubbed:
                 continue
-            text = redact(row["fields"][mention.field], pattern)
+            text = phrases.redact(row["fields"][mention.field])
             if mention.kind == "relationship":
                 key = {"member_id": row["id"], "stakeholder_id": row["stakeholder_id"]}
             else:
@@ -598,12 +606,15 @@ class GraphStore:
             scrubs[mention.kind].append({**key, "props": {mention.field: text}})
         for kind, rows in scrubs.items():
             self._write(_SCRUB[kind], rows)
-        salt = self.engine.run(cypher.ERASURE_SALT, {"salt": secrets.token_hex(32)}, write=True)
+        made = self.engine.run(cypher.ERASURE_SALT, {"salt": secrets.token_hex(32)}, write=True)
+        salt = made[0]["salt"]
+        names = [person["name"], person.get("email")]
         rows = self.engine.run(
             cypher.ERASE_STAKEHOLDER,
             {
                 "stakeholder_id": stakeholder_id,
-                "erased_hash": erased_hash(salt[0]["salt"], stakeholder_id),
+                "erased_hash": salted_hash(salt, stakeholder_id),
+                "erased_names": [phrase_hashes(salt, n) for n in names if n and normal(n)],
             },
             write=True,
         )
@@ -619,15 +630,16 @@ class GraphStore:
     def mentions_of(self, stakeholder_id: str) -> list[Mention]:
         """The free-text fields of other records that mention a stakeholder (their full
         name or e-mail, whole words, any case); :class:`NotFound` if unknown."""
-        return [mention for mention, _, _ in self._mentions(stakeholder_id)]
+        return [mention for mention, _ in self._mentions(stakeholder_id)[1]]
 
-    def _mentions(self, stakeholder_id: str) -> list[tuple[Mention, dict, re.Pattern[str]]]:
-        """Each mention, with the record's row and the pattern that found it, in order."""
+    def _mentions(self, stakeholder_id: str) -> tuple[dict, list[tuple[Mention, dict]]]:
+        """The person's stored properties, and each mention with its record's row."""
         found = self._read(cypher.FIND_STAKEHOLDERS, ids=[stakeholder_id])
         if not found:
             raise NotFound("stakeholder", stakeholder_id)
-        name, email = found[0]["props"]["name"], found[0]["props"].get("email")
-        pattern = mention_pattern(name, email)
+        person = found[0]["props"]
+        name, email = person["name"], person.get("email")
+        phrases = Phrases.of(name, email)
         rows = self._read(
             cypher.MENTION_CANDIDATES, stakeholder_id=stakeholder_id, **search_terms(name, email)
         )
@@ -637,17 +649,28 @@ class GraphStore:
             shown = (
                 row["id"] if kind != "relationship" else f"{row['id']} → {row['stakeholder_id']}"
             )
-            for field_name in mentioned(row["fields"], pattern):
-                mention = Mention(kind=kind, id=shown, field=field_name, scrubbed=False)
-                out.append((mention, row, pattern))
-        return sorted(out, key=lambda m: (m[0].kind, m[0].id, m[0].field))
+            for field_name, text in row["fields"].items():
+                if phrases.mentions(text):
+                    identity = field_name not in PROSE_FIELDS[_KINDS[kind]]
+                    mention = Mention(
+                        kind=kind, id=shown, field=field_name, identity=identity, scrubbed=False
+                    )
+                    out.append((mention, row))
+        return person, sorted(out, key=lambda m: (m[0].kind, m[0].id, m[0].field))
 
-    def erased_ids(self) -> ErasedIds:
-        """The erased stakeholder ids, as the store's salt and their hashes."""
-        rows = self._read(cypher.ERASED_IDS)
+    def erased(self) -> Erased:
+        """What the store remembers of the people it erased (salted hashes only)."""
+        rows = self._read(cypher.ERASED)
         if not rows:
-            return ErasedIds(None, frozenset())
-        return ErasedIds(rows[0]["salt"], frozenset(rows[0]["hashes"]))
+            return Erased(None, frozenset())
+        names = rows[0]["names"]
+        return Erased(
+            rows[0]["salt"],
+            frozenset(rows[0]["ids"]),
+            frozenset(n["hash"] for n in names),
+            frozenset(n["first"] for n in names),
+            tuple(sorted({int(n["words"]) for n in names}, reverse=True)),
+        )
 
     def purge_deleted(self) -> str:
         """Have the engine rewrite its files so deleted records leave the disk, as far as

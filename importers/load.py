@@ -17,7 +17,7 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from graph.erasure import ErasedIds, without_erased
+from graph.erasure import Erased, Skipped, without_erased
 from graph.errors import InvalidData
 from graph.model import Portfolio
 from graph.store import Changes, GraphStore, Pending
@@ -92,9 +92,9 @@ def load(
     lines: Counter[str] = Counter()
     pending = Pending()
     problems: list[str] = []
-    erased = store.erased_ids()
-    skipped_people: set[str] = set()
-    for batch in _skip_erased(parsed.batches(), erased, skipped_people):
+    erased = store.erased()
+    skipped = Skipped(set())
+    for batch in _skip_erased(parsed.batches(), erased, skipped):
         try:
             store.check(batch, pending=pending)  # and counts it into pending
         except InvalidData as refused:
@@ -115,7 +115,7 @@ def load(
     if problems:
         raise InvalidData(problems, parsed.source)
     if not dry_run:
-        for batch in _skip_erased(parsed.batches(), erased, set()):
+        for batch in _skip_erased(parsed.batches(), erased, Skipped(set())):
             store.write(batch)
             if on_batch:
                 on_batch(_size(batch))
@@ -124,20 +124,18 @@ def load(
         dry_run=dry_run,
         nodes=nodes,
         lines={kind: n for kind, n in lines.items() if n > 0},
-        skipped=dict(parsed.problems.warning_counts) | _erased_count(skipped_people),
-        warnings=[str(p) for p in parsed.problems.warnings],
+        skipped=dict(parsed.problems.warning_counts) | _erased_count(skipped.people),
+        warnings=[str(p) for p in parsed.problems.warnings] + _redacted(skipped.redacted),
     )
 
 
 def _skip_erased(
-    batches: Iterator[Portfolio], erased: ErasedIds, found: set[str]
+    batches: Iterator[Portfolio], erased: Erased, skipped: Skipped
 ) -> Iterator[Portfolio]:
-    """The batches without the erased people and what names them; their ids go into
-    ``found`` (in memory only: the store keeps hashes)."""
+    """The batches without the erased people, what names them and their names in its
+    text (counted into ``skipped``: ids in memory only, the store keeps hashes)."""
     for batch in batches:
-        kept, here = without_erased(batch, erased)
-        found |= here
-        yield kept
+        yield without_erased(batch, erased, skipped)
 
 
 def _erased_count(people: set[str]) -> dict[str, int]:
@@ -145,6 +143,13 @@ def _erased_count(people: set[str]) -> dict[str, int]:
     if not people:
         return {}
     return {"erased person" if len(people) == 1 else "erased people": len(people)}
+
+
+def _redacted(fields: int) -> list[str]:
+    """The report's warning for erased people's names found in the imported text."""
+    if not fields:
+        return []
+    return [f"redacted the name or e-mail of an erased person in {fields} text field(s)"]
 
 
 def passes(dry_run: bool) -> int:

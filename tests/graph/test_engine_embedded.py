@@ -179,5 +179,5 @@ def test_an_erased_person_leaves_no_file_in_the_store_folder(data_dir: Path) -> 
     store.close()  # a clean shutdown writes nothing of theirs back
     assert files_holding(data_dir, *person) == set()
     with open_store(Settings(store=f"embedded:{data_dir}")) as reopened:
-        assert "zq-777" in reopened.erased_ids()
+        assert "zq-777" in reopened.erased()
         assert reopened.account_graph("acme").account.notes == "[erased] signs off."

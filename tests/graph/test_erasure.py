@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from graph.erasure import ErasedIds, erased_hash, without_erased
+from graph.erasure import Erased, Skipped, normal, salted_hash, without_erased
 from graph.errors import NotFound
 from graph.model import (
     Account,
@@ -116,8 +116,8 @@ def test_scrub_redacts_the_mentions_but_not_another_persons_name_or_email(
     store.write(people())
     erasure = store.erase_stakeholder("lee", scrub=True)
     assert [m for m in erasure.mentions if not m.scrubbed] == [
-        Mention(kind="stakeholder", id="dup", field="email", scrubbed=False),
-        Mention(kind="stakeholder", id="dup", field="name", scrubbed=False),
+        Mention(kind="stakeholder", id="dup", field="email", identity=True, scrubbed=False),
+        Mention(kind="stakeholder", id="dup", field="name", identity=True, scrubbed=False),
     ]
     graph = store.account_graph("acme")
     people_now = {s.id: s for s in graph.stakeholders}
@@ -130,37 +130,50 @@ def test_scrub_redacts_the_mentions_but_not_another_persons_name_or_email(
     assert [k.source for k in graph.knows] == ["met via [erased]"]
 
 
-def test_the_erased_id_is_kept_only_as_a_hash_under_one_salt(store: GraphStore) -> None:
+def test_only_salted_hashes_of_the_erased_are_kept_under_one_salt(store: GraphStore) -> None:
     store.write(people())
-    assert "lee" not in store.erased_ids()
+    assert "lee" not in store.erased()
     store.erase_stakeholder("lee")
-    first = store.erased_ids()
+    first = store.erased()
     store.erase_stakeholder("bob")
-    erased = store.erased_ids()
+    erased = store.erased()
     assert erased.salt == first.salt is not None
     assert "lee" in erased and "bob" in erased and "jo" not in erased
-    assert erased.hashes == {erased_hash(erased.salt, i) for i in ("lee", "bob")}
-    assert hashlib.sha256(b"lee").hexdigest() not in erased.hashes  # salted
+    assert erased.ids == {salted_hash(erased.salt, i) for i in ("lee", "bob")}
+    assert hashlib.sha256(b"lee").hexdigest() not in erased.ids  # salted
+    names = {salted_hash(erased.salt, normal(n)) for n in ("Ann Lee", EMAIL, "Bob")}
+    assert erased.names == names
+    assert erased.lengths == (2, 1)
+    assert '"lee"' not in store.read_portfolio().model_dump_json()
 
 
-GUARD = ErasedIds("ab" * 32, frozenset({erased_hash("ab" * 32, "lee")}))
+GUARD = Erased.of("ab" * 32, ["lee"], ["Ann Lee", EMAIL])
 
 
-def test_without_erased_drops_the_person_and_every_record_naming_them() -> None:
-    kept, found = without_erased(people(), GUARD)
-    assert found == {"lee"}
+def test_without_erased_drops_the_person_every_record_naming_them_and_their_name() -> None:
+    skipped = Skipped(set())
+    kept = without_erased(people(), GUARD, skipped)
+    assert (skipped.people, skipped.redacted) == ({"lee"}, 5)
     assert [s.id for s in kept.stakeholders] == ["bob", "jo", "dup"]
-    assert [(k.member_id, k.stakeholder_id) for k in kept.knows] == [("kim", "bob")]
+    assert [(k.member_id, k.stakeholder_id, k.source) for k in kept.knows] == [
+        ("kim", "bob", "met via [erased]")
+    ]
     assert kept.reports_to == kept.influences == kept.owners == kept.favors == ()
-    assert {i.id: i.stakeholder_ids for i in kept.interactions} == {
-        "shared": ("bob",),
-        "other": ("bob",),
+    assert {i.id: (i.stakeholder_ids, i.summary) for i in kept.interactions} == {
+        "shared": (("bob",), "Pilot with [erased] and Bob"),
+        "other": (("bob",), "Bob alone"),
     }
-    assert (kept.accounts, kept.team_members) == (people().accounts, people().team_members)
+    assert kept.accounts[0].notes == "Sponsor: [erased], since 2025."
+    assert kept.stakeholders[0].notes == "Reports to [erased]."
+    assert (kept.stakeholders[2].name, kept.stakeholders[2].email) == ("ann lee", EMAIL.upper())
+    assert kept.team_members[0].title == "Owner of [erased]"
 
 
 @pytest.mark.parametrize(
-    "guard", [ErasedIds(None, frozenset()), ErasedIds("ab" * 32, frozenset({"0" * 64}))]
+    "guard",
+    [Erased(None, frozenset()), Erased.of("ab" * 32, ["nobody"], ["Nobody Here"])],
 )
-def test_without_erased_leaves_a_portfolio_without_them_alone(guard: ErasedIds) -> None:
-    assert without_erased(people(), guard) == (people(), set())
+def test_without_erased_leaves_a_portfolio_without_them_alone(guard: Erased) -> None:
+    skipped = Skipped(set())
+    assert without_erased(people(), guard, skipped) == people()
+    assert (skipped.people, skipped.redacted) == (set(), 0)
