@@ -320,7 +320,9 @@ def test_erasing_a_stakeholder_removes_every_trace(store: GraphStore) -> None:
     graph = store.account_graph("acme")
     assert [s.id for s in graph.stakeholders] == ["ceo", "cfo"]
     assert graph.favors == graph.conflicts == graph.influences == ()
-    assert [(i.stakeholder_ids, i.summary) for i in graph.interactions] == [(("ceo",), "[erased] //")]
+    assert [(i.stakeholder_ids, i.summary) for i in graph.interactions] == [
+        (("ceo",), "[erased] //")
+    ]
     assert all("eng" not in (k.stakeholder_id,) for k in graph.knows)
     assert NASTY not in graph.model_dump_json()
     with pytest.raises(NotFound):
