@@ -66,6 +66,7 @@ NEO4J: Final = Dialect(
         "CREATE CONSTRAINT erasure_salt IF NOT EXISTS FOR (n:ErasureSalt) REQUIRE n.key IS UNIQUE",
     ),
     # A checkpoint flushes the page cache and prunes the transaction logs the retention
-    # policy lets go; deleted records stay in the store files until their space is reused.
+    # policy lets go (Enterprise only in Neo4j 5); deleted records stay in the store
+    # files until their space is reused.
     purge_statements=("CALL db.checkpoint()",),
 )

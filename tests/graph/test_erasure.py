@@ -177,3 +177,11 @@ def test_without_erased_leaves_a_portfolio_without_them_alone(guard: Erased) -> 
     skipped = Skipped(set())
     assert without_erased(people(), guard, skipped) == people()
     assert (skipped.people, skipped.redacted) == (set(), 0)
+
+
+def test_purging_says_what_the_engine_did_with_its_files(store: GraphStore) -> None:
+    said = store.purge_deleted()
+    if store.engine.dialect.name == "neo4j":
+        assert "transaction logs" in said  # what stays there, and where the README says more
+    else:
+        assert said.endswith("no file there holds deleted records")
