@@ -61,7 +61,7 @@ def erase_stakeholder(
 def load_sample(store: GraphStore) -> WriteSummary:
     """Write the built-in sample portfolio (re-running it changes nothing), without the
     people erased from this store."""
-    return store.write(without_erased(sample_portfolio(), store.erased(), Skipped(set())))
+    return store.write(without_erased(sample_portfolio(), store.erased(), Skipped()))
 
 
 def analyze_account(

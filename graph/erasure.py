@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from pydantic import BaseModel
@@ -99,7 +99,7 @@ class Phrases:
 
     def mentions(self, text: str | None) -> bool:
         """True if ``text`` holds one of the phrases."""
-        return bool(text) and bool(self.spans(text))  # type: ignore[arg-type]
+        return text is not None and bool(self.spans(text))
 
     def redact(self, text: str) -> str:
         """``text`` with each phrase replaced by :data:`REDACTED`."""
@@ -180,8 +180,8 @@ def _lengths(phrases: Iterable[str]) -> tuple[int, ...]:
 class Skipped:
     """What keeping the erased out of an import left out, for its report."""
 
-    people: set[str]  # their ids, in memory only
-    redacted: int = 0
+    people: set[str] = field(default_factory=set)  # their ids, in memory only
+    redacted: int = 0  # text fields
 
 
 def without_erased(p: Portfolio, erased: Erased, skipped: Skipped) -> Portfolio:
@@ -201,20 +201,21 @@ def without_erased(p: Portfolio, erased: Erased, skipped: Skipped) -> Portfolio:
         return bool(hit)
 
     def clean(record: BaseModel) -> BaseModel:
-        fields = PROSE_FIELDS.get(type(record), ())
         update = {}
-        for f in fields:
-            text = getattr(record, f)
-            if isinstance(text, str) and phrases.mentions(text):
-                update[f] = phrases.redact(text)
+        for name in PROSE_FIELDS.get(type(record), ()):
+            text = getattr(record, name)
+            if phrases.mentions(text):
+                update[name] = phrases.redact(text)
         skipped.redacted += len(update)
         return record.model_copy(update=update) if update else record
 
     interactions = []
     for i in p.interactions:
         kept = tuple(s for s in i.stakeholder_ids if not gone(s))
+        if kept != i.stakeholder_ids:
+            i = i.model_copy(update={"stakeholder_ids": kept})
         if kept:
-            interactions.append(clean(i.model_copy(update={"stakeholder_ids": kept})))
+            interactions.append(clean(i))
     return p.model_copy(
         update={
             "accounts": tuple(clean(a) for a in p.accounts),

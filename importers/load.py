@@ -93,7 +93,7 @@ def load(
     pending = Pending()
     problems: list[str] = []
     erased = store.erased()
-    skipped = Skipped(set())
+    skipped = Skipped()
     for batch in _skip_erased(parsed.batches(), erased, skipped):
         try:
             store.check(batch, pending=pending)  # and counts it into pending
@@ -115,7 +115,7 @@ def load(
     if problems:
         raise InvalidData(problems, parsed.source)
     if not dry_run:
-        for batch in _skip_erased(parsed.batches(), erased, Skipped(set())):
+        for batch in _skip_erased(parsed.batches(), erased, Skipped()):
             store.write(batch)
             if on_batch:
                 on_batch(_size(batch))

@@ -151,7 +151,7 @@ GUARD = Erased.of("ab" * 32, ["lee"], ["Ann Lee", EMAIL])
 
 
 def test_without_erased_drops_the_person_every_record_naming_them_and_their_name() -> None:
-    skipped = Skipped(set())
+    skipped = Skipped()
     kept = without_erased(people(), GUARD, skipped)
     assert (skipped.people, skipped.redacted) == ({"lee"}, 5)
     assert [s.id for s in kept.stakeholders] == ["bob", "jo", "dup"]
@@ -174,7 +174,7 @@ def test_without_erased_drops_the_person_every_record_naming_them_and_their_name
     [Erased(None, frozenset()), Erased.of("ab" * 32, ["nobody"], ["Nobody Here"])],
 )
 def test_without_erased_leaves_a_portfolio_without_them_alone(guard: Erased) -> None:
-    skipped = Skipped(set())
+    skipped = Skipped()
     assert without_erased(people(), guard, skipped) == people()
     assert (skipped.people, skipped.redacted) == (set(), 0)
 
