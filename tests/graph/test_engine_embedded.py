@@ -169,6 +169,8 @@ def test_an_erased_person_leaves_no_file_in_the_store_folder(data_dir: Path) -> 
             ],
         )
     )
+    # What an engine with its query log on (before kamgraph turned it off) left behind:
+    engine.execute_command("XADD", "telemetry{kamgraph}", "*", "Query parameters", person[0])
     store.purge_deleted()  # now in the rewritten base, the file an erasure must replace
     assert {text for _, text in files_holding(data_dir, *person)} == set(person)
     store.erase_stakeholder("zq-777", scrub=True)
@@ -181,3 +183,12 @@ def test_an_erased_person_leaves_no_file_in_the_store_folder(data_dir: Path) -> 
     with open_store(Settings(store=f"embedded:{data_dir}")) as reopened:
         assert "zq-777" in reopened.erased()
         assert reopened.account_graph("acme").account.notes == "[erased] signs off."
+
+
+def test_the_engine_keeps_no_query_log(data_dir: Path) -> None:
+    """FalkorDB's query log is a key of its own, holding recent queries' parameters."""
+    engine = EmbeddedEngine(data_dir)
+    try:
+        assert engine.execute_command("GRAPH.CONFIG", "GET", "CMD_INFO") == ["CMD_INFO", 0]
+    finally:
+        engine.close()
