@@ -608,13 +608,18 @@ class GraphStore:
             self._write(_SCRUB[kind], rows)
         made = self.engine.run(cypher.ERASURE_SALT, {"salt": secrets.token_hex(32)}, write=True)
         salt = made[0]["salt"]
-        names = [person["name"], person.get("email")]
+        # A one-word name ("Bob") is too common to redact in every later import's text.
+        names = [
+            n
+            for n in (person["name"], person.get("email"))
+            if n and ("@" in n or len(normal(n).split()) > 1)
+        ]
         rows = self.engine.run(
             cypher.ERASE_STAKEHOLDER,
             {
                 "stakeholder_id": stakeholder_id,
                 "erased_hash": salted_hash(salt, stakeholder_id),
-                "erased_names": [phrase_hashes(salt, n) for n in names if n and normal(n)],
+                "erased_names": [phrase_hashes(salt, n) for n in names],
             },
             write=True,
         )

@@ -141,8 +141,8 @@ def test_only_salted_hashes_of_the_erased_are_kept_under_one_salt(store: GraphSt
     assert "lee" in erased and "bob" in erased and "jo" not in erased
     assert erased.ids == {salted_hash(erased.salt, i) for i in ("lee", "bob")}
     assert hashlib.sha256(b"lee").hexdigest() not in erased.ids  # salted
-    names = {salted_hash(erased.salt, normal(n)) for n in ("Ann Lee", EMAIL, "Bob")}
-    assert erased.names == names
+    names = {salted_hash(erased.salt, normal(n)) for n in ("Ann Lee", EMAIL)}
+    assert erased.names == names  # not "Bob": one word is too common to redact in imports
     assert erased.lengths == (2, 1)
     assert '"lee"' not in store.read_portfolio().model_dump_json()
 
