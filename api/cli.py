@@ -84,14 +84,28 @@ def show(
 def erase(
     ctx: typer.Context,
     stakeholder_id: Annotated[str, typer.Argument(help="The stakeholder's id.")],
+    scrub: Annotated[
+        bool, typer.Option("--scrub", help="Redact the mentions of them in other records.")
+    ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Erase a stakeholder with every relationship and interaction that names them."""
-    if not yes:
-        typer.confirm(f"Erase stakeholder {stakeholder_id!r} and their interactions?", abort=True)
+    """Erase a stakeholder (right to erasure): from the graph, the engine's files and
+    later imports; list (--scrub: redact) the mentions of them in other records."""
     with cli_store(ctx) as store:
-        deleted = store.erase_stakeholder(stakeholder_id)
-        typer.echo(f"erased {stakeholder_id} and {deleted} interaction(s) naming them")
+        if not yes:
+            if stakeholder_id not in store.erased():
+                _print_mentions(store.mentions_of(stakeholder_id), done=False)
+            typer.confirm(f"Erase stakeholder {stakeholder_id!r}?", abort=True)
+        report = service.erase_stakeholder(store, stakeholder_id, scrub=scrub)
+        if report.already_erased:
+            typer.echo(f"{stakeholder_id} was erased before")
+        else:
+            typer.echo(
+                f"erased {stakeholder_id}: deleted {report.interactions_deleted} interaction(s) "
+                f"only they attended, removed them from {report.interactions_kept} shared one(s)"
+            )
+            _print_mentions(report.mentions, done=True)
+        typer.echo(report.files)
 
 
 @app.command()
@@ -119,6 +133,22 @@ app.add_typer(cli_io.import_app, name="import")
 app.add_typer(cli_io.export_app, name="export")
 cli_io.import_app.command("salesforce")(cli_crm.import_salesforce)
 cli_io.import_app.command("hubspot")(cli_crm.import_hubspot)
+
+
+def _print_mentions(mentions: list[service.Mention], *, done: bool) -> None:
+    """The fields of other records that mention the person, and what became of them."""
+    if not mentions:
+        typer.echo("no other record mentions them")
+        return
+    typer.echo(f"{len(mentions)} field(s) of other records mention them:")
+    for m in mentions:
+        if m.scrubbed:
+            what = "scrubbed"
+        elif m.identity:
+            what = "another person's own: erase that record too if it is them"
+        else:
+            what = "left as it is" if done else "--scrub redacts it"
+        typer.echo(f"  {m.kind} {m.id} {m.field}: {what}")
 
 
 def _print_accounts(summaries: list[service.AccountSummary]) -> None:

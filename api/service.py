@@ -7,25 +7,61 @@ import datetime as dt
 import networkx as nx
 
 from graph.analysis import AccountAnalysis, analyze
+from graph.erasure import Skipped, without_erased
+from graph.errors import NotFound
 from graph.network import to_networkx
 from graph.sample import sample_portfolio
-from graph.store import AccountSummary, GraphStore, WriteSummary
+from graph.store import AccountSummary, Erasure, GraphStore, Mention, WriteSummary
 from visual import board_html, board_svg, review
 from visual.layout import Layout
 
 __all__ = [
     "AccountSummary",
+    "Mention",
     "account_board",
     "account_board_svg",
     "account_review",
     "analyze_account",
+    "erase_stakeholder",
     "load_sample",
 ]
 
 
+class ErasureReport(Erasure):
+    """What an erasure did, in the graph and on the disk."""
+
+    #: the id was erased before (an erasure cut short is completed: the files rewritten)
+    already_erased: bool
+    #: what the engine did with its files
+    files: str
+
+
+def erase_stakeholder(
+    store: GraphStore, stakeholder_id: str, *, scrub: bool = False
+) -> ErasureReport:
+    """Erase a person (right to erasure): from the graph, with its guard against
+    re-imports, then from the engine's files. ``scrub`` redacts mentions in other records.
+
+    An id erased before is not an error: the files are rewritten again, so an erasure
+    interrupted before that step completes. :class:`~graph.errors.NotFound` otherwise.
+    """
+    try:
+        erasure = store.erase_stakeholder(stakeholder_id, scrub=scrub)
+        again = False
+    except NotFound:
+        if stakeholder_id not in store.erased():
+            raise
+        erasure = Erasure(
+            stakeholder_id=stakeholder_id, interactions_deleted=0, interactions_kept=0, mentions=[]
+        )
+        again = True
+    return ErasureReport(**erasure.model_dump(), already_erased=again, files=store.purge_deleted())
+
+
 def load_sample(store: GraphStore) -> WriteSummary:
-    """Write the built-in sample portfolio (re-running it changes nothing)."""
-    return store.write(sample_portfolio())
+    """Write the built-in sample portfolio (re-running it changes nothing), without the
+    people erased from this store."""
+    return store.write(without_erased(sample_portfolio(), store.erased(), Skipped()))
 
 
 def analyze_account(

@@ -324,14 +324,136 @@ RETURN count(n) AS nodes
 
 # --- deletes ---------------------------------------------------------------------------
 
-# Erasure: the stakeholder, every edge touching them, and every interaction naming them.
+# Erasure of a person, with the salted hashes of their id, name and e-mail that keep
+# later imports from bringing them back (one statement: no erasure without its guard).
+# An interaction only they attended on the customer's side goes with them; a shared one
+# loses them and stays, because it is the colleagues' history too.
 ERASE_STAKEHOLDER: Final = """
 MATCH (s:Stakeholder {id: $stakeholder_id})
+MERGE (:ErasedId {hash: $erased_hash})
+FOREACH (p IN $erased_names |
+  MERGE (n:ErasedName {hash: p.hash})
+  SET n.first = p.first, n.words = p.words)
+WITH s
 OPTIONAL MATCH (s)<-[:WITH]-(i:Interaction)
-WITH s, collect(i) AS logs
-FOREACH (i IN logs | DETACH DELETE i)
+OPTIONAL MATCH (i)-[:WITH]->(other:Stakeholder)
+WHERE other.id <> s.id
+WITH s, i, count(other) AS others
+WITH s,
+  collect(CASE WHEN others = 0 THEN i ELSE NULL END) AS solo,
+  count(CASE WHEN others > 0 THEN i ELSE NULL END) AS shared
+FOREACH (x IN solo | DETACH DELETE x)
 DETACH DELETE s
-RETURN size(logs) AS interactions_deleted
+RETURN size(solo) AS interactions_deleted, shared AS interactions_kept
+"""
+
+# The salt of this store's erasure hashes: made once, by the first erasure.
+ERASURE_SALT: Final = """
+MERGE (k:ErasureSalt {key: 'erasure'})
+ON CREATE SET k.salt = $salt
+RETURN k.salt AS salt
+"""
+
+ERASED: Final = """
+MATCH (k:ErasureSalt {key: 'erasure'})
+OPTIONAL MATCH (e:ErasedId)
+WITH k, collect(e.hash) AS ids
+OPTIONAL MATCH (n:ErasedName)
+RETURN k.salt AS salt, ids,
+  collect(CASE WHEN n IS NULL THEN NULL ELSE n {.hash, .first, .words} END) AS names
+"""
+
+# Records other than the erased person whose free text may mention them: every word of
+# their name ($words), or their e-mail, in some field (the caller decides with a
+# whole-word match). Interactions only they attended are left out (the erasure deletes
+# them); so is every record of theirs.
+MENTION_CANDIDATES: Final = """
+MATCH (n:Account)
+WITH n, toLower(coalesce(n.name, '') + ' ' + coalesce(n.industry, '') + ' '
+  + coalesce(n.notes, '')) AS text
+WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+RETURN 'account' AS kind, n.id AS id, NULL AS stakeholder_id,
+  {name: n.name, industry: n.industry, notes: n.notes} AS fields
+UNION ALL
+MATCH (n:Stakeholder)
+WHERE n.id <> $stakeholder_id
+WITH n, toLower(coalesce(n.name, '') + ' ' + coalesce(n.title, '') + ' '
+  + coalesce(n.function, '') + ' ' + coalesce(n.email, '') + ' ' + coalesce(n.notes, '')) AS text
+WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+RETURN 'stakeholder' AS kind, n.id AS id, NULL AS stakeholder_id,
+  {name: n.name, title: n.title, function: n.function, email: n.email, notes: n.notes} AS fields
+UNION ALL
+MATCH (n:TeamMember)
+WITH n, toLower(coalesce(n.name, '') + ' ' + coalesce(n.title, '') + ' '
+  + coalesce(n.email, '')) AS text
+WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+RETURN 'team member' AS kind, n.id AS id, NULL AS stakeholder_id,
+  {name: n.name, title: n.title, email: n.email} AS fields
+UNION ALL
+MATCH (n:Competitor)
+WITH n, toLower(n.name) AS text
+WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+RETURN 'competitor' AS kind, n.id AS id, NULL AS stakeholder_id, {name: n.name} AS fields
+UNION ALL
+MATCH (n:Interaction)
+WITH n, toLower(coalesce(n.summary, '')) AS text
+WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+OPTIONAL MATCH (n)-[:WITH]->(other:Stakeholder)
+WHERE other.id <> $stakeholder_id
+WITH n, count(other) AS others
+WHERE others > 0
+RETURN 'interaction' AS kind, n.id AS id, NULL AS stakeholder_id,
+  {summary: n.summary} AS fields
+UNION ALL
+MATCH (m:TeamMember)-[k:KNOWS]->(n:Stakeholder)
+WHERE n.id <> $stakeholder_id
+WITH m, n, k, toLower(coalesce(k.source, '')) AS text
+WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+RETURN 'relationship' AS kind, m.id AS id, n.id AS stakeholder_id, {source: k.source} AS fields
+"""
+
+# Redacted text for the mentions found above; $rows: {id, props} (KNOWS: member_id,
+# stakeholder_id, props). A record deleted meanwhile is not brought back.
+SCRUB_ACCOUNTS: Final = """
+UNWIND $rows AS row
+MATCH (n:Account {id: row.id})
+SET n += row.props
+RETURN count(n) AS written
+"""
+
+SCRUB_STAKEHOLDERS: Final = """
+UNWIND $rows AS row
+MATCH (n:Stakeholder {id: row.id})
+SET n += row.props
+RETURN count(n) AS written
+"""
+
+SCRUB_TEAM_MEMBERS: Final = """
+UNWIND $rows AS row
+MATCH (n:TeamMember {id: row.id})
+SET n += row.props
+RETURN count(n) AS written
+"""
+
+SCRUB_COMPETITORS: Final = """
+UNWIND $rows AS row
+MATCH (n:Competitor {id: row.id})
+SET n += row.props
+RETURN count(n) AS written
+"""
+
+SCRUB_INTERACTIONS: Final = """
+UNWIND $rows AS row
+MATCH (n:Interaction {id: row.id})
+SET n += row.props
+RETURN count(n) AS written
+"""
+
+SCRUB_KNOWS: Final = """
+UNWIND $rows AS row
+MATCH (:TeamMember {id: row.member_id})-[k:KNOWS]->(:Stakeholder {id: row.stakeholder_id})
+SET k += row.props
+RETURN count(k) AS written
 """
 
 DELETE_EVERYTHING: Final = """

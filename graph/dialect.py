@@ -28,6 +28,9 @@ class Dialect:
 
     name: str
     schema_statements: tuple[str, ...]
+    #: what makes the engine drop deleted records from its files, where a statement can
+    #: (the embedded engine rewrites its append-only file instead: a command, not Cypher)
+    purge_statements: tuple[str, ...] = ()
 
     def convert(self, value: Any) -> Any:
         """Driver value → plain Python value."""
@@ -44,6 +47,9 @@ FALKORDB: Final = Dialect(
         "CREATE INDEX FOR (n:TeamMember) ON (n.id)",
         "CREATE INDEX FOR (n:Competitor) ON (n.id)",
         "CREATE INDEX FOR (n:Interaction) ON (n.id)",
+        "CREATE INDEX FOR (n:ErasedId) ON (n.hash)",
+        "CREATE INDEX FOR (n:ErasedName) ON (n.hash)",
+        "CREATE INDEX FOR (n:ErasureSalt) ON (n.key)",
     ),
 )
 
@@ -55,5 +61,12 @@ NEO4J: Final = Dialect(
         "CREATE CONSTRAINT teammember_id IF NOT EXISTS FOR (n:TeamMember) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT competitor_id IF NOT EXISTS FOR (n:Competitor) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT erased_id IF NOT EXISTS FOR (n:ErasedId) REQUIRE n.hash IS UNIQUE",
+        "CREATE CONSTRAINT erased_name IF NOT EXISTS FOR (n:ErasedName) REQUIRE n.hash IS UNIQUE",
+        "CREATE CONSTRAINT erasure_salt IF NOT EXISTS FOR (n:ErasureSalt) REQUIRE n.key IS UNIQUE",
     ),
+    # A checkpoint flushes the page cache and prunes the transaction logs the retention
+    # policy lets go (Enterprise only in Neo4j 5); deleted records stay in the store
+    # files until their space is reused.
+    purge_statements=("CALL db.checkpoint()",),
 )

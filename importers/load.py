@@ -17,6 +17,7 @@ from typing import Final
 
 from pydantic import BaseModel
 
+from graph.erasure import Erased, Skipped, without_erased
 from graph.errors import InvalidData
 from graph.model import Portfolio
 from graph.store import Changes, GraphStore, Pending
@@ -85,12 +86,15 @@ def load(
     stored lines) in *every* batch before the first write, so a refused import leaves
     the store unchanged. ``on_batch`` is told how many records each batch held, once
     per pass (a progress bar spans ``passes(dry_run) × parsed.records``).
+    People erased from the store are skipped with every record naming them, and counted.
     """
     nodes: dict[str, Changes] = {}
     lines: Counter[str] = Counter()
     pending = Pending()
     problems: list[str] = []
-    for batch in parsed.batches():
+    erased = store.erased()
+    skipped = Skipped()
+    for batch in _skip_erased(parsed.batches(), erased, skipped):
         try:
             store.check(batch, pending=pending)  # and counts it into pending
         except InvalidData as refused:
@@ -111,7 +115,7 @@ def load(
     if problems:
         raise InvalidData(problems, parsed.source)
     if not dry_run:
-        for batch in parsed.batches():
+        for batch in _skip_erased(parsed.batches(), erased, Skipped()):
             store.write(batch)
             if on_batch:
                 on_batch(_size(batch))
@@ -120,9 +124,32 @@ def load(
         dry_run=dry_run,
         nodes=nodes,
         lines={kind: n for kind, n in lines.items() if n > 0},
-        skipped=dict(parsed.problems.warning_counts),
-        warnings=[str(p) for p in parsed.problems.warnings],
+        skipped=dict(parsed.problems.warning_counts) | _erased_count(skipped.people),
+        warnings=[str(p) for p in parsed.problems.warnings] + _redacted(skipped.redacted),
     )
+
+
+def _skip_erased(
+    batches: Iterator[Portfolio], erased: Erased, skipped: Skipped
+) -> Iterator[Portfolio]:
+    """The batches without the erased people, what names them and their names in its
+    text (counted into ``skipped``: ids in memory only, the store keeps hashes)."""
+    for batch in batches:
+        yield without_erased(batch, erased, skipped)
+
+
+def _erased_count(people: set[str]) -> dict[str, int]:
+    """The report's count of skipped erased people ("skipped 1 erased person")."""
+    if not people:
+        return {}
+    return {"erased person" if len(people) == 1 else "erased people": len(people)}
+
+
+def _redacted(fields: int) -> list[str]:
+    """The report's warning for erased people's names found in the imported text."""
+    if not fields:
+        return []
+    return [f"redacted the name or e-mail of an erased person in {fields} text field(s)"]
 
 
 def passes(dry_run: bool) -> int:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
+from fastapi import APIRouter, Query
+
+from api import service
 from api.deps import NOT_FOUND, AccountId, Search, StakeholderId, StoreDep
+from api.service import ErasureReport
 from graph.store import AccountGraph, AccountSummary
 
 router = APIRouter(tags=["accounts"])
@@ -25,6 +29,14 @@ def read_account(store: StoreDep, account_id: AccountId) -> AccountGraph:
 @router.delete(
     "/stakeholders/{stakeholder_id}", operation_id="erase_stakeholder", responses=NOT_FOUND
 )
-def erase_stakeholder(store: StoreDep, stakeholder_id: StakeholderId) -> dict[str, int]:
-    """Erase a stakeholder with every edge and every interaction that names them."""
-    return {"interactions_deleted": store.erase_stakeholder(stakeholder_id)}
+def erase_stakeholder(
+    store: StoreDep,
+    stakeholder_id: StakeholderId,
+    scrub: Annotated[
+        bool, Query(description="Redact the mentions of them in other records' text.")
+    ] = False,
+) -> ErasureReport:
+    """Erase a person (right to erasure): their record and edges, the interactions only
+    they attended, their place in shared ones; list (and with ``scrub`` redact) mentions
+    of them elsewhere; rewrite the engine's files; refuse them in later imports."""
+    return service.erase_stakeholder(store, stakeholder_id, scrub=scrub)

@@ -39,11 +39,33 @@ def test_unknown_ids_are_404_with_a_detail(sample_client: TestClient) -> None:
 
 
 def test_erasing_a_stakeholder(sample_client: TestClient) -> None:
-    answer = sample_client.delete("/stakeholders/orb-dir-ops")
-    assert answer.status_code == 200
-    assert answer.json()["interactions_deleted"] >= 0
+    listed = sample_client.delete("/stakeholders/orb-dir-ops").json()  # lists, keeps text
+    assert listed["mentions"] == [
+        {
+            "kind": "interaction",
+            "id": "ix-orb-2026-08",
+            "field": "summary",
+            "identity": False,
+            "scrubbed": False,
+        }
+    ]
+    assert (listed["interactions_deleted"], listed["interactions_kept"]) == (0, 1)
+    scrubbed = sample_client.delete("/stakeholders/orb-mgr-field", params={"scrub": True})
+    assert scrubbed.status_code == 200
+    assert scrubbed.json()["already_erased"] is False and scrubbed.json()["files"]
     graph = sample_client.get("/accounts/orbital").json()
-    assert "orb-dir-ops" not in {s["id"] for s in graph["stakeholders"]}
+    assert not {"orb-dir-ops", "orb-mgr-field"} & {s["id"] for s in graph["stakeholders"]}
+    assert "ix-orb-2026-08" not in {i["id"] for i in graph["interactions"]}  # nobody left
+    again = sample_client.delete("/stakeholders/orb-dir-ops")
+    assert again.status_code == 200 and again.json()["already_erased"] is True
+
+
+def test_scrub_redacts_a_mention_in_a_shared_interaction(sample_client: TestClient) -> None:
+    answer = sample_client.delete("/stakeholders/orb-dir-ops", params={"scrub": "true"})
+    assert [m["scrubbed"] for m in answer.json()["mentions"]] == [True]
+    graph = sample_client.get("/accounts/orbital").json()
+    summaries = {i["id"]: i["summary"] for i in graph["interactions"]}
+    assert summaries["ix-orb-2026-08"] == "Aberdeen depot pilot results with [erased]."
 
 
 def test_every_route_is_in_the_readme(sample_client: TestClient) -> None:

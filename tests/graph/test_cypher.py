@@ -36,6 +36,7 @@ def lint(queries: dict[str, str]) -> dict[str, list[dict]]:
 def test_every_statement_passes_the_neo4j_5_lint() -> None:
     queries = dict(cypher.ALL)
     queries.update({f"NEO4J DDL {i}": s for i, s in enumerate(dialect.NEO4J.schema_statements)})
+    queries.update({f"NEO4J purge {i}": s for i, s in enumerate(dialect.NEO4J.purge_statements)})
     problems = {name: found for name, found in lint(queries).items() if found}
     assert problems == {}
 

@@ -15,7 +15,7 @@ import pytest
 
 from graph.engine_embedded import STATE_FILE, EmbeddedEngine, _is_running_engine
 from graph.errors import ConfigError, StoreUnavailable
-from graph.model import Account, Portfolio
+from graph.model import Account, Portfolio, Stakeholder
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
@@ -140,3 +140,55 @@ def _wait_for_http(url: str, process: subprocess.Popen[bytes], timeout: float = 
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"{url} did not answer within {timeout}s")
+
+
+def files_holding(folder: Path, *texts: str) -> set[tuple[str, str]]:
+    """(file, text) for each text some file under ``folder`` contains."""
+    return {
+        (str(path.relative_to(folder)), text)
+        for path in folder.rglob("*")
+        if path.is_file()
+        for text in texts
+        if text.encode() in path.read_bytes()
+    }
+
+
+def test_an_erased_person_leaves_no_file_in_the_store_folder(data_dir: Path) -> None:
+    person = ("zq-777", "Zed Quarry", "zed.quarry@acme.example")
+    engine = EmbeddedEngine(data_dir)
+    # The AOF's base is an RDB file, whose LZF compression would hide text from this
+    # search; without it the search sees every string (the first check proves it).
+    engine.execute_command("CONFIG", "SET", "rdbcompression", "no")
+    store = GraphStore(engine)
+    store.write(
+        Portfolio(
+            accounts=[Account(id="acme", name="Acme", notes="Zed Quarry signs off.")],
+            stakeholders=[
+                Stakeholder(id="zq-777", account_id="acme", name="Zed Quarry", email=person[2]),
+                Stakeholder(id="other", account_id="acme", name="Olga Other"),
+            ],
+        )
+    )
+    # What an engine with its query log on (before kamgraph turned it off) left behind:
+    engine.execute_command("XADD", "telemetry{kamgraph}", "*", "Query parameters", person[0])
+    store.purge_deleted()  # now in the rewritten base, the file an erasure must replace
+    assert {text for _, text in files_holding(data_dir, *person)} == set(person)
+    store.erase_stakeholder("zq-777", scrub=True)
+    assert files_holding(data_dir, *person)  # deleted, but still in the engine's files
+    store.purge_deleted()
+    assert files_holding(data_dir, *person) == set()
+    assert files_holding(data_dir, "Olga Other")  # what was not erased is still there
+    store.close()  # a clean shutdown writes nothing of theirs back
+    assert files_holding(data_dir, *person) == set()
+    with open_store(Settings(store=f"embedded:{data_dir}")) as reopened:
+        assert "zq-777" in reopened.erased()
+        assert reopened.account_graph("acme").account.notes == "[erased] signs off."
+
+
+def test_the_engine_keeps_no_query_log(data_dir: Path) -> None:
+    """FalkorDB's query log is a key of its own, holding recent queries' parameters."""
+    engine = EmbeddedEngine(data_dir)
+    try:
+        assert engine.execute_command("GRAPH.CONFIG", "GET", "CMD_INFO") == ["CMD_INFO", 0]
+    finally:
+        engine.close()

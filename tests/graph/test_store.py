@@ -335,10 +335,14 @@ def test_reading_several_accounts_in_one_call(store: GraphStore) -> None:
 
 def test_erasing_a_stakeholder_removes_every_trace(store: GraphStore) -> None:
     store.write(acme())
-    assert store.erase_stakeholder("eng") == 1
+    erasure = store.erase_stakeholder("eng", scrub=True)  # their name is the meeting's summary
+    assert (erasure.interactions_deleted, erasure.interactions_kept) == (0, 1)
     graph = store.account_graph("acme")
     assert [s.id for s in graph.stakeholders] == ["ceo", "cfo"]
-    assert graph.interactions == graph.favors == graph.conflicts == graph.influences == ()
+    assert graph.favors == graph.conflicts == graph.influences == ()
+    assert [(i.stakeholder_ids, i.summary) for i in graph.interactions] == [
+        (("ceo",), "[erased] //")
+    ]
     assert all("eng" not in (k.stakeholder_id,) for k in graph.knows)
     assert "DETACH DELETE" not in graph.model_dump_json()
     with pytest.raises(NotFound):

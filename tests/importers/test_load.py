@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from graph.errors import InvalidData
-from graph.model import Account, Portfolio, ReportsTo, Stakeholder, TeamMember
-from graph.store import GraphStore
+from graph.model import (
+    Account,
+    Interaction,
+    Knows,
+    Portfolio,
+    ReportsTo,
+    Stakeholder,
+    TeamMember,
+)
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
 from importers.load import Parsed, load
 
 
@@ -147,3 +158,58 @@ def test_a_cycle_through_lines_that_come_along_with_a_move_is_found_before_any_w
     assert refused.value.source == "export"  # found by the check pass, not by a write
     assert refused.value.problems == ["reporting lines form a cycle: x → w → q → r → x"]
     assert store.read_portfolio() == before
+
+
+def crm_export() -> tuple[Portfolio, ...]:
+    """What a CRM export would hold: Ann (``ann``) and Bob, a line and two meetings."""
+
+    def met(i: str, *who: str) -> Interaction:
+        return Interaction(
+            id=i,
+            account_id="acme",
+            date=dt.date(2026, 11, 2),
+            channel="call",
+            member_ids=["kim"],
+            stakeholder_ids=who,
+        )
+
+    return (
+        Portfolio(
+            accounts=[Account(id="acme", name="Acme")],
+            team_members=[TeamMember(id="kim", name="Kim")],
+            stakeholders=at("acme", "ann", "bob"),
+        ),
+        Portfolio(
+            reports_to=[ReportsTo(stakeholder_id="bob", manager_id="ann")],
+            knows=[Knows(member_id="kim", stakeholder_id=i, strength=3) for i in ("ann", "bob")],
+            interactions=[met("alone", "ann"), met("shared", "ann", "bob")],
+        ),
+    )
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_import_skips_an_erased_person_and_every_record_naming_them(
+    store: GraphStore, dry_run: bool
+) -> None:
+    load(store, parsed(*crm_export()))
+    store.erase_stakeholder("ann")
+    before = store.read_portfolio()
+    report = load(store, parsed(*crm_export()), dry_run=dry_run)
+    assert report.skipped == {"erased person": 1}
+    assert "  skipped 1 erased person" in report.summary()
+    assert report.nodes["stakeholders"].created == 0
+    assert store.read_portfolio() == before  # nothing of hers came back
+    graph = store.account_graph("acme")
+    assert [s.id for s in graph.stakeholders] == ["bob"]
+    assert [(i.id, i.stakeholder_ids) for i in graph.interactions] == [("shared", ("bob",))]
+
+
+def test_the_erased_stay_out_after_a_restart(store_settings: Settings) -> None:
+    with open_store(store_settings) as first:  # the embedded engine stops when it closes
+        load(first, parsed(*crm_export()))
+        first.erase_stakeholder("ann")
+        first.erase_stakeholder("bob")
+    with open_store(store_settings) as again:
+        report = load(again, parsed(*crm_export()))
+        assert report.skipped == {"erased people": 2}
+        assert again.account_graph("acme").stakeholders == ()
