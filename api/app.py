@@ -1,18 +1,29 @@
-"""The FastAPI app: one store per process, opened in the lifespan, routes by resource."""
+"""The FastAPI app: one store per process, opened in the lifespan, routes by resource.
+
+While it serves, a watchdog asks the engine every second whether it answers; when it
+does not (the embedded engine was killed, Neo4j went away) it starts the engine again
+or waits for Neo4j, so serve carries on without a restart. Meanwhile ``/health`` and
+every data route answer 503 with the reason.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Final
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import StoreDep
 from api.routes import accounts, analysis, boards
 from graph.errors import ConfigError, InvalidData, KamgraphError, NotFound, StoreUnavailable
 from graph.settings import Settings
-from graph.store import open_store
+from graph.store import GraphStore, open_store
 
 #: HTTP status per error kind; anything else is a bug, not an "unknown error" 500.
 STATUS: dict[type[KamgraphError], int] = {
@@ -21,6 +32,29 @@ STATUS: dict[type[KamgraphError], int] = {
     ConfigError: 500,
     StoreUnavailable: 503,
 }
+WATCH_INTERVAL: Final = 1.0  # seconds between the watchdog's checks of the engine
+log = logging.getLogger("kamgraph")
+
+
+async def _watch_engine(store: GraphStore) -> None:
+    """Check the engine every second; when it does not answer, bring it back (saying so
+    on stderr once per outage, not once per second)."""
+    down = False
+    while True:
+        await asyncio.sleep(WATCH_INTERVAL)
+        try:
+            await run_in_threadpool(store.engine.ping)
+        except StoreUnavailable as error:
+            if not down:
+                log.warning("%s; bringing it back", error)
+                down = True
+            try:
+                await run_in_threadpool(store.engine.recover)
+            except StoreUnavailable:
+                continue
+        if down:
+            log.warning("the engine answers again")
+            down = False
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,9 +64,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings or Settings.from_env())
         app.state.store = store
+        watchdog = asyncio.create_task(_watch_engine(store))
         try:
             yield
         finally:
+            watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watchdog
             store.close()
 
     app = FastAPI(
@@ -50,10 +88,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             body["problems"] = error.problems
         return JSONResponse(status_code=status, content=body)
 
-    @app.get("/health", operation_id="health")
-    def health(store: StoreDep) -> dict[str, str]:
-        """Liveness plus which engine answers (never where its files are)."""
-        return {"status": "ok", "engine": store.engine.dialect.name}
+    @app.get(
+        "/health",
+        operation_id="health",
+        responses={503: {"description": "The engine does not answer; `detail` says why."}},
+    )
+    def health(store: StoreDep, response: Response) -> dict[str, str]:
+        """Whether the engine answers now, and which engine (never where its files are);
+        503 with the reason while it is down or being brought back."""
+        engine = store.engine.dialect.name
+        try:
+            store.engine.ping()
+        except StoreUnavailable as error:
+            response.status_code = 503
+            return {"status": "unavailable", "engine": engine, "detail": str(error)}
+        return {"status": "ok", "engine": engine}
 
     app.include_router(accounts.router)
     app.include_router(analysis.router)

@@ -189,7 +189,7 @@ class EmbeddedEngine:
         """Raise :class:`StoreUnavailable`, saying why, unless the engine answers now."""
         status = self._status()
         if isinstance(status, str):
-            raise StoreUnavailable(f"the embedded engine for {self.data_dir} {status}")
+            raise StoreUnavailable(f"the embedded engine {status}")
 
     def recover(self) -> None:
         """After the engine died: start it again, or attach to the one another process
@@ -353,13 +353,14 @@ class EmbeddedEngine:
         return status
 
     def _status(self) -> int | str:
-        """The engine's own pid once it answers and has loaded the AOF, else why not.
+        """The engine's own pid once it answers and has loaded the AOF, else why not
+        (in words without paths: ``/health`` shows them).
 
         A short-timeout client of its own that asks once, so a check never waits behind a
         long query or on redis-py's retries.
         """
         if not self.socket_path.exists():
-            return f"is not running (no socket {self.socket_path})"
+            return "is not running"
         client = redis.Redis(
             unix_socket_path=str(self.socket_path),
             socket_timeout=min(_PROBE_TIMEOUT, self._start_timeout),
@@ -368,9 +369,11 @@ class EmbeddedEngine:
         try:
             info = client.info("server", "persistence")
         except redis.TimeoutError:
-            return f"does not answer on {self.socket_path} (timed out)"
-        except (redis.RedisError, OSError) as exc:
-            return f"does not answer on {self.socket_path} ({exc})"
+            return "does not answer (timed out)"
+        except (redis.ConnectionError, OSError):
+            return "is not running"
+        except redis.RedisError as exc:
+            return f"does not answer ({exc})"
         finally:
             client.close()
         return "is loading its data" if info.get("loading") else int(info["process_id"])
