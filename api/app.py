@@ -19,7 +19,6 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import StoreDep
 from api.routes import accounts, analysis, boards
 from graph.errors import ConfigError, InvalidData, KamgraphError, NotFound, StoreUnavailable
 from graph.settings import Settings
@@ -36,25 +35,27 @@ WATCH_INTERVAL: Final = 1.0  # seconds between the watchdog's checks of the engi
 log = logging.getLogger("kamgraph")
 
 
-async def _watch_engine(store: GraphStore) -> None:
+async def _watch_engine(app: FastAPI, store: GraphStore) -> None:
     """Check the engine every second; when it does not answer, bring it back (saying so
     on stderr once per outage, not once per second)."""
-    down = False
+    said = False
     while True:
         await asyncio.sleep(WATCH_INTERVAL)
         try:
             await run_in_threadpool(store.engine.ping)
         except StoreUnavailable as error:
-            if not down:
+            app.state.outage = str(error)
+            if not said:
                 log.warning("%s; bringing it back", error)
-                down = True
+                said = True
             try:
                 await run_in_threadpool(store.engine.recover)
             except StoreUnavailable:
                 continue
-        if down:
+        if said:
             log.warning("the engine answers again")
-            down = False
+            said = False
+        app.state.outage = None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -64,7 +65,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings or Settings.from_env())
         app.state.store = store
-        watchdog = asyncio.create_task(_watch_engine(store))
+        # Why the engine is known to be down (None while it answers): data routes then
+        # answer 503 at once instead of waiting on a driver's retries.
+        app.state.outage = None
+        watchdog = asyncio.create_task(_watch_engine(app, store))
         try:
             yield
         finally:
@@ -93,15 +97,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         operation_id="health",
         responses={503: {"description": "The engine does not answer; `detail` says why."}},
     )
-    def health(store: StoreDep, response: Response) -> dict[str, str]:
+    def health(request: Request, response: Response) -> dict[str, str]:
         """Whether the engine answers now, and which engine (never where its files are);
         503 with the reason while it is down or being brought back."""
+        store: GraphStore = request.app.state.store
         engine = store.engine.dialect.name
         try:
             store.engine.ping()
         except StoreUnavailable as error:
+            request.app.state.outage = str(error)
             response.status_code = 503
             return {"status": "unavailable", "engine": engine, "detail": str(error)}
+        request.app.state.outage = None
         return {"status": "ok", "engine": engine}
 
     app.include_router(accounts.router)

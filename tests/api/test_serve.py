@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -9,14 +10,21 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
+from api.service import load_sample
 from graph.engine_embedded import STATE_FILE
+from graph.settings import Settings
+from graph.store import open_store
 
 
 def free_port() -> int:
@@ -96,9 +104,106 @@ def test_serve_brings_a_killed_engine_back(serve: Served, data_dir: Path) -> Non
         for route in ("/accounts", "/accounts/orbital", "/accounts/orbital/board.svg"):
             answer = serve.get(route)
             assert answer.status_code == 503, (route, answer.text)
-            assert "embedded engine" in answer.json()["detail"]
+            assert "the embedded engine is not running" in answer.json()["detail"]
     wait_for(serve.answers, "serve did not bring the engine back")
     assert engine_pid(data_dir) != killed
     assert serve.get("/health").json() == {"status": "ok", "engine": "falkordb"}
     assert "orbital" in {a["account"]["id"] for a in serve.get("/accounts").json()}
     assert serve.get("/accounts/orbital/board.svg").status_code == 200
+
+
+class EngineKilled:
+    """An outage of the embedded engine: SIGKILLed, and kept from restarting (the
+    start/stop lock held) until ``restore``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._held: IO[str] | None = None
+
+    def cut(self) -> None:
+        self._held = (self.data_dir / "engine.lock").open("a+")
+        fcntl.flock(self._held, fcntl.LOCK_EX)
+        os.kill(engine_pid(self.data_dir), signal.SIGKILL)
+
+    def restore(self) -> None:
+        assert self._held is not None
+        self._held.close()
+
+
+class Neo4jGone:
+    """An outage of Neo4j: a TCP relay in front of it drops every connection and
+    refuses new ones, as a server that went away does, until ``restore``."""
+
+    def __init__(self, target: str) -> None:
+        host, _, port = target.rpartition("//")[2].partition(":")
+        self.target = (host, int(port))
+        self.port = free_port()
+        self.uri = f"bolt://127.0.0.1:{self.port}"
+        self._links: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        assert self._listener is not None
+        self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+        self._listener.close()
+        for link in self._links:
+            with contextlib.suppress(OSError):
+                link.shutdown(socket.SHUT_RDWR)
+            link.close()
+        self._links.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            self._links += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+
+def test_the_app_carries_on_after_its_engine_comes_back(
+    store_settings: Settings, data_dir: Path
+) -> None:
+    """In-process, on each engine: 503s with the reason while the engine is gone, then
+    the same app answers again without a restart."""
+    with open_store(store_settings) as store:
+        load_sample(store)
+    outage: EngineKilled | Neo4jGone
+    if store_settings.is_neo4j:
+        outage = Neo4jGone(store_settings.store)
+        store_settings = store_settings.model_copy(update={"store": outage.uri})
+        engine, reason = "neo4j", "Neo4j does not answer (ServiceUnavailable)"
+    else:
+        outage = EngineKilled(data_dir)
+        engine, reason = "falkordb", "the embedded engine is not running"
+    with TestClient(create_app(store_settings), base_url="http://localhost") as client:
+        assert client.get("/health").json() == {"status": "ok", "engine": engine}
+        outage.cut()
+        down = client.get("/health")
+        assert (down.status_code, down.json()) == (
+            503,
+            {"status": "unavailable", "engine": engine, "detail": reason},
+        )
+        for route in ("/accounts", "/accounts/orbital", "/accounts/orbital/analysis"):
+            answer = client.get(route)
+            assert answer.status_code == 503, (route, answer.text)
+            assert answer.json() == {"detail": f"{reason} (kamgraph is bringing it back)"}
+        outage.restore()
+        wait_for(lambda: client.get("/health").status_code == 200, "the engine did not come back")
+        assert client.get("/accounts/orbital").json()["accounts"][0]["id"] == "orbital"
