@@ -18,6 +18,7 @@ from typing import Final
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api.routes import accounts, analysis, boards
 from graph.errors import ConfigError, InvalidData, KamgraphError, NotFound, StoreUnavailable
@@ -31,6 +32,8 @@ STATUS: dict[type[KamgraphError], int] = {
     ConfigError: 500,
     StoreUnavailable: 503,
 }
+#: Host headers always answered: the machine itself (IPv6 literals come bracketed).
+LOOPBACK_HOSTS: Final = ("localhost", "127.0.0.1", "[::1]")
 WATCH_INTERVAL: Final = 1.0  # seconds between the watchdog's checks of the engine
 log = logging.getLogger("kamgraph")
 
@@ -59,11 +62,16 @@ async def _watch_engine(app: FastAPI, store: GraphStore) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; the store opens at start-up and closes at shutdown."""
+    """Build the app; the store opens at start-up and closes at shutdown.
+
+    Only requests naming a loopback host or one of ``settings.allowed_hosts`` are
+    answered (400 otherwise), so a web page on a rebound DNS name cannot reach it.
+    """
+    settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings or Settings.from_env())
+        store = open_store(settings)
         app.state.store = store
         # Why the engine is known to be down (None while it answers): data routes then
         # answer 503 at once instead of waiting on a driver's retries.
@@ -82,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Relationship maps for key account management.",
         version="0.1.0",
         lifespan=lifespan,
+    )
+    app.add_middleware(
+        TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, *settings.allowed_hosts]
     )
 
     @app.exception_handler(KamgraphError)

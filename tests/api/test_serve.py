@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.service import load_sample
 from graph.engine_embedded import STATE_FILE
+from graph.errors import ConfigError
 from graph.settings import Settings
 from graph.store import open_store
 
@@ -55,6 +57,13 @@ class Served:
     def get(self, path: str, **kwargs: object) -> httpx.Response:
         return self.http.get(path, **kwargs)  # type: ignore[arg-type]
 
+    def stop(self) -> str:
+        """Stop serve as Ctrl-C does; what it wrote to stderr."""
+        self.http.close()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.process.communicate(timeout=60)[1]
+
     def answers(self) -> bool:
         assert self.process.poll() is None, self.process.communicate()[1]
         try:
@@ -63,15 +72,14 @@ class Served:
             return False
 
 
-@pytest.fixture
-def serve(data_dir: Path) -> Iterator[Served]:
-    """`kamgraph serve` on a free loopback port over an embedded store with one account."""
+def start_serve(data_dir: Path, *options: str) -> Served:
+    """`kamgraph serve OPTIONS` on a free port over an embedded store holding the sample."""
     kamgraph = [sys.executable, "-m", "api.cli", "--store", f"embedded:{data_dir}"]
     loaded = subprocess.run([*kamgraph, "demo"], capture_output=True, text=True, timeout=120)
     assert loaded.returncode == 0, loaded.stderr
     port = free_port()
     process = subprocess.Popen(
-        [*kamgraph, "serve", "--port", str(port)],
+        [*kamgraph, "serve", "--port", str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -80,11 +88,46 @@ def serve(data_dir: Path) -> Iterator[Served]:
     served = Served(process, f"http://127.0.0.1:{port}")
     try:
         wait_for(served.answers, "serve did not answer")
+    except BaseException:
+        served.stop()
+        raise
+    return served
+
+
+@pytest.fixture
+def serve(data_dir: Path) -> Iterator[Served]:
+    """`kamgraph serve` on a free loopback port (the default host)."""
+    served = start_serve(data_dir)
+    try:
         yield served
     finally:
-        served.http.close()
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=60)
+        served.stop()
+
+
+def test_serve_on_loopback_says_nothing_of_the_network(serve: Served) -> None:
+    assert "warning" not in serve.stop()
+
+
+def test_serve_on_every_interface_warns_and_checks_the_host(data_dir: Path) -> None:
+    served = start_serve(data_dir, "--host", "0.0.0.0", "--allowed-host", "kam.example.com")
+    try:
+        assert served.get("/health").status_code == 200  # Host: 127.0.0.1
+        assert served.get("/health", headers={"host": "kam.example.com"}).status_code == 200
+        assert served.get("/accounts", headers={"host": "evil.example"}).status_code == 400
+    finally:
+        stderr = served.stop()
+    assert "warning: serving on 0.0.0.0, reachable from other machines" in stderr
+    assert "no logins yet" in stderr
+    assert "localhost, 127.0.0.1, ::1, kam.example.com" in stderr
+
+
+def test_allowed_hosts_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KAMGRAPH_ALLOWED_HOSTS", "kam.example.com, *.corp.example,")
+    assert Settings.from_env().allowed_hosts == ("kam.example.com", "*.corp.example")
+    monkeypatch.setenv("KAMGRAPH_ALLOWED_HOSTS", "kam.*.example")
+    refused = re.escape("allowed host 'kam.*.example': a wildcard must be like *.example.com")
+    with pytest.raises(ConfigError, match=refused):
+        Settings.from_env()
 
 
 def test_serve_brings_a_killed_engine_back(serve: Served, data_dir: Path) -> None:
