@@ -48,6 +48,8 @@ GRAPH_NAME: Final = "kamgraph"
 STATE_FILE: Final = "engine.json"
 LOG_FILE: Final = "engine.log"
 RUNNING_LOCK: Final = "running.lock"
+AOF_DIR: Final = "aof"
+_FILES: Final = (STATE_FILE, LOG_FILE, "engine.lock", "clients.lock", RUNNING_LOCK)
 _SOCKET_PATH_LIMIT: Final = 100  # sun_path is 108 bytes on Linux, 104 on macOS
 _PROBE_TIMEOUT: Final = 5.0  # seconds a readiness check waits for the engine's answer
 _PRIVATE: Final = 0o077  # umask: the store's files are the user's alone
@@ -86,13 +88,18 @@ def _private_file(path: Path) -> IO[str]:
 
 
 def _make_private(data_dir: Path) -> None:
-    """Create the folder 0700; tighten it and its files if an older run left them readable."""
+    """Create the folder 0700; tighten it and the engine's files if an older run left
+    them readable by others (only ours: the folder may hold files of the user's own)."""
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for folder, _, files in os.walk(data_dir):  # symlinked folders are not followed
-        for path in [folder, *(os.path.join(folder, name) for name in files)]:
-            mode = os.lstat(path).st_mode
+    aof = data_dir / AOF_DIR
+    ours = [data_dir, aof, *(data_dir / name for name in _FILES)]
+    if aof.is_dir() and not aof.is_symlink():
+        ours += aof.iterdir()
+    for path in ours:
+        with contextlib.suppress(FileNotFoundError):
+            mode = path.lstat().st_mode
             if mode & _PRIVATE and not stat.S_ISLNK(mode):
-                os.chmod(path, stat.S_IMODE(mode) & 0o700)
+                path.chmod(stat.S_IMODE(mode) & 0o700)
 
 
 @contextlib.contextmanager
@@ -305,7 +312,7 @@ class EmbeddedEngine:
             "--save", "",
             "--appendonly", "yes",
             "--appendfsync", "always",
-            "--appenddirname", "aof",
+            "--appenddirname", AOF_DIR,
             "--auto-aof-rewrite-percentage", "100",
             "--auto-aof-rewrite-min-size", "16mb",
             # The real command line stays visible, so a pid can be checked against it.

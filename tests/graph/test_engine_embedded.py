@@ -133,13 +133,15 @@ def test_the_store_folder_and_its_files_are_private(data_dir: Path) -> None:
     (data_dir / "aof").mkdir(mode=0o755)
     (data_dir / STATE_FILE).write_text("{}")
     (data_dir / STATE_FILE).chmod(0o644)
+    (data_dir / "notes.txt").write_text("the user's own file")
+    (data_dir / "notes.txt").chmod(0o644)
     with open_store(Settings(store=f"embedded:{data_dir}")) as store:
         store.write(Portfolio(accounts=[Account(id="acme", name="Acme")]))
         paths = [data_dir, *data_dir.rglob("*")]
         assert {p.name for p in paths} >= {"engine.json", "engine.log", "running.lock"}
         assert any(p.suffix == ".aof" for p in paths)
         exposed = {str(p): oct(p.stat().st_mode & 0o777) for p in paths if p.stat().st_mode & 0o077}
-        assert exposed == {}
+        assert exposed == {str(data_dir / "notes.txt"): "0o644"}, "only the user's own file"
 
 
 def test_the_last_process_to_close_stops_the_engine(data_dir: Path) -> None:
