@@ -252,6 +252,12 @@ class EmbeddedEngine:
 
     def _attach_or_start(self) -> int:
         """The pid of the engine serving the folder, started here if none is alive."""
+        try:
+            return self._join_or_start()
+        except OSError as exc:  # the folder vanished or became unwritable under us
+            raise StoreUnavailable(f"{self.data_dir}: cannot start the engine: {exc}") from exc
+
+    def _join_or_start(self) -> int:
         deadline = time.monotonic() + self._start_timeout
         with _private_file(self.data_dir / RUNNING_LOCK) as running:
             while True:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph.dialect import NEO4J, Dialect
 from graph.errors import StoreUnavailable
@@ -61,7 +67,7 @@ class Neo4jEngine:
         (one connection and login, not the managed transactions' 30 s of retries)."""
         try:
             self._driver.verify_connectivity()
-        except (ServiceUnavailable, SessionExpired, Neo4jError, OSError) as exc:
+        except (DriverError, Neo4jError, OSError) as exc:
             # The kind of failure, not the server's address: /health shows this.
             raise StoreUnavailable(f"Neo4j does not answer ({type(exc).__name__})") from exc
 
