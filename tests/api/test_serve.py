@@ -1,4 +1,5 @@
-"""`kamgraph serve` as a real process: it outlives its engine, and guards its network."""
+"""`kamgraph serve` and its app: they outlive their engine (a real serve process, and the
+app in-process on each engine), and guard their network."""
 
 from __future__ import annotations
 
