@@ -140,7 +140,9 @@ class EmbeddedEngine:
         try:
             _make_private(self.data_dir)
         except OSError as exc:
-            raise StoreUnavailable(f"cannot create data folder {self.data_dir}: {exc}") from exc
+            raise StoreUnavailable(
+                f"cannot create or secure data folder {self.data_dir}: {exc}"
+            ) from exc
         self.socket_path = _socket_path(self.data_dir)
         self._clients_handle = _private_file(self.data_dir / "clients.lock")
         try:
