@@ -1,19 +1,30 @@
-"""The FastAPI app: one store per process, opened in the lifespan, routes by resource."""
+"""The FastAPI app: one store per process, opened in the lifespan, routes by resource.
+
+While it serves, a watchdog asks the engine every second whether it answers; when it
+does not (the embedded engine was killed, Neo4j went away) it starts the engine again
+or waits for Neo4j, so serve carries on without a restart. Meanwhile ``/health`` and
+every data route answer 503 with the reason.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Final
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from api.deps import StoreDep
 from api.routes import accounts, analysis, boards
 from graph.errors import ConfigError, InvalidData, KamgraphError, NotFound, StoreUnavailable
 from graph.settings import Settings
-from graph.store import open_store
+from graph.store import GraphStore, open_store
 
 #: HTTP status per error kind; anything else is a bug, not an "unknown error" 500.
 STATUS: dict[type[KamgraphError], int] = {
@@ -22,18 +33,57 @@ STATUS: dict[type[KamgraphError], int] = {
     ConfigError: 500,
     StoreUnavailable: 503,
 }
+#: Host headers always answered: the machine itself (IPv6 literals come bracketed).
+LOOPBACK_HOSTS: Final = ("localhost", "127.0.0.1", "[::1]")
+WATCH_INTERVAL: Final = 1.0  # seconds between the watchdog's checks of the engine
+log = logging.getLogger("kamgraph")
+
+
+async def _watch_engine(app: FastAPI, store: GraphStore) -> None:
+    """Check the engine every second; when it does not answer, bring it back (saying so
+    on stderr once per outage, not once per second)."""
+    said = False
+    while True:
+        await asyncio.sleep(WATCH_INTERVAL)
+        try:
+            await run_in_threadpool(store.engine.ping)
+        except StoreUnavailable as error:
+            app.state.outage = str(error)
+            if not said:
+                log.warning("%s; bringing it back", error)
+                said = True
+            try:
+                await run_in_threadpool(store.engine.recover)
+            except StoreUnavailable:
+                continue
+        if said:
+            log.warning("the engine answers again")
+            said = False
+        app.state.outage = None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; the store opens at start-up and closes at shutdown."""
+    """Build the app; the store opens at start-up and closes at shutdown.
+
+    Only requests naming a loopback host or one of ``settings.allowed_hosts`` are
+    answered (400 otherwise), so a web page on a rebound DNS name cannot reach it.
+    """
+    settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings or Settings.from_env())
+        store = open_store(settings)
         app.state.store = store
+        # Why the engine is known to be down (None while it answers): data routes then
+        # answer 503 at once instead of waiting on a driver's retries.
+        app.state.outage = None
+        watchdog = asyncio.create_task(_watch_engine(app, store))
         try:
             yield
         finally:
+            watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watchdog
             store.close()
 
     app = FastAPI(
@@ -41,6 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Relationship maps for key account management.",
         version="0.1.0",
         lifespan=lifespan,
+    )
+    app.add_middleware(
+        TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, *settings.allowed_hosts]
     )
 
     @app.exception_handler(KamgraphError)
@@ -57,10 +110,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         problems = [{"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in error.errors()]
         return JSONResponse(status_code=422, content={"detail": problems})
 
-    @app.get("/health", operation_id="health")
-    def health(store: StoreDep) -> dict[str, str]:
-        """Liveness plus which engine answers (never where its files are)."""
-        return {"status": "ok", "engine": store.engine.dialect.name}
+    @app.get(
+        "/health",
+        operation_id="health",
+        responses={503: {"description": "The engine does not answer; `detail` says why."}},
+    )
+    def health(request: Request, response: Response) -> dict[str, str]:
+        """Whether the engine answers now, and which engine (never where its files are);
+        503 with the reason while it is down or being brought back."""
+        store: GraphStore = request.app.state.store
+        engine = store.engine.dialect.name
+        try:
+            store.engine.ping()
+        except StoreUnavailable as error:
+            request.app.state.outage = str(error)
+            response.status_code = 503
+            return {"status": "unavailable", "engine": engine, "detail": str(error)}
+        request.app.state.outage = None
+        return {"status": "ok", "engine": engine}
 
     app.include_router(accounts.router)
     app.include_router(analysis.router)

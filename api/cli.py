@@ -7,12 +7,16 @@ a one-line message and an exit code.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated
 
 import typer
 
 from api import cli_analysis, cli_crm, cli_io, cli_visual, service
 from api.cli_common import cli_store, handle_errors
+
+#: Addresses that mean "every interface": no request names them as its host.
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 
 app = typer.Typer(
     name="kamgraph",
@@ -113,8 +117,15 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A host name requests may use besides localhost, 127.0.0.1 and ::1 (a "
+            "reverse proxy's, or *.example.com); repeatable, added to KAMGRAPH_ALLOWED_HOSTS.",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the HTTP API (and the boards) on HOST:PORT."""
+    """Serve the HTTP API (and the boards) on HOST:PORT (loopback only by default)."""
     import uvicorn
 
     from api.app import create_app
@@ -122,7 +133,31 @@ def serve(
 
     with handle_errors():
         settings = Settings.from_env(ctx.obj.get("store"))
+        hosts = [*settings.allowed_hosts, *(allowed_host or [])]
+        if host not in WILDCARD_HOSTS:
+            hosts.append(f"[{host}]" if ":" in host else host)
+        settings = settings.model_copy(update={"allowed_hosts": tuple(hosts)})
+        settings.check()
+        if not _is_loopback(host):
+            names = ", ".join(["localhost", "127.0.0.1", "::1", *hosts])
+            typer.secho(
+                f"warning: serving on {host}, reachable from other machines. kamgraph has no "
+                "logins yet: anyone who can reach this port can read every account and erase "
+                f"people. Only requests naming {names} are answered (--allowed-host or "
+                "KAMGRAPH_ALLOWED_HOSTS adds a name).",
+                err=True,
+                fg=typer.colors.YELLOW,
+            )
         uvicorn.run(create_app(settings), host=host, port=port)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 app.command("analyze")(cli_analysis.analyze)

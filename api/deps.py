@@ -16,6 +16,7 @@ from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel, BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from graph.errors import StoreUnavailable
 from graph.model import MAX_ID_LENGTH, Id, Line
 from graph.store import GraphStore
 
@@ -23,7 +24,11 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def get_store(request: Request) -> GraphStore:
-    """The process's store (opened once in the app's lifespan)."""
+    """The process's store (opened once in the app's lifespan); while its engine is
+    known to be down, a 503 at once, saying why."""
+    outage = request.app.state.outage
+    if outage is not None:
+        raise StoreUnavailable(f"{outage} (kamgraph is bringing it back)")
     return request.app.state.store
 
 

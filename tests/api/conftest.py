@@ -18,5 +18,5 @@ def sample_client(store_settings: Settings) -> Iterator[TestClient]:
     """The app on a store holding the sample portfolio (once per engine)."""
     with open_store(store_settings) as store:
         load_sample(store)
-    with TestClient(create_app(store_settings)) as client:
+    with TestClient(create_app(store_settings), base_url="http://localhost") as client:
         yield client

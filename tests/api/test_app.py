@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from graph.settings import Settings
+
 
 def test_health_names_the_engine_not_its_files(
     sample_client: TestClient, request: pytest.FixtureRequest
@@ -15,6 +18,26 @@ def test_health_names_the_engine_not_its_files(
     assert answer.status_code == 200
     engine = "neo4j" if "neo4j" in request.node.callspec.id else "falkordb"
     assert answer.json() == {"status": "ok", "engine": engine}
+
+
+def test_only_requests_naming_an_allowed_host_are_answered(sample_client: TestClient) -> None:
+    """A page on a rebound DNS name (evil.example → 127.0.0.1) gets nothing."""
+    for host in ("localhost:8000", "127.0.0.1", "[::1]:8000", "LOCALHOST"):
+        assert sample_client.get("/accounts", headers={"host": host}).status_code == 200, host
+    for host in ("evil.example", "evil.example:8000", "localhost.evil.example", "10.0.0.5"):
+        answer = sample_client.get("/accounts", headers={"host": host})
+        assert answer.status_code == 400, host
+        assert "orbital" not in answer.text
+
+
+def test_allowed_hosts_come_from_the_settings(store_settings: Settings) -> None:
+    settings = store_settings.model_copy(
+        update={"allowed_hosts": ("kam.example.com", "*.corp.example")}
+    )
+    with TestClient(create_app(settings), base_url="http://kam.example.com") as client:
+        assert client.get("/health").status_code == 200
+        assert client.get("/health", headers={"host": "kam.eu.corp.example"}).status_code == 200
+        assert client.get("/health", headers={"host": "evil.example"}).status_code == 400
 
 
 def test_accounts_are_listed_and_searched(sample_client: TestClient) -> None:

@@ -14,7 +14,7 @@ from graph.settings import Settings
 @pytest.fixture
 def client(store_settings: Settings) -> Iterator[TestClient]:
     """The app on an empty store (once per engine)."""
-    with TestClient(create_app(store_settings)) as client:
+    with TestClient(create_app(store_settings), base_url="http://localhost") as client:
         yield client
 
 

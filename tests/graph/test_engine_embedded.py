@@ -1,4 +1,5 @@
-"""The embedded engine as a process: durability, crash recovery, sharing one folder."""
+"""The embedded engine as a process: durability, crash recovery, sharing one folder,
+one engine per folder whatever was killed when."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.engine_embedded import STATE_FILE, EmbeddedEngine, _is_running_engine
+from graph.engine_embedded import STATE_FILE, EmbeddedEngine, is_engine_of
 from graph.errors import ConfigError, StoreUnavailable
 from graph.model import Account, Portfolio, Stakeholder
 from graph.settings import Settings
@@ -24,9 +25,23 @@ def engine_pid(data_dir: Path) -> int:
     return int(json.loads((data_dir / STATE_FILE).read_text())["pid"])
 
 
-def wait_until_gone(pid: int, timeout: float = 10) -> None:
+def engines_on(data_dir: Path) -> list[int]:
+    """Every redis-server process whose command line names ``data_dir`` (read here, not
+    with the code under test)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"redis-server" in cmdline and bytes(data_dir) in cmdline:
+            found.append(int(proc.name))
+    return found
+
+
+def wait_until_gone(pid: int, data_dir: Path, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
-    while _is_running_engine(pid):
+    while is_engine_of(pid, data_dir):
         assert time.monotonic() < deadline, f"engine {pid} is still running"
         time.sleep(0.05)
 
@@ -36,7 +51,7 @@ def test_an_acknowledged_write_survives_sigkill(data_dir: Path) -> None:
     store.write(Portfolio(accounts=[Account(id="acme", name="Acme")]))
     pid = engine_pid(data_dir)
     os.kill(pid, signal.SIGKILL)
-    wait_until_gone(pid)
+    wait_until_gone(pid, data_dir)
     with pytest.raises(StoreUnavailable, match="stopped answering"):
         store.list_accounts()
     store.close()
@@ -60,16 +75,85 @@ def test_a_stale_pid_file_and_socket_are_cleaned_up(data_dir: Path) -> None:
         assert engine_pid(data_dir) != dead.pid
 
 
+def test_a_command_killed_while_the_engine_starts_leaves_one_engine(data_dir: Path) -> None:
+    """The starter dies before it records the engine; the next opener joins that engine."""
+    with open_store(Settings(store=f"embedded:{data_dir}")) as store:
+        store.write(Portfolio(accounts=[Account(id="acme", name="Acme")]))
+    starter = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "--store", f"embedded:{data_dir}", "info"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while not (started := engines_on(data_dir)):
+        assert starter.poll() is None, "the command finished before its engine was seen"
+    os.kill(starter.pid, signal.SIGKILL)
+    starter.wait()
+    orphan = started[0]
+    engine = EmbeddedEngine(data_dir)
+    try:
+        assert engine.pid == orphan
+        assert engines_on(data_dir) == [orphan]
+        assert engine.run("MATCH (a:Account) RETURN a.id AS id", write=False) == [{"id": "acme"}]
+    finally:
+        engine.close()
+    wait_until_gone(orphan, data_dir)
+
+
+def test_a_stale_pid_now_another_engines_is_neither_trusted_nor_named(tmp_path: Path) -> None:
+    elsewhere = EmbeddedEngine(tmp_path / "elsewhere")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / STATE_FILE).write_text(json.dumps({"pid": elsewhere.pid, "socket": "x"}))
+    try:
+        engine = EmbeddedEngine(mine)
+        assert engine.pid != elsewhere.pid
+        engine.close()
+        assert is_engine_of(elsewhere.pid, tmp_path / "elsewhere"), "it must not be stopped"
+        assert not is_engine_of(elsewhere.pid, mine)
+    finally:
+        elsewhere.close()
+
+
+def test_a_hung_engine_is_named_and_no_second_one_starts(data_dir: Path) -> None:
+    engine = EmbeddedEngine(data_dir)
+    os.kill(engine.pid, signal.SIGSTOP)
+    try:
+        with pytest.raises(StoreUnavailable) as refused:
+            EmbeddedEngine(data_dir, start_timeout=1)
+        assert f"engine process {engine.pid} is running but did not answer" in str(refused.value)
+        assert f"kill {engine.pid}" in str(refused.value)
+        assert engines_on(data_dir) == [engine.pid]
+    finally:
+        os.kill(engine.pid, signal.SIGCONT)
+        engine.close()
+
+
+def test_the_store_folder_and_its_files_are_private(data_dir: Path) -> None:
+    data_dir.mkdir(mode=0o755)
+    (data_dir / "aof").mkdir(mode=0o755)
+    (data_dir / STATE_FILE).write_text("{}")
+    (data_dir / STATE_FILE).chmod(0o644)
+    (data_dir / "notes.txt").write_text("the user's own file")
+    (data_dir / "notes.txt").chmod(0o644)
+    with open_store(Settings(store=f"embedded:{data_dir}")) as store:
+        store.write(Portfolio(accounts=[Account(id="acme", name="Acme")]))
+        paths = [data_dir, *data_dir.rglob("*")]
+        assert {p.name for p in paths} >= {"engine.json", "engine.log", "running.lock"}
+        assert any(p.suffix == ".aof" for p in paths)
+        exposed = {str(p): oct(p.stat().st_mode & 0o777) for p in paths if p.stat().st_mode & 0o077}
+        assert exposed == {str(data_dir / "notes.txt"): "0o644"}, "only the user's own file"
+
+
 def test_the_last_process_to_close_stops_the_engine(data_dir: Path) -> None:
     first = EmbeddedEngine(data_dir)
     second = EmbeddedEngine(data_dir)
     pid = first.pid
     assert second.pid == pid, "the second opener must attach, not start another engine"
     first.close()
-    assert _is_running_engine(pid), "closing one of two users must not stop the engine"
+    assert is_engine_of(pid, data_dir), "closing one of two users must not stop the engine"
     assert second.run("RETURN 1 AS one", write=True) == [{"one": 1}]
     second.close()
-    wait_until_gone(pid)
+    wait_until_gone(pid, data_dir)
     assert not (data_dir / STATE_FILE).exists()
 
 
@@ -97,7 +181,7 @@ def test_serve_and_an_import_share_one_engine(data_dir: Path, tmp_path: Path) ->
         loaded = subprocess.run([*kamgraph, "demo"], capture_output=True, text=True, timeout=120)
         assert loaded.returncode == 0, loaded.stderr
         assert engine_pid(data_dir) == serving_pid
-        assert _is_running_engine(serving_pid), "the import must not stop the serving engine"
+        assert is_engine_of(serving_pid, data_dir), "the import must not stop the serving engine"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts", timeout=10) as answer:
             served = {a["account"]["id"] for a in json.load(answer)}
         assert {"helix", "northwind", "orbital"} <= served
@@ -105,7 +189,7 @@ def test_serve_and_an_import_share_one_engine(data_dir: Path, tmp_path: Path) ->
         server.send_signal(signal.SIGINT)
         output = server.communicate(timeout=30)[0].decode()
     assert server.returncode == 0, output
-    wait_until_gone(serving_pid)
+    wait_until_gone(serving_pid, data_dir)
     with open_store(Settings(store=store_spec)) as store:
         assert {s.account.id for s in store.list_accounts()} == served
 

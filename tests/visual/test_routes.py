@@ -20,7 +20,7 @@ from .conftest import XSS_SCRIPT, acme_graph
 def client(store_settings: Settings) -> Iterator[TestClient]:
     with open_store(store_settings) as store:
         store.write(acme_graph())
-    with TestClient(create_app(store_settings)) as client:
+    with TestClient(create_app(store_settings), base_url="http://localhost") as client:
         yield client
 
 
