@@ -90,6 +90,7 @@ class Neo4jEngine:
             except ServiceUnavailable as exc:
                 raise StoreUnavailable(f"lost Neo4j at {self.uri}: {exc}") from exc
         return f"checkpointed Neo4j; {remains}"
+
     def ping(self) -> None:
         """Raise :class:`StoreUnavailable`, saying why, unless the server answers now
         (one connection and login, not the managed transactions' 30 s of retries)."""

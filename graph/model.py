@@ -392,3 +392,22 @@ class Portfolio(Record):
     owners: tuple[Ownership, ...] = ()
     favors: tuple[Favors, ...] = ()
     interactions: tuple[Interaction, ...] = ()
+
+
+class AccountGraph(Portfolio):
+    """Everything about one account, as the store reads it (``accounts`` has one item)."""
+
+    @property
+    def account(self) -> Account:
+        """The account itself."""
+        return self.accounts[0]
+
+
+def record_key(record: BaseModel) -> Any:
+    """A record's identity: its id, or the ids of what an edge joins (+ its role).
+
+    Lists of records are kept sorted by it, so one account always reads the same.
+    """
+    if hasattr(record, "id"):
+        return record.id
+    return tuple(str(v) for k, v in record.model_dump().items() if k.endswith("_id") or k == "role")

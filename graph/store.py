@@ -32,6 +32,7 @@ from graph.errors import InvalidData, NotFound
 from graph.model import (
     STORED,
     Account,
+    AccountGraph,
     Competitor,
     ConflictsWith,
     Favors,
@@ -44,6 +45,7 @@ from graph.model import (
     Stakeholder,
     TeamAssignment,
     TeamMember,
+    record_key,
 )
 from graph.settings import Settings
 
@@ -70,15 +72,6 @@ class Engine(Protocol):
     def recover(self) -> None: ...
 
     def close(self) -> None: ...
-
-
-class AccountGraph(Portfolio):
-    """Everything about one account, as read in one round trip (``accounts`` has one item)."""
-
-    @property
-    def account(self) -> Account:
-        """The account itself."""
-        return self.accounts[0]
 
 
 class AccountSummary(BaseModel):
@@ -566,7 +559,7 @@ class GraphStore:
         for graph in graphs:
             for kind in Portfolio.model_fields:
                 for record in getattr(graph, kind):
-                    merged[kind][_key(record)] = record
+                    merged[kind][record_key(record)] = record
         if account_ids is None:
             for r in self._read(cypher.LIST_TEAM_MEMBERS):
                 member = _load(TeamMember, r["member"])
@@ -731,13 +724,6 @@ class _Known(BaseModel):
     competitors: set[str]
 
 
-def _key(record: BaseModel) -> Any:
-    """A record's identity: its id, or the ids of what an edge joins (+ role/competitor)."""
-    if hasattr(record, "id"):
-        return record.id
-    return tuple(str(v) for k, v in record.model_dump().items() if k.endswith("_id") or k == "role")
-
-
 def _account_graph(row: dict) -> AccountGraph:
     """One ACCOUNT_GRAPHS row → an :class:`AccountGraph` with de-duplicated, sorted lists."""
     members = {
@@ -756,7 +742,7 @@ def _account_graph(row: dict) -> AccountGraph:
         loaded = {}
         for item in items:
             record = _load(model, {**item, **extra})
-            loaded[_key(record)] = record
+            loaded[record_key(record)] = record
         return [loaded[k] for k in sorted(loaded)]
 
     interactions = [

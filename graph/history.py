@@ -1,0 +1,148 @@
+"""History: what changed in an account, record by record, and the account as it was.
+
+A write's changes are the difference between each touched account's graph before and
+after it (:func:`diff`), so what a write does indirectly — a move dropping reporting
+lines, a new owner replacing the old one, a re-imported meeting losing a participant —
+is recorded exactly as it happened, and a write that changes nothing records nothing.
+The past is the reverse: the graph now with every later change undone (:func:`rewind`).
+
+Records are keyed as the store keys them (an id, or the ids an edge joins); an added
+or removed record carries its whole JSON form, a changed one one entry per field.
+
+>>> from graph.model import Account, Stakeholder
+>>> before = AccountGraph(accounts=[Account(id="a", name="A")])
+>>> after = AccountGraph(
+...     accounts=[Account(id="a", name="A")],
+...     stakeholders=[Stakeholder(id="s", account_id="a", name="Sam", stance="supporter")],
+... )
+>>> [(c.kind, c.subject_id) for c in diff(before, after)]
+[('stakeholder_added', 's')]
+>>> rewind(after, diff(before, after)) == before
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from graph.model import STORED, AccountGraph, Portfolio, record_key
+
+
+@dataclass(frozen=True)
+class Collection:
+    """How one kind of record is keyed and named in the change log."""
+
+    field: str  #: the Portfolio field holding the records
+    noun: str  #: the change kinds' stem: ``{noun}_added``, ``_changed``, ``_removed``
+    subject: str  #: the key field named as ``subject_id``
+    counterpart: str | None = None  #: the other key field, named as ``counterpart_id``
+
+    def key(self, record: dict[str, Any]) -> tuple[str, ...]:
+        """The record's identity within its account."""
+        if self.counterpart is None:
+            return (record[self.subject],)
+        return (record[self.subject], record[self.counterpart])
+
+
+#: Every kind of record an account graph holds, in the order changes are listed.
+COLLECTIONS: Final[tuple[Collection, ...]] = (
+    Collection("accounts", "account", "id"),
+    Collection("stakeholders", "stakeholder", "id"),
+    Collection("team_members", "team_member", "id"),
+    Collection("competitors", "competitor", "id"),
+    Collection("team", "team", "member_id", "role"),
+    Collection("knows", "relationship", "stakeholder_id", "member_id"),
+    Collection("owners", "owner", "stakeholder_id"),
+    Collection("reports_to", "line", "stakeholder_id", "manager_id"),
+    Collection("influences", "line", "source_id", "target_id"),
+    Collection("conflicts", "line", "stakeholder_id", "other_id"),
+    Collection("favors", "preference", "stakeholder_id", "competitor_id"),
+    Collection("interactions", "interaction", "id"),
+)
+_BY_FIELD: Final = {c.field: c for c in COLLECTIONS}
+
+
+class Change(BaseModel):
+    """One recorded change to one record of an account.
+
+    ``field`` is None when the whole record was added (``after`` holds it) or removed
+    (``before`` holds it); otherwise one field went from ``before`` to ``after``.
+    """
+
+    kind: str
+    collection: str
+    subject_id: str
+    counterpart_id: str | None = None
+    field: str | None = None
+    before: Any = None
+    after: Any = None
+    at: dt.date | None = None
+    actor: str | None = None
+
+
+def _records(graph: Portfolio | None, collection: Collection) -> dict[tuple[str, ...], dict]:
+    if graph is None:
+        return {}
+    records = (r.model_dump(mode="json") for r in getattr(graph, collection.field))
+    return {collection.key(r): r for r in records}
+
+
+def _change(collection: Collection, key: tuple[str, ...], kind: str, **values: Any) -> Change:
+    return Change(
+        kind=f"{collection.noun}_{kind}",
+        collection=collection.field,
+        subject_id=key[0],
+        counterpart_id=key[1] if len(key) > 1 else None,
+        **values,
+    )
+
+
+def diff(before: Portfolio | None, after: Portfolio | None) -> list[Change]:
+    """The changes that turn one account's graph ``before`` into ``after`` (None: absent).
+
+    Unchanged records give nothing; ``at`` and ``actor`` are left for the caller.
+    """
+    changes: list[Change] = []
+    for collection in COLLECTIONS:
+        old, new = _records(before, collection), _records(after, collection)
+        for key in sorted(old.keys() | new.keys()):
+            if key not in old:
+                changes.append(_change(collection, key, "added", after=new[key]))
+            elif key not in new:
+                changes.append(_change(collection, key, "removed", before=old[key]))
+            else:
+                for name in sorted(old[key].keys() | new[key].keys()):
+                    was, now = old[key].get(name), new[key].get(name)
+                    if was != now:
+                        changes.append(
+                            _change(collection, key, "changed", field=name, before=was, after=now)
+                        )
+    return changes
+
+
+def rewind(graph: Portfolio, changes: list[Change]) -> AccountGraph:
+    """``graph`` with ``changes`` (oldest first, all made after the wanted moment) undone."""
+    records = {c.field: _records(graph, c) for c in COLLECTIONS}
+    for change in reversed(changes):
+        collection = _BY_FIELD[change.collection]
+        held = records[collection.field]
+        key = tuple(k for k in (change.subject_id, change.counterpart_id) if k is not None)
+        if change.field is None and change.before is None:
+            held.pop(key, None)
+        elif change.field is None:
+            held[key] = change.before
+        elif key in held:
+            held[key] = {**held[key], change.field: change.before}
+    graph = AccountGraph.model_validate(
+        {field: list(held.values()) for field, held in records.items()}, context=STORED
+    )
+    # The store's own order, so a rewound graph equals the one read on that day.
+    return graph.model_copy(
+        update={
+            c.field: tuple(sorted(getattr(graph, c.field), key=record_key)) for c in COLLECTIONS
+        }
+    )
