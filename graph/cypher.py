@@ -319,6 +319,7 @@ ORDER BY c.id
 
 COUNT_NODES: Final = """
 MATCH (n)
+WHERE NOT n:WriteLock
 RETURN count(n) AS nodes
 """
 
@@ -336,7 +337,19 @@ RETURN size(logs) AS interactions_deleted
 
 DELETE_EVERYTHING: Final = """
 MATCH (n)
+WHERE NOT n:WriteLock
 DETACH DELETE n
+"""
+
+# --- the writer lock (Neo4j; the embedded engine locks a file) --------------------------
+
+# The first statement of every Neo4j write: SET takes the lock node's exclusive lock,
+# held until the transaction ends, so writers take turns (the unique constraint on
+# WriteLock.id makes the first MERGE create one node, not two).
+TAKE_WRITE_LOCK: Final = """
+MERGE (l:WriteLock {id: 'writer'})
+SET l.holder = $holder
+RETURN l.id AS lock
 """
 
 #: Every statement above by name, for the lint and contract tests.

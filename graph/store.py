@@ -2,14 +2,20 @@
 
 Writes go through :meth:`GraphStore.write`, which validates every reference of a
 :class:`~graph.model.Portfolio` (against itself and what is stored) before the first
-statement runs, so a bad batch changes nothing. Reads return model objects.
+statement runs, so a bad batch changes nothing. Every write holds the store's writer
+lock from its checks to its last statement and lands whole or not at all; a larger
+write of several calls groups them with :meth:`GraphStore.atomic`. Reads return model
+objects.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import json
 from collections import ChainMap, Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol, TypeVar
@@ -40,14 +46,29 @@ BATCH_SIZE = 1000
 M = TypeVar("M", bound=BaseModel)
 
 
-class Engine(Protocol):
-    """What the store needs from an engine (embedded FalkorDB or Neo4j)."""
+class Runner(Protocol):
+    """Runs statements: an engine, or one transaction open on it."""
 
     dialect: Dialect
 
     def run(
         self, query: str, params: dict[str, Any] | None = None, *, write: bool
     ) -> list[dict]: ...
+
+
+class Engine(Runner, Protocol):
+    """What the store needs from an engine (embedded FalkorDB or Neo4j).
+
+    ``run(write=True)`` runs one statement under the writer lock. ``transaction()``
+    holds the lock for a block and yields a runner whose writes land when the block
+    ends cleanly, all at once, and not at all when it raises or the process dies;
+    ``one_statement`` promises at most one write (the embedded engine then needs no
+    staged copy); ``on_wait`` is called once if another writer holds the lock.
+    """
+
+    def transaction(
+        self, *, one_statement: bool = False, on_wait: Callable[[], None] | None = None
+    ) -> AbstractContextManager[Runner]: ...
 
     def ensure_schema(self) -> None: ...
 
@@ -121,6 +142,7 @@ class GraphStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._runner: Runner = engine  # or, inside atomic(), the open transaction
         engine.ensure_schema()
 
     def describe(self) -> str:
@@ -138,30 +160,42 @@ class GraphStore:
         self.close()
 
     def _read(self, query: str, **params: Any) -> list[dict]:
-        return self.engine.run(query, params, write=False)
-
-    def _write(self, query: str, rows: Sequence[dict]) -> int:
-        written = 0
-        for batch in _batches(rows):
-            result = self.engine.run(query, {"rows": batch}, write=True)
-            written += int(result[0]["written"]) if result else 0
-        return written
+        return self._runner.run(query, params, write=False)
 
     # --- writes ------------------------------------------------------------------------
+
+    def atomic(
+        self, *, on_wait: Callable[[], None] | None = None
+    ) -> AbstractContextManager[GraphStore]:
+        """Hold the writer lock for a block; the store it yields writes all or nothing.
+
+        Everything read through the yielded store sees the block's writes and no other
+        writer's, so checks made in the block still hold when it writes. Its writes
+        land together when the block ends cleanly; an exception, or the death of this
+        process or of the embedded engine, leaves the store as it was. Nested use joins
+        the open block. ``on_wait`` is called once if another writer holds the lock.
+        """
+        return self._transaction(one_statement=False, on_wait=on_wait)
+
+    @contextlib.contextmanager
+    def _transaction(
+        self, *, one_statement: bool, on_wait: Callable[[], None] | None = None
+    ) -> Iterator[GraphStore]:
+        if self._runner is not self.engine:
+            yield self
+            return
+        with self.engine.transaction(one_statement=one_statement, on_wait=on_wait) as tx:
+            target = copy.copy(self)
+            target._runner = tx
+            yield target
 
     def write(self, portfolio: Portfolio) -> WriteSummary:
         """Validate every reference in ``portfolio``, then upsert it kind by kind.
 
         Raises :class:`InvalidData` listing every problem, before anything is written.
+        Checks and writes hold the writer lock; the write lands whole or not at all.
         """
-        known = self._check(portfolio, Pending())
         p = portfolio
-        created = {
-            "accounts": sum(a.id not in known.accounts for a in p.accounts),
-            "team_members": sum(m.id not in known.members for m in p.team_members),
-            "competitors": sum(c.id not in known.competitors for c in p.competitors),
-            "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
-        }
         node_rows: Callable[[Iterable[BaseModel]], list[dict]] = lambda records: [  # noqa: E731
             {"id": r.id, "props": _props(r, "id")}
             for r in records  # type: ignore[attr-defined]
@@ -220,8 +254,22 @@ class GraphStore:
                 ],
             ),
         ]
-        written = {kind: self._write(query, rows) for kind, query, rows in steps if rows}
-        return WriteSummary(written=written, created=created)
+        statements = [
+            (kind, query, batch) for kind, query, rows in steps for batch in _batches(rows)
+        ]
+        with self._transaction(one_statement=len(statements) <= 1) as target:
+            known = target._check(p, Pending())
+            written: Counter[str] = Counter()
+            for kind, query, batch in statements:
+                result = target._runner.run(query, {"rows": batch}, write=True)
+                written[kind] += int(result[0]["written"]) if result else 0
+        created = {
+            "accounts": sum(a.id not in known.accounts for a in p.accounts),
+            "team_members": sum(m.id not in known.members for m in p.team_members),
+            "competitors": sum(c.id not in known.competitors for c in p.competitors),
+            "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
+        }
+        return WriteSummary(written=dict(written), created=created)
 
     def check(self, portfolio: Portfolio, *, pending: Pending | None = None) -> None:
         """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing.
@@ -525,7 +573,7 @@ class GraphStore:
 
         Returns the number of interactions deleted; :class:`NotFound` if unknown.
         """
-        rows = self.engine.run(
+        rows = self._runner.run(
             cypher.ERASE_STAKEHOLDER, {"stakeholder_id": stakeholder_id}, write=True
         )
         if not rows:
@@ -534,7 +582,7 @@ class GraphStore:
 
     def delete_everything(self) -> None:
         """Empty the store (tests, and importing into a clean store)."""
-        self.engine.run(cypher.DELETE_EVERYTHING, write=True)
+        self._runner.run(cypher.DELETE_EVERYTHING, write=True)
 
 
 @dataclass

@@ -4,7 +4,9 @@ An importer reads its input twice. The first pass validates everything and raise
 :class:`~graph.errors.InvalidData` listing every problem, so a bad input writes nothing.
 The second pass (:attr:`Parsed.batches`) streams :class:`~graph.model.Portfolio`
 batches in dependency order (accounts and people before the lines between them), so a
-200,000-contact export never sits in memory whole.
+200,000-contact export never sits in memory whole. :func:`load` checks and writes them
+in one :meth:`~graph.store.GraphStore.atomic` block: one writer at a time, and the
+import lands whole or not at all.
 """
 
 from __future__ import annotations
@@ -77,15 +79,30 @@ def load(
     *,
     dry_run: bool = False,
     on_batch: Callable[[int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Check every batch of ``parsed`` against the store, then write them (unless ``dry_run``).
 
     The importer has validated the input itself; this first pass finds what only the
     store can tell (an id stored as the other kind of person, a reporting cycle through
     stored lines) in *every* batch before the first write, so a refused import leaves
-    the store unchanged. ``on_batch`` is told how many records each batch held, once
-    per pass (a progress bar spans ``passes(dry_run) × parsed.records``).
+    the store unchanged. Both passes hold the store's writer lock (``on_wait`` is
+    called once if another writer holds it), so what the checks saw is what the write
+    changes, and the write lands whole or not at all, even if the process is killed.
+    ``on_batch`` is told how many records each batch held, once per pass (a progress
+    bar spans ``passes(dry_run) × parsed.records``).
     """
+    with store.atomic(on_wait=on_wait) as target:
+        return _load(target, parsed, dry_run=dry_run, on_batch=on_batch)
+
+
+def _load(
+    store: GraphStore,
+    parsed: Parsed,
+    *,
+    dry_run: bool,
+    on_batch: Callable[[int], None] | None,
+) -> ImportReport:
     nodes: dict[str, Changes] = {}
     lines: Counter[str] = Counter()
     pending = Pending()
