@@ -2,7 +2,7 @@
 
 Each import reads and validates its whole input first (every problem listed, nothing
 written), then checks and writes it whole or not at all, one import at a time per store
-(a second one waits, saying so), and prints what changed;
+(a second one waits, saying so), and prints what changed and who moved account;
 ``--dry-run`` stops before writing. Exports print to stdout or write one file whole.
 """
 

@@ -294,6 +294,15 @@ RETURN s.id AS stakeholder_id, s.account_id AS stakeholder_account,
   boss.id AS manager_id, boss.account_id AS manager_account
 """
 
+# The reporting, influence and conflict lines of some stakeholders ($ids), either way
+# round: what moving them to another account may drop.
+STAKEHOLDER_LINES: Final = """
+UNWIND $ids AS wanted
+MATCH (s:Stakeholder {id: wanted})-[l:REPORTS_TO|INFLUENCES|CONFLICTS_WITH]-(o:Stakeholder)
+RETURN s.id AS stakeholder_id, type(l) AS type, startNode(l).id AS from_id,
+  endNode(l).id AS to_id, o.id AS other_id, o.account_id AS other_account
+"""
+
 LIST_ACCOUNTS: Final = """
 MATCH (a:Account)
 WHERE $search IS NULL

@@ -93,11 +93,30 @@ class AccountSummary(BaseModel):
     stakeholder_count: int
 
 
+class DroppedLine(BaseModel):
+    """A reporting, influence or conflict line a move drops (``kind`` as in Portfolio)."""
+
+    kind: str
+    from_id: str
+    to_id: str
+
+
+class Move(BaseModel):
+    """A stakeholder a write moves to another account, and the lines that drops: those
+    with people who are not at the new account."""
+
+    stakeholder_id: str
+    from_account: str
+    to_account: str
+    dropped: list[DroppedLine] = []
+
+
 class WriteSummary(BaseModel):
-    """What a write did: records written per kind, and how many nodes were new."""
+    """What a write did: records written per kind, how many nodes were new, who moved."""
 
     written: dict[str, int]
     created: dict[str, int]
+    moves: list[Move] = []
 
 
 class Changes(BaseModel):
@@ -259,6 +278,7 @@ class GraphStore:
         ]
         with self._transaction(one_statement=len(statements) <= 1) as target:
             known = target._check(p, Pending())
+            moves = target._moves(p, Pending(), known)
             written: Counter[str] = Counter()
             for kind, query, batch in statements:
                 result = target._runner.run(query, {"rows": batch}, write=True)
@@ -269,7 +289,7 @@ class GraphStore:
             "competitors": sum(c.id not in known.competitors for c in p.competitors),
             "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
         }
-        return WriteSummary(written=dict(written), created=created)
+        return WriteSummary(written=dict(written), created=created, moves=moves)
 
     def check(self, portfolio: Portfolio, *, pending: Pending | None = None) -> None:
         """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing.
@@ -279,7 +299,9 @@ class GraphStore:
         is then added to it (refused or not, so later batches are judged in context).
         """
         try:
-            self._check(portfolio, pending or Pending())
+            known = self._check(portfolio, pending or Pending())
+            if pending is not None:
+                pending.moves += self._moves(portfolio, pending, known)
         finally:
             if pending is not None:
                 pending.add(portfolio)
@@ -503,6 +525,32 @@ class GraphStore:
                 problems.append("reporting lines form a cycle: " + " → ".join([*seen, start]))
         return problems
 
+    def _moves(self, p: Portfolio, pending: Pending, known: _Known) -> list[Move]:
+        """The stakeholders ``p`` moves to another account, and the stored lines that
+        drops (see ``UPSERT_STAKEHOLDERS``), judged as the write of ``p`` will see them:
+        after ``pending``, before the lines ``p`` itself writes."""
+        incoming = {s.id: s.account_id for s in p.stakeholders}
+        now = ChainMap(pending.stakeholders, known.stakeholders)
+        moves = {
+            s.id: Move(stakeholder_id=s.id, from_account=now[s.id], to_account=s.account_id)
+            for s in p.stakeholders
+            if now.get(s.id, s.account_id) != s.account_id
+        }
+        for batch in _batches(sorted(moves)):
+            for r in self._read(cypher.STAKEHOLDER_LINES, ids=batch):
+                move = moves[r["stakeholder_id"]]
+                other = r["other_id"]
+                there = incoming.get(other) or pending.stakeholders.get(other) or r["other_account"]
+                kind = _LINE_KINDS[r["type"]]
+                line = DroppedLine(kind=kind, from_id=r["from_id"], to_id=r["to_id"])
+                key = (line.kind, line.from_id, line.to_id)
+                if there != move.to_account and key not in pending.dropped:
+                    pending.dropped.add(key)
+                    move.dropped.append(line)
+        for move in moves.values():
+            move.dropped.sort(key=lambda d: (d.kind, d.from_id, d.to_id))
+        return [moves[i] for i in sorted(moves)]
+
     def _stored_accounts(self, stakeholder_ids: Iterable[str]) -> dict[str, str]:
         """Where each of these stakeholders works, as stored (the unknown are left out)."""
         wanted = sorted(set(stakeholder_ids))
@@ -602,6 +650,9 @@ class Pending:
     #: accounts people move away from: their stored lines may come along (a cycle check
     #: must read them)
     left: set[str] = field(default_factory=set)
+    #: the moves of the batches checked so far, and the lines they drop (kind, from, to)
+    moves: list[Move] = field(default_factory=list)
+    dropped: set[tuple[str, str, str]] = field(default_factory=set)
 
     def add(self, p: Portfolio) -> None:
         """Count ``p`` as written."""
@@ -615,6 +666,14 @@ class Pending:
 def _apply_reporting_lines(manager: dict[str, str | None], p: Portfolio) -> None:
     """Update a stakeholder → manager map with ``p``'s lines (None: reports to nobody)."""
     manager.update((r.stakeholder_id, r.manager_id) for r in p.reports_to)
+
+
+#: Relationship type → the Portfolio field of its lines.
+_LINE_KINDS: dict[str, str] = {
+    "REPORTS_TO": "reports_to",
+    "INFLUENCES": "influences",
+    "CONFLICTS_WITH": "conflicts",
+}
 
 
 class _Known(BaseModel):

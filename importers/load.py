@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from graph.errors import InvalidData
 from graph.model import Portfolio
-from graph.store import Changes, GraphStore, Pending
+from graph.store import Changes, GraphStore, Move, Pending
 from importers.problems import Problems
 
 #: Portfolio fields that are nodes (reported as created/updated/unchanged).
@@ -47,12 +47,15 @@ class ImportReport(BaseModel):
 
     ``lines`` counts the edges written per kind; ``no_manager`` counts the people the
     input says report to nobody (a stored reporting line of theirs is removed).
+    ``moves`` names each stakeholder who moves to another account and the stored lines
+    that drops (with people not at the new account).
     """
 
     source: str
     dry_run: bool
     nodes: dict[str, Changes]
     lines: dict[str, int]
+    moves: list[Move] = []
     skipped: dict[str, int]
     warnings: list[str]
 
@@ -67,6 +70,13 @@ class ImportReport(BaseModel):
         written = "to write" if self.dry_run else "written"
         for kind, n in self.lines.items():
             out.append(f"  {kind:<14} {n:>7} {written}")
+        moved, drops = ("would move", "would drop") if self.dry_run else ("moved", "dropped")
+        for m in self.moves:
+            line = f"  {moved} {m.stakeholder_id} from {m.from_account} to {m.to_account}"
+            if m.dropped:
+                lines = ", ".join(f"{d.kind} {d.from_id} → {d.to_id}" for d in m.dropped)
+                line += f"; {drops} {len(m.dropped)} line{'s' * (len(m.dropped) != 1)}: {lines}"
+            out.append(line)
         for kind, n in self.skipped.items():
             out.append(f"  skipped {n} {kind}")
         out += [f"  warning: {w}" for w in self.warnings]
@@ -137,6 +147,7 @@ def _load(
         dry_run=dry_run,
         nodes=nodes,
         lines={kind: n for kind, n in lines.items() if n > 0},
+        moves=pending.moves,
         skipped=dict(parsed.problems.warning_counts),
         warnings=[str(p) for p in parsed.problems.warnings],
     )
