@@ -234,6 +234,44 @@ class EmbeddedEngine:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def _copy_to_staging(self) -> None:
+        """``GRAPH.COPY`` the live graph, once no other child process can be running.
+
+        The copy forks, and FalkorDB deadlocks (the whole engine stops answering) when
+        another child, such as an AOF rewrite, runs as it forks. So wait out any child,
+        and start a rewrite that is due ourselves: writers hold the lock, so the AOF
+        cannot grow, and no rewrite can become due, between this check and the fork.
+        """
+        while True:
+            info = self._command("INFO", "persistence")
+            if any(
+                info.get(flag)
+                for flag in (
+                    "aof_rewrite_in_progress",
+                    "aof_rewrite_scheduled",
+                    "rdb_bgsave_in_progress",
+                    "module_fork_in_progress",
+                )
+            ):
+                time.sleep(0.05)
+            elif self._aof_rewrite_due(info):
+                self._command("BGREWRITEAOF")
+            else:
+                break
+        self._command("GRAPH.COPY", self.graph_name, self._staging_name)
+
+    def _aof_rewrite_due(self, info: dict[str, Any]) -> bool:
+        """Whether redis's cron would start an automatic AOF rewrite now (its own rule)."""
+        reply = self._command("CONFIG", "GET", "auto-aof-rewrite-*")
+        config = dict(zip(reply[::2], reply[1::2], strict=True))
+        percentage = int(config["auto-aof-rewrite-percentage"])
+        current, base = int(info["aof_current_size"]), int(info["aof_base_size"]) or 1
+        return (
+            bool(percentage)
+            and current > int(config["auto-aof-rewrite-min-size"])
+            and (current * 100 // base - 100 >= percentage)
+        )
+
     def _drop_staging(self) -> None:
         if self._command("EXISTS", self._staging_name):
             self._command("GRAPH.DELETE", self._staging_name)
@@ -391,7 +429,7 @@ class _StagedWrite:
             if self._one_statement and self._writes > 1:
                 raise RuntimeError("a one-statement transaction ran a second write")
             if self._staging is None and not self._one_statement:
-                engine._command("GRAPH.COPY", engine.graph_name, engine._staging_name)
+                engine._copy_to_staging()
                 self._staging = engine._db.select_graph(engine._staging_name)
         graph = self._staging if self._staging is not None else engine._graph
         return engine._query(graph, query, params, write=write)
