@@ -1,8 +1,9 @@
 """``kamgraph import …``, ``kamgraph export …`` and ``kamgraph template``: data in and out.
 
 Each import reads and validates its whole input first (every problem listed, nothing
-written), then writes in batches and prints what changed; ``--dry-run`` stops before
-writing. Exports print to stdout or write one file whole.
+written), then checks and writes it whole or not at all, one import at a time per store
+(a second one waits, saying so), and prints what changed and who moved account;
+``--dry-run`` stops before writing. Exports print to stdout or write one file whole.
 """
 
 from __future__ import annotations
@@ -44,12 +45,15 @@ def run_import(ctx: typer.Context, parse: Callable[[], Parsed], dry_run: bool) -
 
 
 def _load_with_progress(store: GraphStore, parsed: Parsed, dry_run: bool) -> ImportReport:
+    def waiting() -> None:
+        typer.echo(f"waiting for another import into {store.describe()} to finish…", err=True)
+
     if not sys.stderr.isatty():
-        return load(store, parsed, dry_run=dry_run)
+        return load(store, parsed, dry_run=dry_run, on_wait=waiting)
     length = passes(dry_run) * parsed.records
     label = "checking" if dry_run else "checking, then writing"
     with typer.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        return load(store, parsed, dry_run=dry_run, on_batch=bar.update)
+        return load(store, parsed, dry_run=dry_run, on_batch=bar.update, on_wait=waiting)
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -294,6 +294,15 @@ RETURN s.id AS stakeholder_id, s.account_id AS stakeholder_account,
   boss.id AS manager_id, boss.account_id AS manager_account
 """
 
+# The reporting, influence and conflict lines of some stakeholders ($ids), either way
+# round: what moving them to another account may drop.
+STAKEHOLDER_LINES: Final = """
+UNWIND $ids AS wanted
+MATCH (s:Stakeholder {id: wanted})-[l:REPORTS_TO|INFLUENCES|CONFLICTS_WITH]-(o:Stakeholder)
+RETURN s.id AS stakeholder_id, type(l) AS type, startNode(l).id AS from_id,
+  endNode(l).id AS to_id, o.id AS other_id, o.account_id AS other_account
+"""
+
 LIST_ACCOUNTS: Final = """
 MATCH (a:Account)
 WHERE $search IS NULL
@@ -319,6 +328,7 @@ ORDER BY c.id
 
 COUNT_NODES: Final = """
 MATCH (n)
+WHERE NOT n:WriteLock
 RETURN count(n) AS nodes
 """
 
@@ -458,7 +468,19 @@ RETURN count(k) AS written
 
 DELETE_EVERYTHING: Final = """
 MATCH (n)
+WHERE NOT n:WriteLock
 DETACH DELETE n
+"""
+
+# --- the writer lock (Neo4j; the embedded engine locks a file) --------------------------
+
+# The first statement of every Neo4j write: SET takes the lock node's exclusive lock,
+# held until the transaction ends, so writers take turns (the unique constraint on
+# WriteLock.id makes the first MERGE create one node, not two).
+TAKE_WRITE_LOCK: Final = """
+MERGE (l:WriteLock {id: 'writer'})
+SET l.holder = $holder
+RETURN l.id AS lock
 """
 
 #: Every statement above by name, for the lint and contract tests.

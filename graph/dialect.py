@@ -64,6 +64,7 @@ NEO4J: Final = Dialect(
         "CREATE CONSTRAINT erased_id IF NOT EXISTS FOR (n:ErasedId) REQUIRE n.hash IS UNIQUE",
         "CREATE CONSTRAINT erased_name IF NOT EXISTS FOR (n:ErasedName) REQUIRE n.hash IS UNIQUE",
         "CREATE CONSTRAINT erasure_salt IF NOT EXISTS FOR (n:ErasureSalt) REQUIRE n.key IS UNIQUE",
+        "CREATE CONSTRAINT writelock_id IF NOT EXISTS FOR (n:WriteLock) REQUIRE n.id IS UNIQUE",
     ),
     # A checkpoint flushes the page cache and prunes the transaction logs the retention
     # policy lets go (Enterprise only in Neo4j 5); deleted records stay in the store

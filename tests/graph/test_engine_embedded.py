@@ -276,3 +276,40 @@ def test_the_engine_keeps_no_query_log(data_dir: Path) -> None:
         assert engine.execute_command("GRAPH.CONFIG", "GET", "CMD_INFO") == ["CMD_INFO", 0]
     finally:
         engine.close()
+
+
+#: Staged writes in a row, each begun as an AOF rewrite starts (as one due starts on its
+#: own, or after an erasure), on a graph whose copies make the AOF grow fast.
+STAGED_WRITES = """
+import sys
+from graph.engine_embedded import EmbeddedEngine
+
+engine = EmbeddedEngine(sys.argv[1])
+engine.execute_command("CONFIG", "SET", "auto-aof-rewrite-min-size", "1mb")
+engine.run("UNWIND range(1, 30000) AS i CREATE (:Account {id: toString(i)})", write=True)
+for n in range(6):
+    engine.execute_command("BGREWRITEAOF")
+    with engine.transaction() as tx:
+        tx.run("CREATE (:Account {id: $id})", {"id": f"new{n}"}, write=True)
+        tx.run("CREATE (:Account {id: $id})", {"id": f"new{n}b"}, write=True)
+print(engine.run("MATCH (a:Account) RETURN count(a) AS n", write=False)[0]["n"])
+engine.close()
+"""
+
+
+def test_staged_writes_wait_out_aof_rewrites(data_dir: Path) -> None:
+    """GRAPH.COPY forks, and FalkorDB hangs if an AOF rewrite runs as it does."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", STAGED_WRITES, str(data_dir)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except subprocess.TimeoutExpired:
+        os.kill(engine_pid(data_dir), signal.SIGKILL)
+        raise
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "30012\n"
+    log = (data_dir / "engine.log").read_text()
+    assert log.count("Background append only file rewriting started") >= 6

@@ -8,6 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 
 from graph.errors import InvalidData, NotFound
 from graph.model import (
@@ -384,3 +385,36 @@ def test_concurrent_writers_of_one_new_record_make_one_node(store: GraphStore) -
         list(pool.map(write, range(8)))
     assert [s.account.id for s in store.list_accounts()] == ["same"]
     assert store.count_nodes() == 1
+
+
+def test_an_atomic_block_lands_whole_when_it_ends(store: GraphStore) -> None:
+    with store.atomic() as target:
+        target.write(Portfolio(accounts=[Account(id="acme", name="Acme")]))
+        target.write(Portfolio(stakeholders=[Stakeholder(id="cfo", account_id="acme", name="Fi")]))
+        assert [a.stakeholder_count for a in target.list_accounts()] == [1]  # sees its writes
+        assert store.list_accounts() == []  # nobody else does, yet
+    assert [a.stakeholder_count for a in store.list_accounts()] == [1]
+
+
+def test_an_atomic_block_that_raises_writes_nothing(store: GraphStore) -> None:
+    store.write(acme())
+    before = store.read_portfolio()
+    with pytest.raises(KeyboardInterrupt), store.atomic() as target:
+        target.write(Portfolio(accounts=[Account(id="beta", name="Beta")]))
+        with target.atomic() as nested:  # joins the open block
+            nested.erase_stakeholder("ceo")
+        raise KeyboardInterrupt
+    assert store.read_portfolio() == before
+
+
+def test_a_write_the_engine_refuses_half_way_writes_nothing(embedded_store: GraphStore) -> None:
+    """The account statement runs, the stakeholder statement fails: neither lands."""
+    refused = Stakeholder.model_construct(id="x", account_id="acme", name="nul \x00 byte")
+    refused.model_fields_set.update({"id", "account_id", "name"})
+    with pytest.raises(redis.ResponseError):
+        embedded_store.write(
+            Portfolio.model_construct(
+                accounts=[Account(id="acme", name="Acme")], stakeholders=[refused]
+            )
+        )
+    assert embedded_store.count_nodes() == 0

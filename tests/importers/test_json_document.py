@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from graph.errors import InvalidData
-from graph.model import Portfolio
+from graph.model import Account, Portfolio
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 from importers import json_document
@@ -97,3 +97,25 @@ def test_cli_round_trip_and_a_dangling_reference_changes_nothing(
     assert "unknown stakeholder 'nobody'" in failed.output
     after = runner.invoke(app, [*store, "export", "json"])
     assert after.output == before
+
+
+def test_the_cli_names_who_moved_account_and_the_lines_that_dropped(
+    store_settings: Settings, small_portfolio: Portfolio, tmp_path: Path
+) -> None:
+    with open_store(store_settings) as opened:
+        opened.write(small_portfolio)
+    cto = next(s for s in small_portfolio.stakeholders if s.id == "cto")
+    moved = Portfolio(
+        accounts=[Account(id="beta", name="Beta")],
+        stakeholders=[cto.model_copy(update={"account_id": "beta"})],
+    )
+    (tmp_path / "moved.json").write_text(json_document.dumps(moved), encoding="utf-8")
+    result = runner.invoke(
+        app, ["--store", store_settings.store, "import", "json", str(tmp_path / "moved.json")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "  stakeholders         0 new       1 changed       0 unchanged" in result.output
+    assert (
+        "  moved cto from acme to beta; dropped 3 lines: conflicts cto → ceo, "
+        "influences cto → ceo, reports_to cto → ceo\n" in result.output
+    )

@@ -9,6 +9,8 @@ import pytest
 from graph.errors import InvalidData
 from graph.model import (
     Account,
+    ConflictsWith,
+    Influences,
     Interaction,
     Knows,
     Portfolio,
@@ -17,7 +19,7 @@ from graph.model import (
     TeamMember,
 )
 from graph.settings import Settings
-from graph.store import GraphStore, open_store
+from graph.store import DroppedLine, GraphStore, Move, open_store
 from importers.load import Parsed, load
 
 
@@ -213,3 +215,94 @@ def test_the_erased_stay_out_after_a_restart(store_settings: Settings) -> None:
         report = load(again, parsed(*crm_export()))
         assert report.skipped == {"erased people": 2}
         assert again.account_graph("acme").stakeholders == ()
+
+
+def team_at_acme(store: GraphStore) -> None:
+    """ceo ← cto ← dev (reporting), cfo influences cto, cto conflicts with ceo; beta empty."""
+    store.write(
+        Portfolio(
+            accounts=[Account(id="acme", name="Acme"), Account(id="beta", name="Beta")],
+            stakeholders=at("acme", "ceo", "cto", "cfo", "dev"),
+            reports_to=[
+                ReportsTo(stakeholder_id="cto", manager_id="ceo"),
+                ReportsTo(stakeholder_id="dev", manager_id="cto"),
+            ],
+            influences=[Influences(source_id="cfo", target_id="cto", weight=3)],
+            conflicts=[ConflictsWith(stakeholder_id="cto", other_id="ceo")],
+        )
+    )
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_move_to_another_account_is_reported_with_the_lines_it_drops(
+    store: GraphStore, dry_run: bool
+) -> None:
+    team_at_acme(store)
+    report = load(store, parsed(Portfolio(stakeholders=at("beta", "cto"))), dry_run=dry_run)
+    assert report.moves == [
+        Move(
+            stakeholder_id="cto",
+            from_account="acme",
+            to_account="beta",
+            dropped=[
+                DroppedLine(kind="conflicts", from_id="cto", to_id="ceo"),
+                DroppedLine(kind="influences", from_id="cfo", to_id="cto"),
+                DroppedLine(kind="reports_to", from_id="cto", to_id="ceo"),
+                DroppedLine(kind="reports_to", from_id="dev", to_id="cto"),
+            ],
+        )
+    ]
+    moved, dropped = ("would move", "would drop") if dry_run else ("moved", "dropped")
+    assert (
+        f"  {moved} cto from acme to beta; {dropped} 4 lines: conflicts cto → ceo, "
+        "influences cfo → cto, reports_to cto → ceo, reports_to dev → cto" in report.summary()
+    )
+    acme = store.account_graph("acme")
+    assert (len(acme.reports_to), len(acme.influences), len(acme.conflicts)) == (
+        (2, 1, 1) if dry_run else (0, 0, 0)
+    )
+
+
+def test_people_who_move_together_keep_their_lines_and_a_split_move_drops_them(
+    store: GraphStore,
+) -> None:
+    """cto and dev move in one batch (their line stays); ceo follows in the next batch, after
+    the write of the first has dropped the lines between it and them."""
+    team_at_acme(store)
+    report = load(
+        store,
+        parsed(
+            Portfolio(stakeholders=at("beta", "cto", "dev")),
+            Portfolio(stakeholders=at("beta", "ceo")),
+        ),
+    )
+    assert [
+        (m.stakeholder_id, [(d.kind, d.from_id, d.to_id) for d in m.dropped]) for m in report.moves
+    ] == [
+        (
+            "cto",
+            [
+                ("conflicts", "cto", "ceo"),
+                ("influences", "cfo", "cto"),
+                ("reports_to", "cto", "ceo"),
+            ],
+        ),
+        ("dev", []),
+        ("ceo", []),
+    ]
+    beta = store.account_graph("beta")
+    assert beta.reports_to == (ReportsTo(stakeholder_id="dev", manager_id="cto"),)
+    assert (beta.influences, beta.conflicts) == ((), ())
+
+
+def test_a_write_reports_its_moves(store: GraphStore) -> None:
+    team_at_acme(store)
+    summary = store.write(Portfolio(stakeholders=at("beta", "dev")))
+    assert summary.moves == [
+        Move(
+            stakeholder_id="dev",
+            from_account="acme",
+            to_account="beta",
+            dropped=[DroppedLine(kind="reports_to", from_id="dev", to_id="cto")],
+        )
+    ]
