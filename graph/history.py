@@ -29,6 +29,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
+from graph.analysis.result import CoverageGap
 from graph.model import STORED, AccountGraph, Portfolio, record_key
 
 
@@ -82,6 +83,30 @@ class Change(BaseModel):
     after: Any = None
     at: dt.date | None = None
     actor: str | None = None
+
+
+class HealthChange(BaseModel):
+    """The health score at both ends of a diff (None where the account did not exist)."""
+
+    before: int | None
+    after: int | None
+
+
+class AccountDiff(BaseModel):
+    """What changed on one account between the end of ``since`` and the end of ``until``.
+
+    ``changes`` are record changes only, oldest first; what the analyses make of them
+    is in ``health`` and the coverage gaps that opened or closed (the gaps of the
+    analysis as of ``until`` that the one as of ``since`` did not have, and back).
+    """
+
+    account_id: str
+    since: dt.date
+    until: dt.date
+    changes: list[Change]
+    health: HealthChange
+    gaps_opened: list[CoverageGap]
+    gaps_closed: list[CoverageGap]
 
 
 def _records(graph: Portfolio | None, collection: Collection) -> dict[tuple[str, ...], dict]:
