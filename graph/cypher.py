@@ -326,9 +326,10 @@ RETURN c {.*} AS competitor
 ORDER BY c.id
 """
 
+# The records kamgraph holds: not the lock, nor the change log and its clock.
 COUNT_NODES: Final = """
 MATCH (n)
-WHERE NOT n:WriteLock
+WHERE NOT (n:WriteLock OR n:Change OR n:HistoryClock)
 RETURN count(n) AS nodes
 """
 
@@ -481,6 +482,92 @@ TAKE_WRITE_LOCK: Final = """
 MERGE (l:WriteLock {id: 'writer'})
 SET l.holder = $holder
 RETURN l.id AS lock
+"""
+
+# --- history: the change log (graph.history) --------------------------------------------
+
+# The accounts whose graphs show a team member (team, relationships, ownership,
+# interactions): a change to the member's own record changes each of them.
+MEMBER_ACCOUNTS: Final = """
+UNWIND $ids AS wanted
+MATCH (m:TeamMember {id: wanted})
+OPTIONAL MATCH (m)-[:ON_TEAM]->(a:Account)
+WITH m, collect(a.id) AS on_team
+OPTIONAL MATCH (m)-[:KNOWS|OWNS]->(s:Stakeholder)
+WITH m, on_team, collect(s.account_id) AS known
+OPTIONAL MATCH (m)-[:ATTENDED]->(i:Interaction)
+RETURN on_team, known, collect(i.account_id) AS attended
+"""
+
+COMPETITOR_ACCOUNTS: Final = """
+UNWIND $ids AS wanted
+MATCH (:Competitor {id: wanted})<-[:FAVORS]-(s:Stakeholder)
+RETURN DISTINCT s.account_id AS account_id
+"""
+
+# The log's clock: the last sequence number given out and the newest change's date.
+HISTORY_CLOCK: Final = """
+OPTIONAL MATCH (k:HistoryClock {id: 'clock'})
+RETURN k.seq AS seq, k.newest AS newest
+"""
+
+SET_HISTORY_CLOCK: Final = """
+MERGE (k:HistoryClock {id: 'clock'})
+SET k.seq = $seq, k.newest = $newest
+RETURN k.seq AS seq
+"""
+
+RECORD_CHANGES: Final = """
+UNWIND $rows AS row
+CREATE (c:Change)
+SET c += row
+RETURN count(c) AS written
+"""
+
+# An account's changes after the end of $after (and by the end of $until, when given).
+ACCOUNT_CHANGES: Final = """
+MATCH (c:Change {account_id: $account_id})
+WHERE c.at > $after AND ($until IS NULL OR c.at <= $until)
+RETURN c {.*} AS change
+ORDER BY c.seq
+"""
+
+ACCOUNT_HISTORY_SPAN: Final = """
+MATCH (c:Change {account_id: $account_id})
+RETURN min(c.at) AS first, count(c) AS changes
+"""
+
+ACCOUNT_HISTORY_PAGE: Final = """
+MATCH (c:Change {account_id: $account_id})
+RETURN c {.*} AS change
+ORDER BY c.seq DESC
+SKIP $skip
+LIMIT $limit
+"""
+
+# Erasure: the log entries that may hold the person (their records, their id in a
+# participant list, their name or e-mail in a value); the caller decides.
+HISTORY_NAMING: Final = """
+MATCH (c:Change)
+WITH c, toLower(coalesce(c.before, '') + ' ' + coalesce(c.after, '')) AS text
+WHERE c.subject_id = $stakeholder_id OR c.counterpart_id = $stakeholder_id
+   OR text CONTAINS $quoted_id
+   OR all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+RETURN c {.*} AS change
+"""
+
+DELETE_CHANGES: Final = """
+UNWIND $seqs AS wanted
+MATCH (c:Change {seq: wanted})
+DELETE c
+RETURN count(*) AS written
+"""
+
+REWRITE_CHANGES: Final = """
+UNWIND $rows AS row
+MATCH (c:Change {seq: row.seq})
+SET c.before = row.before, c.after = row.after
+RETURN count(c) AS written
 """
 
 #: Every statement above by name, for the lint and contract tests.

@@ -50,21 +50,32 @@ FALKORDB: Final = Dialect(
         "CREATE INDEX FOR (n:ErasedId) ON (n.hash)",
         "CREATE INDEX FOR (n:ErasedName) ON (n.hash)",
         "CREATE INDEX FOR (n:ErasureSalt) ON (n.key)",
+        "CREATE INDEX FOR (n:Change) ON (n.account_id)",
+        "CREATE INDEX FOR (n:Change) ON (n.seq)",
+        "CREATE INDEX FOR (n:HistoryClock) ON (n.id)",
     ),
+)
+
+#: Neo4j's uniqueness constraints on the records' ids: what an exported script needs too.
+NEO4J_RECORD_CONSTRAINTS: Final = (
+    "CREATE CONSTRAINT account_id IF NOT EXISTS FOR (n:Account) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT stakeholder_id IF NOT EXISTS FOR (n:Stakeholder) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT teammember_id IF NOT EXISTS FOR (n:TeamMember) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT competitor_id IF NOT EXISTS FOR (n:Competitor) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE",
 )
 
 NEO4J: Final = Dialect(
     name="neo4j",
     schema_statements=(
-        "CREATE CONSTRAINT account_id IF NOT EXISTS FOR (n:Account) REQUIRE n.id IS UNIQUE",
-        "CREATE CONSTRAINT stakeholder_id IF NOT EXISTS FOR (n:Stakeholder) REQUIRE n.id IS UNIQUE",
-        "CREATE CONSTRAINT teammember_id IF NOT EXISTS FOR (n:TeamMember) REQUIRE n.id IS UNIQUE",
-        "CREATE CONSTRAINT competitor_id IF NOT EXISTS FOR (n:Competitor) REQUIRE n.id IS UNIQUE",
-        "CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE",
+        *NEO4J_RECORD_CONSTRAINTS,
         "CREATE CONSTRAINT erased_id IF NOT EXISTS FOR (n:ErasedId) REQUIRE n.hash IS UNIQUE",
         "CREATE CONSTRAINT erased_name IF NOT EXISTS FOR (n:ErasedName) REQUIRE n.hash IS UNIQUE",
         "CREATE CONSTRAINT erasure_salt IF NOT EXISTS FOR (n:ErasureSalt) REQUIRE n.key IS UNIQUE",
         "CREATE CONSTRAINT writelock_id IF NOT EXISTS FOR (n:WriteLock) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (n:Change) REQUIRE n.seq IS UNIQUE",
+        "CREATE CONSTRAINT clock_id IF NOT EXISTS FOR (n:HistoryClock) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX change_account IF NOT EXISTS FOR (n:Change) ON (n.account_id)",
     ),
     # A checkpoint flushes the page cache and prunes the transaction logs the retention
     # policy lets go (Enterprise only in Neo4j 5); deleted records stay in the store

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class KamgraphError(Exception):
     """Base of every error kamgraph raises on purpose."""
@@ -33,3 +35,16 @@ class InvalidData(KamgraphError):
         super().__init__(f"{head}{count}:\n" + "\n".join(f"  - {p}" for p in problems))
         self.problems = problems
         self.source = source
+
+
+class NotRecorded(NotFound):
+    """An account read as of a date before its history starts (it is not there yet)."""
+
+    def __init__(self, account_id: str, first: dt.date, as_of: dt.date) -> None:
+        super().__init__("account", account_id)
+        self.args = (
+            f"account {account_id!r} was not recorded by {as_of.isoformat()}: "
+            f"its history starts on {first.isoformat()}",
+        )
+        self.first = first
+        self.as_of = as_of

@@ -24,8 +24,11 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import json
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from pydantic import BaseModel
 
@@ -170,4 +173,114 @@ def rewind(graph: Portfolio, changes: list[Change]) -> AccountGraph:
         update={
             c.field: tuple(sorted(getattr(graph, c.field), key=record_key)) for c in COLLECTIONS
         }
+    )
+
+
+# --- recording: what the store runs around a block of writes ----------------------------
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who makes a block of writes, and the date its changes take effect.
+
+    An import of last quarter's export is stamped with that quarter's date
+    (``--effective``); the log is kept in date order, so an earlier date than the newest
+    recorded change is refused when the block has changes to record.
+    """
+
+    actor: str
+    at: dt.date
+
+    @classmethod
+    def today(cls, actor: str = "kamgraph") -> Stamp:
+        """A write that takes effect today."""
+        return cls(actor=actor, at=dt.date.today())
+
+
+class Reader(Protocol):
+    """What recording needs of the store: the accounts' graphs as they are now."""
+
+    def account_graphs(self, account_ids: Sequence[str] | None = None) -> list[AccountGraph]: ...
+
+
+class Recorder:
+    """The accounts one block of writes touches, each as it was before the block's first
+    write to it; :meth:`changes` diffs them against the same accounts at the block's end.
+
+    Graphs wait compressed (a re-import touches every account of the store).
+    """
+
+    def __init__(self, stamp: Stamp) -> None:
+        self.stamp = stamp
+        self._before: dict[str, bytes | None] = {}
+
+    def touch(self, reader: Reader, account_ids: Iterable[str]) -> None:
+        """Remember how these accounts are now, unless an earlier write already did."""
+        new = sorted(set(account_ids) - self._before.keys())
+        for start in range(0, len(new), _READ_BATCH):
+            batch = new[start : start + _READ_BATCH]
+            found = {g.account.id: g for g in reader.account_graphs(batch)}
+            for account_id in batch:
+                graph = found.get(account_id)
+                self._before[account_id] = _pack(graph) if graph is not None else None
+
+    def changes(self, reader: Reader) -> Iterator[tuple[str, Change]]:
+        """(account id, change) for everything the block changed, stamped, by account."""
+        ids = sorted(self._before)
+        for start in range(0, len(ids), _READ_BATCH):
+            batch = ids[start : start + _READ_BATCH]
+            after = {g.account.id: g for g in reader.account_graphs(batch)}
+            for account_id in batch:
+                packed = self._before[account_id]
+                before = _unpack(packed) if packed is not None else None
+                for change in diff(before, after.get(account_id)):
+                    yield (
+                        account_id,
+                        change.model_copy(update={"at": self.stamp.at, "actor": self.stamp.actor}),
+                    )
+
+
+_READ_BATCH: Final = 200
+
+
+def _pack(graph: AccountGraph) -> bytes:
+    return zlib.compress(graph.model_dump_json().encode(), 1)
+
+
+def _unpack(packed: bytes) -> AccountGraph:
+    return AccountGraph.model_validate_json(zlib.decompress(packed), context=STORED)
+
+
+def to_row(account_id: str, seq: int, change: Change, recorded_at: str) -> dict[str, Any]:
+    """A change as the store keeps it: values as JSON text (a map or a list of maps is not
+    a property value on Neo4j), absent fields left out."""
+    row: dict[str, Any] = {
+        "seq": seq,
+        "account_id": account_id,
+        "at": change.at.isoformat() if change.at else None,
+        "recorded_at": recorded_at,
+        "actor": change.actor,
+        "kind": change.kind,
+        "collection": change.collection,
+        "subject_id": change.subject_id,
+        "counterpart_id": change.counterpart_id,
+        "field": change.field,
+        "before": None if change.before is None else json.dumps(change.before, ensure_ascii=False),
+        "after": None if change.after is None else json.dumps(change.after, ensure_ascii=False),
+    }
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def from_row(row: dict[str, Any]) -> Change:
+    """A stored change row back as a :class:`Change`."""
+    return Change(
+        kind=row["kind"],
+        collection=row["collection"],
+        subject_id=row["subject_id"],
+        counterpart_id=row.get("counterpart_id"),
+        field=row.get("field"),
+        before=json.loads(row["before"]) if row.get("before") is not None else None,
+        after=json.loads(row["after"]) if row.get("after") is not None else None,
+        at=dt.date.fromisoformat(row["at"]),
+        actor=row.get("actor"),
     )

@@ -38,7 +38,7 @@ from typing import Final
 import networkx as nx
 
 from graph.errors import InvalidData
-from graph.store import AccountGraph
+from graph.model import AccountGraph
 
 STAKEHOLDER: Final = "stakeholder"
 MEMBER: Final = "member"

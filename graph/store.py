@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import json
 import secrets
 from collections import ChainMap, Counter, defaultdict
@@ -23,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from graph import cypher
+from graph import cypher, history
 from graph.dialect import Dialect
 from graph.erasure import (
     PROSE_FIELDS,
@@ -34,7 +35,8 @@ from graph.erasure import (
     salted_hash,
     search_terms,
 )
-from graph.errors import InvalidData, NotFound
+from graph.errors import InvalidData, NotFound, NotRecorded
+from graph.history import Change, Recorder, Stamp
 from graph.model import (
     STORED,
     Account,
@@ -219,6 +221,7 @@ class GraphStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._runner: Runner = engine  # or, inside atomic(), the open transaction
+        self._recorder: Recorder | None = None  # inside atomic(): what the block changes
         engine.ensure_schema()
 
     def describe(self) -> str:
@@ -241,7 +244,7 @@ class GraphStore:
     # --- writes ------------------------------------------------------------------------
 
     def atomic(
-        self, *, on_wait: Callable[[], None] | None = None
+        self, *, on_wait: Callable[[], None] | None = None, stamp: Stamp | None = None
     ) -> AbstractContextManager[GraphStore]:
         """Hold the writer lock for a block; the store it yields writes all or nothing.
 
@@ -250,12 +253,19 @@ class GraphStore:
         land together when the block ends cleanly; an exception, or the death of this
         process or of the embedded engine, leaves the store as it was. Nested use joins
         the open block. ``on_wait`` is called once if another writer holds the lock.
+
+        What the block changes is recorded in the change log with it, stamped with
+        ``stamp`` (by default: kamgraph, today); see :mod:`graph.history`.
         """
-        return self._transaction(one_statement=False, on_wait=on_wait)
+        return self._transaction(one_statement=False, on_wait=on_wait, stamp=stamp)
 
     @contextlib.contextmanager
     def _transaction(
-        self, *, one_statement: bool, on_wait: Callable[[], None] | None = None
+        self,
+        *,
+        one_statement: bool,
+        on_wait: Callable[[], None] | None = None,
+        stamp: Stamp | None = None,
     ) -> Iterator[GraphStore]:
         if self._runner is not self.engine:
             yield self
@@ -263,7 +273,42 @@ class GraphStore:
         with self.engine.transaction(one_statement=one_statement, on_wait=on_wait) as tx:
             target = copy.copy(self)
             target._runner = tx
+            target._recorder = Recorder(stamp or Stamp.today())
             yield target
+            target._record()
+
+    def _record(self) -> None:
+        """Append what this block changed to the change log (in the same transaction).
+
+        Streams: a first import records every record it adds, which need not fit in
+        memory at once.
+        """
+        assert self._recorder is not None
+        stamp = self._recorder.stamp
+        clock = self._read(cypher.HISTORY_CLOCK)[0]
+        seq, newest = int(clock["seq"] or 0), clock["newest"]
+        at = stamp.at.isoformat()
+        recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        first, rows = seq, []
+        for account_id, change in self._recorder.changes(self):
+            if seq == first and newest is not None and at < newest:
+                raise InvalidData(
+                    [
+                        f"changes dated {at} would come before the newest recorded change "
+                        f"({newest}): history is kept in date order, so import older data "
+                        "first, or give a later --effective date"
+                    ]
+                )
+            seq += 1
+            rows.append(history.to_row(account_id, seq, change, recorded_at))
+            if len(rows) == BATCH_SIZE:
+                self._runner.run(cypher.RECORD_CHANGES, {"rows": rows}, write=True)
+                rows = []
+        if rows:
+            self._runner.run(cypher.RECORD_CHANGES, {"rows": rows}, write=True)
+        if seq != first:
+            newest = max(at, newest or at)
+            self._runner.run(cypher.SET_HISTORY_CLOCK, {"seq": seq, "newest": newest}, write=True)
 
     def write(self, portfolio: Portfolio) -> WriteSummary:
         """Validate every reference in ``portfolio``, then upsert it kind by kind.
@@ -333,9 +378,12 @@ class GraphStore:
         statements = [
             (kind, query, batch) for kind, query, rows in steps for batch in _batches(rows)
         ]
-        with self._transaction(one_statement=len(statements) <= 1) as target:
+        # Never one statement: the change log is written with the change.
+        with self._transaction(one_statement=False) as target:
             known = target._check(p, Pending())
             moves = target._moves(p, Pending(), known)
+            assert target._recorder is not None
+            target._recorder.touch(target, target._affected(p, known))
             written: Counter[str] = Counter()
             for kind, query, batch in statements:
                 result = target._runner.run(query, {"rows": batch}, write=True)
@@ -347,6 +395,23 @@ class GraphStore:
             "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
         }
         return WriteSummary(written=dict(written), created=created, moves=moves)
+
+    def _affected(self, p: Portfolio, known: _Known) -> set[str]:
+        """The accounts whose graphs writing ``p`` may change: where its records are, where
+        the people it names work (or worked: a move changes both), and where the team
+        members and competitors it updates appear."""
+        accounts = {a.id for a in p.accounts} | {s.account_id for s in p.stakeholders}
+        accounts |= set(known.stakeholders.values())
+        accounts |= {t.account_id for t in p.team} | {i.account_id for i in p.interactions}
+        for batch in _batches(sorted({m.id for m in p.team_members})):
+            for row in self._read(cypher.MEMBER_ACCOUNTS, ids=batch):
+                for key in ("on_team", "known", "attended"):
+                    accounts.update(a for a in row[key] if a is not None)
+        for batch in _batches(sorted({c.id for c in p.competitors})):
+            accounts.update(
+                r["account_id"] for r in self._read(cypher.COMPETITOR_ACCOUNTS, ids=batch)
+            )
+        return accounts
 
     def check(self, portfolio: Portfolio, *, pending: Pending | None = None) -> None:
         """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing.
@@ -619,12 +684,55 @@ class GraphStore:
 
     # --- reads -------------------------------------------------------------------------
 
-    def account_graph(self, account_id: str) -> AccountGraph:
-        """Everything about one account, in one round trip; :class:`NotFound` if unknown."""
+    def account_graph(self, account_id: str, *, as_of: dt.date | None = None) -> AccountGraph:
+        """Everything about one account, now or as it was at the end of ``as_of``.
+
+        :class:`NotFound` if unknown; :class:`~graph.errors.NotRecorded` (a NotFound) if
+        its history starts after ``as_of``. An account stored before kamgraph kept
+        history has none, and reads as it is now on any date.
+        """
         graphs = self.account_graphs([account_id])
-        if not graphs:
-            raise NotFound("account", account_id)
-        return graphs[0]
+        if as_of is None or not graphs:
+            if not graphs:
+                raise NotFound("account", account_id)
+            return graphs[0]
+        span = self._read(cypher.ACCOUNT_HISTORY_SPAN, account_id=account_id)[0]
+        if span["first"] is None:
+            return graphs[0]
+        first = dt.date.fromisoformat(span["first"])
+        if as_of < first:
+            raise NotRecorded(account_id, first, as_of)
+        return history.rewind(graphs[0], self.changes_between(account_id, as_of))
+
+    def changes_between(
+        self, account_id: str, since: dt.date, until: dt.date | None = None
+    ) -> list[Change]:
+        """The account's recorded changes after the end of ``since`` and by the end of
+        ``until`` (no end: up to now), oldest first."""
+        rows = self._read(
+            cypher.ACCOUNT_CHANGES,
+            account_id=account_id,
+            after=since.isoformat(),
+            until=until.isoformat() if until else None,
+        )
+        return [history.from_row(r["change"]) for r in rows]
+
+    def history_span(self, account_id: str) -> tuple[dt.date | None, int]:
+        """When the account's history starts (None: nothing recorded) and how many
+        changes it holds."""
+        span = self._read(cypher.ACCOUNT_HISTORY_SPAN, account_id=account_id)[0]
+        first = dt.date.fromisoformat(span["first"]) if span["first"] else None
+        return first, int(span["changes"])
+
+    def history_page(self, account_id: str, *, page: int, per_page: int) -> list[Change]:
+        """One page (from 1) of the account's change log, newest first."""
+        rows = self._read(
+            cypher.ACCOUNT_HISTORY_PAGE,
+            account_id=account_id,
+            skip=(page - 1) * per_page,
+            limit=per_page,
+        )
+        return [history.from_row(r["change"]) for r in rows]
 
     def account_graphs(self, account_ids: Sequence[str] | None = None) -> list[AccountGraph]:
         """The graphs of the given accounts, or of every account (portfolio-wide read)."""
@@ -721,12 +829,70 @@ class GraphStore:
             )
             if not rows:  # erased by someone else meanwhile
                 raise NotFound("stakeholder", stakeholder_id)
+            target._forget(stakeholder_id, person, phrases)
         return Erasure(
             stakeholder_id=stakeholder_id,
             interactions_deleted=int(rows[0]["interactions_deleted"]),
             interactions_kept=int(rows[0]["interactions_kept"]),
             mentions=mentions,
         )
+
+    def _forget(self, stakeholder_id: str, person: dict[str, Any], phrases: Phrases) -> None:
+        """Take an erased person out of the change log; only the fact of an erasure stays.
+
+        Their own records' entries go; their id leaves the participant lists of logged
+        interactions (an interaction that named only them goes too); their name and
+        e-mail are redacted in the values that remain (other people's notes, say).
+        """
+        rows = self._read(
+            cypher.HISTORY_NAMING,
+            stakeholder_id=stakeholder_id,
+            quoted_id=json.dumps(stakeholder_id).lower(),
+            **search_terms(person["name"], person.get("email")),
+        )
+        drop: list[int] = []
+        rewrite: list[dict[str, Any]] = []
+        for row in (r["change"] for r in rows):
+            if stakeholder_id in (row["subject_id"], row.get("counterpart_id")):
+                drop.append(row["seq"])
+                continue
+            values = {k: row.get(k) for k in ("before", "after")}
+            for key, text in values.items():
+                if text is None:
+                    continue
+                value = json.loads(text)
+                if isinstance(value, dict) and stakeholder_id in value.get("stakeholder_ids", ()):
+                    value["stakeholder_ids"] = [
+                        i for i in value["stakeholder_ids"] if i != stakeholder_id
+                    ]
+                    if not value["stakeholder_ids"]:
+                        drop.append(row["seq"])
+                        break
+                if row.get("field") == "stakeholder_ids" and isinstance(value, list):
+                    value = [i for i in value if i != stakeholder_id]
+                values[key] = phrases.redact(json.dumps(value, ensure_ascii=False))
+            else:
+                if values != {k: row.get(k) for k in ("before", "after")}:
+                    rewrite.append({"seq": row["seq"], **values})
+        for batch in _batches(drop):
+            self._runner.run(cypher.DELETE_CHANGES, {"seqs": batch}, write=True)
+        for batch in _batches(rewrite):
+            self._runner.run(cypher.REWRITE_CHANGES, {"rows": batch}, write=True)
+        clock = self._read(cypher.HISTORY_CLOCK)[0]
+        seq = int(clock["seq"] or 0) + 1
+        erased = Change(
+            kind="stakeholder_erased",
+            collection="stakeholders",
+            subject_id="[erased]",
+            at=dt.date.today(),
+            actor="erase",
+        )
+        row = history.to_row(
+            person["account_id"], seq, erased, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        )
+        self._runner.run(cypher.RECORD_CHANGES, {"rows": [row]}, write=True)
+        newest = max(filter(None, [clock["newest"], erased.at.isoformat()]))
+        self._runner.run(cypher.SET_HISTORY_CLOCK, {"seq": seq, "newest": newest}, write=True)
 
     def mentions_of(self, stakeholder_id: str) -> list[Mention]:
         """The free-text fields of other records that mention a stakeholder (their full

@@ -21,7 +21,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.dialect import NEO4J
+from graph.dialect import NEO4J_RECORD_CONSTRAINTS
 from graph.model import Portfolio, Record
 from importers import sheet
 
@@ -148,7 +148,7 @@ def cypher_script(portfolio: Portfolio) -> str:
     >>> print(cypher_script(Portfolio(accounts=[Account(id="a", name="It's")])).splitlines()[-1])
     MERGE (n:Account {id: 'a'}) SET n += {name: 'It\\'s'};
     """
-    statements = list(NEO4J.schema_statements)
+    statements = list(NEO4J_RECORD_CONSTRAINTS)
     statements += [
         f"MERGE (n:{label} {{id: {_literal(node_id)}}}) SET n += {_literal(props)}"
         for label, node_id, props in nodes(portfolio)
