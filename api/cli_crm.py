@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_io import DryRun, run_import
+from api.cli_io import DryRun, Effective, run_import
 from importers import hubspot, salesforce
 
 
@@ -26,9 +26,10 @@ def import_salesforce(
         ),
     ],
     dry_run: DryRun = False,
+    effective: Effective = None,
 ) -> None:
     """Import a Salesforce export folder; Salesforce ids stay the records' ids."""
-    run_import(ctx, lambda: salesforce.read(folder), dry_run)
+    run_import(ctx, "salesforce", lambda: salesforce.read(folder), dry_run, effective)
 
 
 def import_hubspot(
@@ -38,6 +39,7 @@ def import_hubspot(
         typer.Argument(help="HubSpot contacts and companies exports (CSV).", exists=True),
     ],
     dry_run: DryRun = False,
+    effective: Effective = None,
 ) -> None:
     """Import HubSpot contacts and companies exports (told apart by their columns)."""
-    run_import(ctx, lambda: hubspot.read(files), dry_run)
+    run_import(ctx, "hubspot", lambda: hubspot.read(files), dry_run, effective)

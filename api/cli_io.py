@@ -8,6 +8,7 @@ written), then checks and writes it whole or not at all, one import at a time pe
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Annotated
 import typer
 
 from api.cli_common import cli_store, handle_errors, write_file, writing
+from graph.history import Stamp
 from graph.store import GraphStore
 from importers import exports, json_document, sheet
 from importers.load import ImportReport, Parsed, load, passes
@@ -29,31 +31,53 @@ DryRun = Annotated[
 Output = Annotated[
     Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")
 ]
+Effective = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--effective",
+        formats=["%Y-%m-%d"],
+        help="The date the import's changes take effect in the history (default: today); "
+        "load older exports first.",
+    ),
+]
 AccountIds = Annotated[
     list[str] | None,
     typer.Option("--account", "-a", help="Only this account (repeatable; default: all)."),
 ]
 
 
-def run_import(ctx: typer.Context, parse: Callable[[], Parsed], dry_run: bool) -> None:
-    """Parse (validating everything), then load into the store with a progress bar."""
+def run_import(
+    ctx: typer.Context,
+    source: str,
+    parse: Callable[[], Parsed],
+    dry_run: bool,
+    effective: dt.datetime | None,
+) -> None:
+    """Parse (validating everything), then load into the store with a progress bar; the
+    history records the changes as made by ``import SOURCE FILE`` on ``effective``."""
     with handle_errors():
         parsed = parse()
+    at = effective.date() if effective else dt.date.today()
+    stamp = Stamp(actor=f"import {source} {parsed.source}", at=at)
     with cli_store(ctx) as store:
-        report = _load_with_progress(store, parsed, dry_run)
+        report = _load_with_progress(store, parsed, dry_run, stamp)
     typer.echo("\n".join(report.summary()))
 
 
-def _load_with_progress(store: GraphStore, parsed: Parsed, dry_run: bool) -> ImportReport:
+def _load_with_progress(
+    store: GraphStore, parsed: Parsed, dry_run: bool, stamp: Stamp
+) -> ImportReport:
     def waiting() -> None:
         typer.echo(f"waiting for another import into {store.describe()} to finish…", err=True)
 
     if not sys.stderr.isatty():
-        return load(store, parsed, dry_run=dry_run, on_wait=waiting)
+        return load(store, parsed, dry_run=dry_run, on_wait=waiting, stamp=stamp)
     length = passes(dry_run) * parsed.records
     label = "checking" if dry_run else "checking, then writing"
     with typer.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        return load(store, parsed, dry_run=dry_run, on_batch=bar.update, on_wait=waiting)
+        return load(
+            store, parsed, dry_run=dry_run, on_batch=bar.update, on_wait=waiting, stamp=stamp
+        )
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -69,9 +93,10 @@ def import_json(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A kamgraph JSON document.", exists=True)],
     dry_run: DryRun = False,
+    effective: Effective = None,
 ) -> None:
     """Import a kamgraph JSON document (from `kamgraph export json`)."""
-    run_import(ctx, lambda: json_document.read(file), dry_run)
+    run_import(ctx, "json", lambda: json_document.read(file), dry_run, effective)
 
 
 @export_app.command("json")
@@ -92,9 +117,10 @@ def import_sheet(
         ),
     ],
     dry_run: DryRun = False,
+    effective: Effective = None,
 ) -> None:
     """Import kamgraph's spreadsheet template (from `kamgraph template`)."""
-    run_import(ctx, lambda: sheet.read(file), dry_run)
+    run_import(ctx, "sheet", lambda: sheet.read(file), dry_run, effective)
 
 
 def template(

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import networkx as nx
+from pydantic import BaseModel
 
 from graph.analysis import AccountAnalysis, analyze
+from graph.analysis.result import CoverageGap
 from graph.erasure import Skipped, without_erased
-from graph.errors import NotFound
+from graph.errors import InvalidData, NotFound, NotRecorded
+from graph.history import AccountDiff, Change, HealthChange, Stamp
+from graph.model import AccountGraph
 from graph.network import to_networkx
-from graph.sample import sample_portfolio
+from graph.sample import SAMPLE_AS_OF, sample_portfolio
 from graph.store import AccountSummary, Erasure, GraphStore, Mention, WriteSummary
 from visual import board_html, board_svg, review
 from visual.layout import Layout
@@ -60,19 +64,96 @@ def erase_stakeholder(
 
 def load_sample(store: GraphStore) -> WriteSummary:
     """Write the built-in sample portfolio (re-running it changes nothing), without the
-    people erased from this store."""
-    return store.write(without_erased(sample_portfolio(), store.erased(), Skipped()))
+    people erased from this store; the history records it on the day it describes."""
+    sample = without_erased(sample_portfolio(), store.erased(), Skipped())
+    with store.atomic(stamp=Stamp(actor="demo", at=SAMPLE_AS_OF)) as target:
+        return target.write(sample)
 
 
 def analyze_account(
     store: GraphStore, account_id: str, as_of: dt.date | None = None
 ) -> AccountAnalysis:
-    """Every relationship analysis of one account on ``as_of`` (today when None).
+    """Every relationship analysis of one account as it was on ``as_of`` (today when None).
 
-    Raises :class:`~graph.errors.NotFound` for an unknown account.
+    Raises :class:`~graph.errors.NotFound` for an unknown account (or one not recorded yet
+    by ``as_of``).
     """
-    graph = to_networkx(store.account_graph(account_id))
-    return analyze(graph, as_of=as_of or dt.date.today())
+    return _analysed(store, account_id, as_of)[1]
+
+
+def account_graph(store: GraphStore, account_id: str, as_of: dt.date | None = None) -> AccountGraph:
+    """The account's graph now, or as it was at the end of ``as_of``."""
+    return store.account_graph(account_id, as_of=as_of)
+
+
+def account_diff(
+    store: GraphStore, account_id: str, since: dt.date, until: dt.date | None = None
+) -> Compared:
+    """What changed on the account after the end of ``since`` and by the end of ``until``
+    (today when None): the record changes, and what the analyses of both dates make of
+    them. Before the account's history starts it counts as not there yet."""
+    until = until or dt.date.today()
+    if until < since:
+        raise InvalidData([f"--until {until} is before --since {since}"])
+    after = store.account_graph(account_id, as_of=until)
+    try:
+        before: AccountGraph | None = store.account_graph(account_id, as_of=since)
+    except NotRecorded:
+        before = None
+    old = analyze(to_networkx(before), as_of=since) if before is not None else None
+    new = analyze(to_networkx(after), as_of=until)
+
+    def gap_key(gap: CoverageGap) -> tuple[str, str | None, str | None]:
+        return (gap.kind, gap.stakeholder_id, gap.role)
+
+    old_gaps = {gap_key(g): g for g in (old.coverage_gaps if old else [])}
+    new_gaps = {gap_key(g): g for g in new.coverage_gaps}
+    diff = AccountDiff(
+        account_id=account_id,
+        since=since,
+        until=until,
+        changes=store.changes_between(account_id, since, until),
+        health=HealthChange(before=old.health_score if old else None, after=new.health_score),
+        gaps_opened=[g for k, g in new_gaps.items() if k not in old_gaps],
+        gaps_closed=[g for k, g in old_gaps.items() if k not in new_gaps],
+    )
+    return Compared(diff=diff, before=before, after=after)
+
+
+class Compared(BaseModel):
+    """A diff with the account's graphs at both ends (views name people from them)."""
+
+    diff: AccountDiff
+    before: AccountGraph | None
+    after: AccountGraph
+
+
+class HistoryPage(BaseModel):
+    """One page of an account's change log, newest first."""
+
+    account_id: str
+    page: int
+    per_page: int
+    total: int
+    starts: dt.date | None
+    changes: list[Change]
+
+
+def account_history(
+    store: GraphStore, account_id: str, *, page: int = 1, per_page: int = 50
+) -> HistoryPage:
+    """Who changed what on the account, when: one page of its log, newest first."""
+    store.account_graph(account_id)  # NotFound for an unknown account
+    starts, total = store.history_span(account_id)
+    changes = store.history_page(account_id, page=page, per_page=per_page)
+    return HistoryPage(
+        account_id=account_id,
+        page=page,
+        per_page=per_page,
+        total=total,
+        starts=starts,
+        changes=changes,
+    )
 
 
 def account_board(
@@ -99,6 +180,7 @@ def account_review(store: GraphStore, account_id: str, *, as_of: dt.date | None 
 def _analysed(
     store: GraphStore, account_id: str, as_of: dt.date | None
 ) -> tuple[nx.MultiDiGraph, AccountAnalysis]:
-    """The account's graph and its analysis on ``as_of`` (today when None): what views draw."""
-    G = to_networkx(store.account_graph(account_id))
+    """The account's graph as it was on ``as_of`` (now when None) and its analysis on that
+    day: what views draw."""
+    G = to_networkx(store.account_graph(account_id, as_of=as_of))
     return G, analyze(G, as_of=as_of or dt.date.today())

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from graph.erasure import Erased, Skipped, without_erased
 from graph.errors import InvalidData
+from graph.history import Stamp
 from graph.model import Portfolio
 from graph.store import Changes, GraphStore, Move, Pending
 from importers.problems import Problems
@@ -91,6 +92,7 @@ def load(
     dry_run: bool = False,
     on_batch: Callable[[int], None] | None = None,
     on_wait: Callable[[], None] | None = None,
+    stamp: Stamp | None = None,
 ) -> ImportReport:
     """Check every batch of ``parsed`` against the store, then write them (unless ``dry_run``).
 
@@ -102,9 +104,10 @@ def load(
     changes, and the write lands whole or not at all, even if the process is killed.
     ``on_batch`` is told how many records each batch held, once per pass (a progress
     bar spans ``passes(dry_run) × parsed.records``). People erased from the store are
-    skipped with every record naming them, and counted.
+    skipped with every record naming them, and counted. The history records the changes
+    with ``stamp`` (who, and the date they take effect; default: kamgraph, today).
     """
-    with store.atomic(on_wait=on_wait) as target:
+    with store.atomic(on_wait=on_wait, stamp=stamp) as target:
         return _load(target, parsed, dry_run=dry_run, on_batch=on_batch)
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib.resources import files
+from typing import Final
 
 from graph.model import Portfolio
+
+#: The day the sample describes: its facts are dated up to then, ``make run`` analyses it
+#: as of then, and ``kamgraph demo`` records it in the history on that date.
+SAMPLE_AS_OF: Final = dt.date(2026, 11, 25)
 
 
 def sample_portfolio() -> Portfolio:
