@@ -317,7 +317,7 @@ def _reorganised(facts: Facts) -> list[CoverageGap]:
                 stakeholder_id=s,
                 kind="manager_changed",
                 severity=3,
-                reason=f"{facts.label(s)}'s manager changed {since}: they now report to {now}; "
+                reason=f"{facts.label(s)} changed manager {since}: they now report to {now}; "
                 "re-check their influence lines and their role in the decision",
             )
         )

@@ -380,9 +380,9 @@ def test_a_power_target_whose_manager_changed(account) -> None:
         ("cfo", "manager_changed", 3),
     ]
     assert [g.reason for g in found] == [
-        "Cy (CEO, decision maker)'s manager changed 5 days ago (2026-11-20): they now report "
+        "Cy (CEO, decision maker) changed manager 5 days ago (2026-11-20): they now report "
         "to nobody on record; re-check their influence lines and their role in the decision",
-        "Paul Ito (CFO, economic buyer)'s manager changed 1 day ago (2026-11-24): they now "
+        "Paul Ito (CFO, economic buyer) changed manager 1 day ago (2026-11-24): they now "
         "report to Jo Lee (COO); re-check their influence lines and their role in the decision",
     ]
 
