@@ -3,7 +3,10 @@
 Nodes are keyed by id. A node's ``kind`` is ``"stakeholder"`` (theirs) or ``"member"``
 (ours); its other attributes are the model's fields (enums as their values), plus
 ``favors`` (competitor ids) on stakeholders and ``roles`` (team roles on this account)
-on members. Edges are keyed by kind, so parallel edges of different kinds coexist:
+on members. Two optional stakeholder attributes come from the account's history, not the
+model: ``joined_on`` (the date the change log first recorded them at the account) and
+``manager_changed_on`` (the date their reporting line last changed), ISO strings, absent
+when unknown. Edges are keyed by kind, so parallel edges of different kinds coexist:
 
 ==============  =====================  =======================================
 key             direction              attributes
@@ -32,7 +35,9 @@ key             direction              attributes
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Final
 
 import networkx as nx
@@ -44,8 +49,27 @@ STAKEHOLDER: Final = "stakeholder"
 MEMBER: Final = "member"
 
 
-def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
-    """Build the analysis graph of one account (a new graph; the input is not changed)."""
+def to_networkx(
+    graph: AccountGraph,
+    *,
+    joined: Mapping[str, dt.date] | None = None,
+    manager_changed: Mapping[str, dt.date] | None = None,
+) -> nx.MultiDiGraph:
+    """Build the analysis graph of one account (a new graph; the input is not changed).
+
+    ``joined`` and ``manager_changed`` (stakeholder id → date, from the account's history)
+    set the ``joined_on`` and ``manager_changed_on`` attributes of the stakeholders named;
+    naming anyone else is an error, as it would alert on nobody.
+
+    >>> from graph.model import Account, Stakeholder
+    >>> G = to_networkx(
+    ...     AccountGraph(accounts=[Account(id="acme", name="Acme")],
+    ...                  stakeholders=[Stakeholder(id="cfo", account_id="acme", name="Paul")]),
+    ...     joined={"cfo": dt.date(2026, 11, 2)},
+    ... )
+    >>> G.nodes["cfo"]["joined_on"], G.nodes["cfo"].get("manager_changed_on")
+    ('2026-11-02', None)
+    """
     G = nx.MultiDiGraph(
         account=graph.account,
         competitors={c.id: c.name for c in graph.competitors},
@@ -99,4 +123,18 @@ def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
         )
     for u, v, key, attrs in edges:
         G.add_edge(u, v, key=key, **attrs)
+    _set_dates(G, "joined_on", joined or {}, graph.account.id)
+    _set_dates(G, "manager_changed_on", manager_changed or {}, graph.account.id)
     return G
+
+
+def _set_dates(G: nx.MultiDiGraph, attr: str, dates: Mapping[str, dt.date], account: str) -> None:
+    """Set ``attr`` to the ISO date on each stakeholder named in ``dates``."""
+    unknown = sorted(i for i in dates if G.nodes.get(i, {}).get("kind") != STAKEHOLDER)
+    if unknown:
+        raise InvalidData(
+            [f"{attr} names {i!r}, who is not a stakeholder of the account" for i in unknown],
+            source=f"account {account!r}",
+        )
+    for i, day in dates.items():
+        G.nodes[i][attr] = day.isoformat()

@@ -120,6 +120,14 @@ class AnalysisConfig(_Knobs):
     breadth_members: int = Field(
         default=3, ge=1, description="Our people we want holding those relationships (breadth)."
     )
+    newcomer_days: int = Field(
+        default=90,
+        ge=1,
+        description=(
+            "A stakeholder who joined, or whose manager changed, this many days before as_of "
+            "or fewer is new in the role (the stale-map alerts)."
+        ),
+    )
     health_weights: HealthWeights = HealthWeights()
     max_next_moves: int = Field(default=10, ge=1, description="Next moves listed, best first.")
 

@@ -12,7 +12,11 @@ severity of what they fix (the gap's severity; 4 for a single-threaded account o
 missing quarterback, 3 for a fragile thread, a fading key relationship or an owner
 problem, 2 for hidden influencers and lighter owner problems), ties in the order
 listed here; the same two people meet in one move only, the most urgent. The first
-``config.max_next_moves`` are kept.
+``config.max_next_moves`` are kept. The stale-map alerts: in place of someone who left
+we cultivate the most influential person around them
+(:func:`~graph.analysis.coverage.successors`) whom no move meets yet; a newcomer in
+power is met while new; a power target whose manager changed is met to re-check their
+role.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from graph.analysis.config import DEFAULT_CONFIG, AnalysisConfig
-from graph.analysis.coverage import coverage_gaps_from
+from graph.analysis.coverage import coverage_gaps_from, successors
 from graph.analysis.facts import Facts, rating
 from graph.analysis.influence import hidden_influencers
 from graph.analysis.ownership import ownership_from
@@ -206,16 +210,20 @@ class _Plan:
         *,
         actor: str | None = None,
         verb: str = "meet",
+        purpose: str = "",
         route: bool = False,
     ) -> None:
-        """One meeting with ``target`` (the first asked for wins), via the path if ``route``."""
+        """One meeting with ``target`` (the first asked for wins), via the path if ``route``.
+
+        ``purpose`` follows the target in the action: " and re-check their role".
+        """
         f = self.facts
         actor = actor or self.actor(target)
         if (actor, target) in self.met:
             return
         self.met.add((actor, target))
         who = f.label(actor) if actor else "The account team"
-        action = f"{who} to {verb} {f.label(target)}"
+        action = f"{who} to {verb} {f.label(target)}{purpose}"
         if route:
             action += self._route(actor, self.paths.get(target, []))
         if actor and f.owner(target) is None and target not in self.owned:
@@ -245,6 +253,15 @@ class _Plan:
         f, s = self.facts, gap.stakeholder_id
         if gap.kind in ("uncovered_power", "uncovered_influencer"):
             self.meet(s, gap.severity, gap.reason, route=gap.kind == "uncovered_power")
+        elif gap.kind == "newcomer_in_power":
+            self.meet(s, gap.severity, gap.reason, purpose=" while they are new", route=True)
+        elif gap.kind == "manager_changed":
+            self.meet(
+                s,
+                gap.severity,
+                gap.reason,
+                purpose=" and re-check their decision role and whom they now listen to",
+            )
         elif gap.kind == "uncovered_opponent":
             self.meet(s, gap.severity, gap.reason, verb="hear out the objections of")
         elif gap.kind == "missing_role":
@@ -270,11 +287,21 @@ class _Plan:
                 first = min(executives, key=lambda p: (p not in f.important, -f.rank[p], p))
                 self.meet(first, gap.severity, gap.reason)
         elif gap.kind == "left_company":
-            self.add(
-                gap.severity,
-                f"{self.lead} to find out who took over from {f.name(s)} and map them",
-                gap.reason,
-            )
+            heirs = [p for p, _ in successors(f, s) if p not in self.meeting]
+            if heirs:
+                self.meet(
+                    heirs[0],
+                    gap.severity,
+                    gap.reason,
+                    verb="cultivate",
+                    purpose=f" in place of {f.name(s)}",
+                )
+            else:
+                self.add(
+                    gap.severity,
+                    f"{self.lead} to find out who took over from {f.name(s)} and map them",
+                    gap.reason,
+                )
         elif gap.kind == "favors_competitor":
             self.add(
                 gap.severity,

@@ -39,6 +39,8 @@ def build(
     owners: dict[str, str] | None = None,
     favors: dict[str, str] | None = None,
     interactions: Iterable[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = (),
+    joined: dict[str, str] | None = None,
+    manager_changed: dict[str, str] | None = None,
 ) -> nx.MultiDiGraph:
     """One account "acme" (named Acme).
 
@@ -46,7 +48,8 @@ def build(
     id → fields plus ``role`` (one or a list); ``knows``: (member, stakeholder) →
     strength or Knows fields; ``reports``: (report, manager); ``influences``: (source,
     target, weight); ``owners``: stakeholder → member; ``favors``: stakeholder →
-    competitor; ``interactions``: (ISO date, channel, member ids, stakeholder ids).
+    competitor; ``interactions``: (ISO date, channel, member ids, stakeholder ids);
+    ``joined`` and ``manager_changed``: stakeholder → ISO date, as the history sets them.
     """
     team, team_members = [], []
     for mid, fields in (members or {}).items():
@@ -89,7 +92,9 @@ def build(
                 )
                 for n, (day, channel, ours, theirs) in enumerate(interactions)
             ],
-        )
+        ),
+        joined={s: dt.date.fromisoformat(d) for s, d in (joined or {}).items()},
+        manager_changed={s: dt.date.fromisoformat(d) for s, d in (manager_changed or {}).items()},
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from graph.analysis import analyze
 from graph.analysis.config import AnalysisConfig
 from graph.analysis.coverage import coverage_gaps
 
@@ -198,7 +199,8 @@ def test_someone_who_left_is_no_target_but_is_flagged(account) -> None:
     assert gaps(account(members=TEAM, **spec)) == [("ex", "left_company", 4)]
     found = coverage_gaps(account(members=TEAM, **spec), as_of=AS_OF)
     assert found[0].reason == (
-        "Ex, CFO left the company; was the economic buyer: find who decides now"
+        "Ex, CFO left the company; was the economic buyer: find who decides now; "
+        "nobody they worked with is mapped at Acme: find out who took over"
     )
 
 
@@ -207,6 +209,7 @@ def test_someone_who_left_with_every_strong_thread(account) -> None:
         {"ceo": CEO, "cfo": CFO, "ex": {"name": "Ex", "left_company": True}},
         TEAM,
         knows={("kam", "ex"): 5, ("se", "ex"): 4, ("kam", "ceo"): 2},
+        reports=[("ex", "ceo")],
     )
     found = coverage_gaps(G, as_of=AS_OF)
     assert [(g.stakeholder_id, g.kind, g.severity) for g in found] == [
@@ -217,8 +220,190 @@ def test_someone_who_left_with_every_strong_thread(account) -> None:
         ("ex", "left_company", 4),
     ]
     assert found[4].reason == (
-        "Ex left the company; carried every strong relationship we had with the account"
+        "Ex left the company; carried every strong relationship we had with the account; "
+        "Kim (5/5) and Sam (4/5) knew them well; "
+        "cultivate instead: their manager Cy (CEO, decision maker), known to Kim (2/5)"
     )
+
+
+#: Who is still at Acme around someone who left: their boss, two reports, one they swayed.
+AROUND = {
+    "boss": {"name": "Bo", "title": "COO"},
+    "r1": {"name": "Rae"},
+    "r2": {"name": "Ria", "influence": 4},
+    "pal": {"name": "Pat", "dmu_roles": "decision_maker"},
+}
+
+
+@pytest.mark.parametrize(
+    ("ex", "knows", "owner", "severity", "why"),
+    [
+        ({"stance": "champion"}, {}, None, 4, "was a champion of ours"),
+        ({"dmu_roles": "champion"}, {}, None, 4, "was a champion of ours"),
+        ({}, {}, "se", 3, "Sam owned the relationship"),
+        ({}, {("se", "ex"): 3}, None, 3, "Sam (3/5) knew them well"),
+        (
+            {"stance": "champion"},
+            {("se", "ex"): 4, ("kam", "ex"): 5},
+            "se",
+            4,
+            "was a champion of ours; Kim (5/5) and Sam (4/5) knew them well; "
+            "Sam owned the relationship",
+        ),
+    ],
+)
+def test_someone_we_relied_on_left(
+    account, ex: dict, knows: dict, owner: str | None, severity: int, why: str
+) -> None:
+    spec = covered(ex={"name": "Ex", "left_company": True, **ex}, **AROUND)
+    spec["knows"] |= {("kam", "r2"): 2, ("se", "pal"): 4, **knows}
+    G = account(
+        members=TEAM,
+        reports=[("ex", "boss"), ("r1", "ex"), ("r2", "ex")],
+        influences=[("ex", "pal", 3), ("ex", "boss", 2)],
+        owners={"ex": owner} if owner else {},
+        **spec,
+    )
+    [gap] = [g for g in coverage_gaps(G, as_of=AS_OF) if g.kind == "left_company"]
+    assert (gap.stakeholder_id, gap.severity) == ("ex", severity)
+    # Most influential first: a power role, then recorded influence, then computed rank.
+    assert gap.reason == (
+        f"Ex left the company; {why}; cultivate instead: "
+        "someone they influenced Pat (decision maker), known to Sam (4/5); "
+        "their report Ria, known to Kim (2/5); "
+        "their manager Bo (COO), not yet known to us; and 1 more"
+    )
+
+
+@pytest.mark.parametrize(
+    "ex",
+    [
+        {},  # nobody of ours relied on them
+        {"stance": "supporter", "dmu_roles": "technical_buyer"},
+    ],
+)
+def test_someone_who_left_unknown_to_us_is_no_gap(account, ex: dict) -> None:
+    spec = covered(ex={"name": "Ex", "left_company": True, **ex})
+    spec["knows"]["se", "ex"] = 2  # known, but not well
+    assert gaps(account(members=TEAM, **spec)) == []
+
+
+def test_relationships_with_someone_who_left_cover_nothing(account) -> None:
+    """A departed champion whom we knew well: no strength, thread or breadth counts them."""
+    G = account(
+        {
+            "ceo": {**CEO, "stance": "supporter"},
+            "ex": {"name": "Ex", "stance": "champion", "left_company": True},
+        },
+        TEAM,
+        knows={("kam", "ex"): 5, ("se", "ex"): 5},
+        reports=[("ex", "ceo")],
+    )
+    result = analyze(G, as_of=AS_OF)
+    assert (result.single_threaded, result.thread_carrier) == (False, None)
+    assert [(t.stakeholder_id, t.threads) for t in result.threads_to_power] == [("ceo", 0)]
+    assert [p.path for p in result.paths_to_power] == [[]]  # no introduction through Ex
+    kinds = [g.kind for g in result.coverage_gaps]
+    assert {"no_strong_relationship", "left_company"} <= set(kinds)
+    assert ("missing_role", "champion") in {(g.kind, g.role) for g in result.coverage_gaps}
+    scores = {c.name: c.score for c in result.health_components}
+    assert scores["breadth"] == 0
+
+
+NEW_CFO = {**CFO, "name": "Nia"}
+
+
+@pytest.mark.parametrize(
+    ("joined", "knows", "severity", "coverage"),
+    [
+        ("2026-11-13", {}, 5, NOBODY),
+        ("2026-08-27", {("se", "cfo"): 2}, 4, "our best relationship is weak (Sam, 2/5)"),
+        ("2026-11-25", {}, 5, NOBODY),
+    ],
+)
+def test_a_newcomer_in_a_power_role_nobody_covers(
+    account, joined: str, knows: dict, severity: int, coverage: str
+) -> None:
+    G = account(
+        {"ceo": CEO, "cfo": NEW_CFO},
+        TEAM,
+        knows={("kam", "ceo"): 4, **knows},
+        joined={"cfo": joined, "ceo": "2026-11-01"},  # the CEO is new too, but covered
+    )
+    found = coverage_gaps(G, as_of=AS_OF)
+    assert [(g.stakeholder_id, g.kind, g.severity) for g in found] == [
+        ("cfo", "newcomer_in_power", severity),
+        ("cfo", "uncovered_power", severity),
+    ]
+    days = (AS_OF - dt.date.fromisoformat(joined)).days
+    ago = "today" if days == 0 else f"{days} days ago"
+    assert found[0].reason == (
+        f"Nia (CFO, economic buyer) joined Acme {ago} ({joined}) and can decide the deal; "
+        f"{coverage}: win them early, before their views set"
+    )
+
+
+@pytest.mark.parametrize(
+    ("person", "joined", "knows", "config"),
+    [
+        (NEW_CFO, "2026-08-26", {}, {}),  # 91 days ago: outside the window
+        (NEW_CFO, "2026-10-25", {}, {"newcomer_days": 30}),
+        (NEW_CFO, "2026-11-26", {}, {}),  # after as_of
+        (NEW_CFO, "2026-11-13", {("se", "cfo"): 3}, {}),  # covered
+        ({"name": "Nia", "title": "Analyst"}, "2026-11-13", {}, {}),  # no power role
+        (NEW_CFO, None, {}, {}),  # no history: no alert
+    ],
+)
+def test_no_newcomer_alert(
+    account, person: dict, joined: str | None, knows: dict, config: dict
+) -> None:
+    G = account(
+        {"ceo": CEO, "cfo": person},
+        TEAM,
+        knows={("kam", "ceo"): 4, **knows},
+        joined={"cfo": joined} if joined else {},
+    )
+    assert "newcomer_in_power" not in {kind for _, kind, _ in gaps(G, **config)}
+
+
+def test_a_power_target_whose_manager_changed(account) -> None:
+    G = account(
+        {"ceo": CEO, "cfo": CFO, "coo": {"name": "Jo Lee", "title": "COO"}},
+        TEAM,
+        knows={("kam", "ceo"): 4, ("se", "cfo"): 4, ("se", "coo"): 4},
+        reports=[("cfo", "coo")],
+        manager_changed={"cfo": "2026-11-24", "ceo": "2026-11-20"},
+    )
+    found = coverage_gaps(G, as_of=AS_OF)
+    assert [(g.stakeholder_id, g.kind, g.severity) for g in found] == [
+        ("ceo", "manager_changed", 3),
+        ("cfo", "manager_changed", 3),
+    ]
+    assert [g.reason for g in found] == [
+        "Cy (CEO, decision maker) changed manager 5 days ago (2026-11-20): they now report "
+        "to nobody on record; re-check their influence lines and their role in the decision",
+        "Paul Ito (CFO, economic buyer) changed manager 1 day ago (2026-11-24): they now "
+        "report to Jo Lee (COO); re-check their influence lines and their role in the decision",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "day", "config"),
+    [
+        ("cfo", "2026-08-26", {}),  # outside the window
+        ("cfo", "2026-11-15", {"newcomer_days": 7}),
+        ("coo", "2026-11-20", {}),  # no power role
+    ],
+)
+def test_no_reorganisation_alert(account, who: str, day: str, config: dict) -> None:
+    G = account(
+        {"ceo": CEO, "cfo": CFO, "coo": {"name": "Jo Lee", "title": "COO"}},
+        TEAM,
+        knows={("kam", "ceo"): 4, ("se", "cfo"): 4},
+        reports=[("cfo", "coo"), ("coo", "ceo")],
+        manager_changed={who: day},
+    )
+    assert gaps(G, **config) == []
 
 
 def test_gaps_are_ranked_worst_first(account) -> None:

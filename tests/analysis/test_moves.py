@@ -175,3 +175,74 @@ def test_who_meets_a_power_target_depends_on_the_owner_s_level(
         owners={"ceo": "anna", "cfo": owner},
     )
     assert moves(G)[0][0].startswith(f"{actor} to meet Paul Ito (CFO, economic buyer)")
+
+
+def calm(**extra: Any) -> dict[str, Any]:
+    """A well-covered account that needs no move, plus ``extra`` people."""
+    return {
+        "people": {"ceo": CEO, "cfo": CFO, **extra},
+        "members": TEAM,
+        "knows": {
+            ("kim", "ceo"): known(4),
+            ("anna", "ceo"): known(4),
+            ("anna", "cfo"): known(5),
+            ("maria", "cfo"): known(3),
+        },
+        "owners": {"ceo": "anna", "cfo": "anna"},
+    }
+
+
+def test_a_calm_account_needs_no_move(account) -> None:
+    assert moves(account(**calm())) == []
+
+
+def test_in_place_of_someone_who_left_we_cultivate_who_is_around_them(account) -> None:
+    spec = calm(ex={"name": "Ex", "stance": "champion", "left_company": True}, coo=COO)
+    spec["knows"] |= {("maria", "ex"): known(4), ("maria", "coo"): known(2)}
+    G = account(reports=[("ex", "coo")], **spec)
+    assert moves(G) == [
+        (
+            "Exec sponsor Anna Berg to cultivate Jo Lee (COO) in place of Ex; "
+            "Anna Berg to own the relationship",
+            "Ex left the company; was a champion of ours; Maria Lopez (4/5) knew them well; "
+            "cultivate instead: their manager Jo Lee (COO), known to Maria Lopez (2/5)",
+        )
+    ]
+
+
+def test_someone_who_left_alone_on_the_map_asks_who_took_over(account) -> None:
+    spec = calm(ex={"name": "Ex", "left_company": True})
+    spec["owners"]["ex"] = "maria"
+    assert moves(account(**spec)) == [
+        (
+            "Quarterback Kim Ray to find out who took over from Ex and map them",
+            "Ex left the company; Maria Lopez owned the relationship; "
+            "nobody they worked with is mapped at Acme: find out who took over",
+        )
+    ]
+
+
+def test_a_newcomer_in_power_is_met_while_new(account) -> None:
+    spec = calm(nia={"name": "Nia", "title": "CPO", "dmu_roles": "decision_maker"})
+    spec["knows"][("maria", "nia")] = known(1)
+    G = account(joined={"nia": "2026-11-13"}, **spec)
+    assert moves(G)[0] == (
+        "Quarterback Kim Ray to meet Nia (CPO, decision maker) while they are new, "
+        "with Maria Lopez, who knows them (1/5); Kim Ray to own the relationship",
+        "Nia (CPO, decision maker) joined Acme 12 days ago (2026-11-13) and can decide the "
+        "deal; our best relationship is weak (Maria Lopez, 1/5): win them early, before "
+        "their views set",
+    )
+
+
+def test_a_power_target_whose_manager_changed_is_re_checked(account) -> None:
+    G = account(manager_changed={"cfo": "2026-11-01"}, **calm())
+    assert moves(G) == [
+        (
+            "Exec sponsor Anna Berg to meet Paul Ito (CFO, economic buyer) and re-check their "
+            "decision role and whom they now listen to",
+            "Paul Ito (CFO, economic buyer) changed manager 24 days ago (2026-11-01): they "
+            "now report to nobody on record; re-check their influence lines and their role "
+            "in the decision",
+        )
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from graph.errors import InvalidData
@@ -51,3 +53,29 @@ def test_one_id_on_both_sides_is_refused() -> None:
     )
     with pytest.raises(InvalidData, match="names both a stakeholder and a team member"):
         to_networkx(graph)
+
+
+def test_history_dates_are_set_on_the_stakeholders_named() -> None:
+    graph = AccountGraph(accounts=[ACME], stakeholders=[CEO, DIR])
+    G = to_networkx(
+        graph,
+        joined={"dir": dt.date(2026, 11, 2)},
+        manager_changed={"ceo": dt.date(2026, 10, 1), "dir": dt.date(2026, 11, 20)},
+    )
+    assert {n: (a.get("joined_on"), a.get("manager_changed_on")) for n, a in G.nodes.items()} == {
+        "ceo": (None, "2026-10-01"),
+        "dir": ("2026-11-02", "2026-11-20"),
+    }
+    assert "joined_on" not in to_networkx(graph).nodes["dir"]
+
+
+@pytest.mark.parametrize("who", ["kim", "nobody"])
+def test_a_history_date_for_someone_not_a_stakeholder_is_refused(who: str) -> None:
+    graph = AccountGraph(
+        accounts=[ACME], stakeholders=[CEO], team_members=[TeamMember(id="kim", name="Kim")]
+    )
+    with pytest.raises(InvalidData) as raised:
+        to_networkx(graph, joined={who: dt.date(2026, 11, 2)})
+    assert raised.value.problems == [
+        f"joined_on names {who!r}, who is not a stakeholder of the account"
+    ]
