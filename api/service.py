@@ -8,6 +8,7 @@ import networkx as nx
 from pydantic import BaseModel
 
 from graph.analysis import AccountAnalysis, analyze
+from graph.analysis.config import DEFAULT_CONFIG
 from graph.analysis.result import CoverageGap
 from graph.erasure import Skipped, without_erased
 from graph.errors import InvalidData, NotFound, NotRecorded
@@ -100,8 +101,8 @@ def account_diff(
         before: AccountGraph | None = store.account_graph(account_id, as_of=since)
     except NotRecorded:
         before = None
-    old = analyze(to_networkx(before), as_of=since) if before is not None else None
-    new = analyze(to_networkx(after), as_of=until)
+    old = analyze(_network(store, before, since), as_of=since) if before is not None else None
+    new = analyze(_network(store, after, until), as_of=until)
 
     def gap_key(gap: CoverageGap) -> tuple[str, str | None, str | None]:
         return (gap.kind, gap.stakeholder_id, gap.role)
@@ -182,5 +183,32 @@ def _analysed(
 ) -> tuple[nx.MultiDiGraph, AccountAnalysis]:
     """The account's graph as it was on ``as_of`` (now when None) and its analysis on that
     day: what views draw."""
-    G = to_networkx(store.account_graph(account_id, as_of=as_of))
-    return G, analyze(G, as_of=as_of or dt.date.today())
+    day = as_of or dt.date.today()
+    graph = store.account_graph(account_id, as_of=as_of)
+    G = _network(store, graph, day)
+    return G, analyze(G, as_of=day)
+
+
+def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.MultiDiGraph:
+    """The analysis graph, with the history's dates the stale-map alerts need: who joined
+    the account and whose manager changed within the newcomer window before ``as_of``.
+
+    The account's first recorded day is its first mapping, not news: nobody "joins" or
+    is "reorganised" by it.
+    """
+    account_id = graph.account.id
+    first, _ = store.history_span(account_id)
+    if first is None:
+        return to_networkx(graph)
+    window = dt.timedelta(days=DEFAULT_CONFIG.newcomer_days + 1)
+    here = {s.id for s in graph.stakeholders}
+    joined: dict[str, dt.date] = {}
+    manager_changed: dict[str, dt.date] = {}
+    for change in store.changes_between(account_id, as_of - window, as_of):
+        if change.at is None or change.at <= first or change.subject_id not in here:
+            continue
+        if change.kind == "stakeholder_added":
+            joined[change.subject_id] = change.at
+        elif change.collection == "reports_to" and change.at > joined.get(change.subject_id, first):
+            manager_changed[change.subject_id] = change.at
+    return to_networkx(graph, joined=joined, manager_changed=manager_changed)

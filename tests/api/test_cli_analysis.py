@@ -21,6 +21,8 @@ from graph.model import (
 from graph.settings import Settings
 from graph.store import open_store
 
+from ..conftest import write_recorded
+
 runner = CliRunner()
 
 
@@ -28,7 +30,8 @@ runner = CliRunner()
 def store_arg(data_dir: Path) -> list[str]:
     """A store holding one small account, "acme": Kim knows the CTO, who reports to the CEO."""
     with open_store(Settings(store=f"embedded:{data_dir}")) as store:
-        store.write(
+        write_recorded(
+            store,
             Portfolio(
                 accounts=[Account(id="acme", name="Acme")],
                 stakeholders=[
@@ -46,7 +49,7 @@ def store_arg(data_dir: Path) -> list[str]:
                 team=[TeamAssignment(member_id="kim", account_id="acme", role="quarterback")],
                 knows=[Knows(member_id="kim", stakeholder_id="cto", strength=4)],
                 reports_to=[ReportsTo(stakeholder_id="cto", manager_id="ceo")],
-            )
+            ),
         )
     return ["--store", f"embedded:{data_dir}"]
 

@@ -13,6 +13,7 @@ from api.cli import app
 from graph.settings import Settings
 from graph.store import open_store
 
+from ..conftest import write_recorded
 from .conftest import XSS_IMG, acme_graph
 
 runner = CliRunner()
@@ -22,7 +23,7 @@ runner = CliRunner()
 def store_arg(data_dir: Path) -> list[str]:
     """A store holding the hand-built Acme account."""
     with open_store(Settings(store=f"embedded:{data_dir}")) as store:
-        store.write(acme_graph())
+        write_recorded(store, acme_graph())
     return ["--store", f"embedded:{data_dir}"]
 
 

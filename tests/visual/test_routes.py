@@ -13,13 +13,14 @@ from graph.settings import Settings
 from graph.store import open_store
 from visual import board_html, board_svg, review
 
+from ..conftest import write_recorded
 from .conftest import XSS_SCRIPT, acme_graph
 
 
 @pytest.fixture
 def client(store_settings: Settings) -> Iterator[TestClient]:
     with open_store(store_settings) as store:
-        store.write(acme_graph())
+        write_recorded(store, acme_graph())
     with TestClient(create_app(store_settings), base_url="http://localhost") as client:
         yield client
 
