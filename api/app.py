@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from api.routes import accounts, analysis, boards
+from api.routes import accounts, analysis, boards, history
 from graph.errors import ConfigError, InvalidData, KamgraphError, NotFound, StoreUnavailable
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
@@ -132,4 +132,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(analysis.router)
     app.include_router(boards.router)
+    app.include_router(history.router)
     return app

@@ -12,8 +12,9 @@ from typing import Annotated
 
 import typer
 
-from api import cli_analysis, cli_crm, cli_io, cli_visual, service
+from api import cli_analysis, cli_crm, cli_history, cli_io, cli_visual, service
 from api.cli_common import cli_store, handle_errors
+from api.cli_visual import AsOf
 
 #: Addresses that mean "every interface": no request names them as its host.
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
@@ -77,10 +78,11 @@ def accounts(
 def show(
     ctx: typer.Context,
     account_id: Annotated[str, typer.Argument(help="The account's id.")],
+    as_of: AsOf = None,
 ) -> None:
-    """Print one account's whole graph as JSON."""
+    """Print one account's whole graph as JSON, now or as it was on a date."""
     with cli_store(ctx) as store:
-        graph = store.account_graph(account_id)
+        graph = service.account_graph(store, account_id, as_of.date() if as_of else None)
         typer.echo(graph.model_dump_json(indent=2, exclude_defaults=True))
 
 
@@ -161,6 +163,8 @@ def _is_loopback(host: str) -> bool:
 
 
 app.command("analyze")(cli_analysis.analyze)
+app.command("diff")(cli_history.diff)
+app.command("history")(cli_history.history)
 app.command("map")(cli_visual.map_board)
 app.command("review")(cli_visual.review)
 app.command("template")(cli_io.template)

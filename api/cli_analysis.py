@@ -23,7 +23,7 @@ def analyze(
             "--as-of",
             formats=["%Y-%m-%d"],
             metavar="YYYY-MM-DD",
-            help="Analyse the account as known on this date, YYYY-MM-DD (default: today).",
+            help="The account as it was at the end of this date, YYYY-MM-DD (default: now).",
             show_default=False,
         ),
     ] = None,

@@ -17,7 +17,7 @@ AsOf = Annotated[
     typer.Option(
         "--as-of",
         formats=["%Y-%m-%d"],
-        help="Analyse the account as known on this date, YYYY-MM-DD (default: today).",
+        help="The account as it was at the end of this date, YYYY-MM-DD (default: now).",
         show_default=False,
     ),
 ]

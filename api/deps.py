@@ -48,7 +48,17 @@ Search = Annotated[
 AsOf = Annotated[
     dt.date | None,
     BeforeValidator(_iso_date),
-    Query(description="Analyse the account as known on this date, YYYY-MM-DD (default: today)."),
+    Query(description="The account as it was at the end of this date, YYYY-MM-DD (default: now)."),
+]
+Since = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    Query(description="Changes after the end of this date, YYYY-MM-DD."),
+]
+Until = Annotated[
+    dt.date | None,
+    BeforeValidator(_iso_date),
+    Query(description="Changes by the end of this date, YYYY-MM-DD (default: today)."),
 ]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api import service
-from api.deps import NOT_FOUND, AccountId, Search, StakeholderId, StoreDep
+from api.deps import NOT_FOUND, AccountId, AsOf, Search, StakeholderId, StoreDep
 from api.service import ErasureReport
 from graph.store import AccountGraph, AccountSummary
 
@@ -21,9 +21,10 @@ def list_accounts(store: StoreDep, q: Search = None) -> list[AccountSummary]:
 
 
 @router.get("/accounts/{account_id}", operation_id="read_account", responses=NOT_FOUND)
-def read_account(store: StoreDep, account_id: AccountId) -> AccountGraph:
-    """One account's whole graph: stakeholders, team, relationships, lines, interactions."""
-    return store.account_graph(account_id)
+def read_account(store: StoreDep, account_id: AccountId, as_of: AsOf = None) -> AccountGraph:
+    """One account's whole graph (stakeholders, team, relationships, lines, interactions),
+    now or as it was at the end of ``as_of``."""
+    return service.account_graph(store, account_id, as_of)
 
 
 @router.delete(

@@ -1,20 +1,28 @@
-"""History's pure core: diffing two reads of an account and undoing the difference."""
+"""History: diffing two reads of an account and undoing the difference; the change log
+every write appends to, read back as of any date (on each engine)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from graph.history import diff, rewind
+import pytest
+
+from graph.errors import InvalidData, NotRecorded
+from graph.history import Stamp, diff, rewind
 from graph.model import (
+    Account,
+    AccountGraph,
     Knows,
     Ownership,
     Portfolio,
     ReportsTo,
     Stakeholder,
     TeamAssignment,
+    TeamMember,
 )
 from graph.sample import sample_portfolio
 from graph.store import GraphStore
+from importers.load import Parsed, load
 
 MOVES = Portfolio(
     stakeholders=[
@@ -74,3 +82,118 @@ def test_unchanged_gives_no_changes_and_a_new_account_is_all_added(store: GraphS
     )
     (renamed,) = [c for c in diff(graph, bare) if c.collection == "accounts"]
     assert (renamed.field, renamed.after) == ("name", "Renamed")
+
+
+# --- the change log in the store: three dates, read back exactly ------------------------
+
+DAY1, DAY2, DAY3 = dt.date(2026, 1, 10), dt.date(2026, 2, 10), dt.date(2026, 3, 10)
+
+
+def crm_export(*, changed: bool) -> Parsed:
+    """Acme as a CRM exports it; ``changed``: a month later (a stance moved, a rating
+    grew, a title changed, a new VP reports to the CTO)."""
+    people = [
+        Stakeholder(
+            id="ceo", account_id="acme", name="Cy", title="CEO" if not changed else "CEO & Chair"
+        ),
+        Stakeholder(
+            id="cto", account_id="acme", name="Ty", stance="supporter" if changed else "neutral"
+        ),
+    ]
+    lines = [ReportsTo(stakeholder_id="cto", manager_id="ceo")]
+    if changed:
+        people.append(Stakeholder(id="vp", account_id="acme", name="Vi", seniority="vp"))
+        lines.append(ReportsTo(stakeholder_id="vp", manager_id="cto"))
+    batch = Portfolio(
+        accounts=[Account(id="acme", name="Acme")],
+        team_members=[TeamMember(id="kim", name="Kim"), TeamMember(id="raj", name="Raj")],
+        team=[TeamAssignment(member_id="kim", account_id="acme", role="quarterback")],
+        stakeholders=people,
+        reports_to=lines,
+        knows=[Knows(member_id="kim", stakeholder_id="cto", strength=4 if changed else 3)],
+        owners=[Ownership(member_id="kim", stakeholder_id="cto")],
+    )
+    return Parsed(source="export.json", batches=lambda: iter([batch]), records=1)
+
+
+def on(day: dt.date, actor: str = "import json export.json") -> Stamp:
+    return Stamp(actor=actor, at=day)
+
+
+def three_dates(store: GraphStore) -> list[AccountGraph]:
+    """An import, a changed import and a direct write on three dates; the graph after each."""
+    graphs = []
+    load(store, crm_export(changed=False), stamp=on(DAY1))
+    graphs.append(store.account_graph("acme"))
+    load(store, crm_export(changed=True), stamp=on(DAY2))
+    graphs.append(store.account_graph("acme"))
+    with store.atomic(stamp=on(DAY3, "kim")) as target:
+        target.write(
+            Portfolio(
+                owners=[Ownership(member_id="raj", stakeholder_id="cto")],
+                reports_to=[ReportsTo(stakeholder_id="vp", manager_id=None)],
+            )
+        )
+    graphs.append(store.account_graph("acme"))
+    return graphs
+
+
+def test_the_account_reads_as_it_was_at_the_end_of_each_date(store: GraphStore) -> None:
+    day1, day2, day3 = three_dates(store)
+    assert day1 != day2 != day3
+    for day, graph in [(DAY1, day1), (DAY2, day2), (DAY3, day3)]:
+        assert store.account_graph("acme", as_of=day) == graph
+        assert store.account_graph("acme", as_of=day + dt.timedelta(days=20)) == graph
+    assert store.account_graph("acme", as_of=dt.date(2030, 1, 1)) == day3
+    with pytest.raises(NotRecorded) as early:
+        store.account_graph("acme", as_of=DAY1 - dt.timedelta(days=1))
+    assert str(early.value) == (
+        "account 'acme' was not recorded by 2026-01-09: its history starts on 2026-01-10"
+    )
+
+
+def test_a_diff_lists_exactly_what_changed_with_when_and_who(store: GraphStore) -> None:
+    three_dates(store)
+    got = [
+        (c.kind, c.subject_id, c.counterpart_id, c.field, c.before, c.after, c.at, c.actor)
+        for c in store.changes_between("acme", DAY1, DAY3)
+    ]
+    import_ = "import json export.json"
+    vp = Stakeholder(id="vp", account_id="acme", name="Vi", seniority="vp").model_dump(mode="json")
+    raj = TeamMember(id="raj", name="Raj").model_dump(mode="json")
+    vp_line = {"stakeholder_id": "vp", "manager_id": "cto"}
+    assert got == [
+        ("stakeholder_changed", "ceo", None, "title", "CEO", "CEO & Chair", DAY2, import_),
+        ("stakeholder_changed", "cto", None, "stance", "neutral", "supporter", DAY2, import_),
+        ("stakeholder_added", "vp", None, None, None, vp, DAY2, import_),
+        ("relationship_changed", "cto", "kim", "strength", 3, 4, DAY2, import_),
+        ("line_added", "vp", "cto", None, None, vp_line, DAY2, import_),
+        ("team_member_added", "raj", None, None, None, raj, DAY3, "kim"),
+        ("owner_changed", "cto", None, "member_id", "kim", "raj", DAY3, "kim"),
+        ("line_removed", "vp", "cto", None, vp_line, None, DAY3, "kim"),
+    ]
+    assert store.changes_between("acme", DAY2, DAY2) == []
+
+
+def test_writing_what_is_stored_records_nothing(store: GraphStore) -> None:
+    load(store, crm_export(changed=False), stamp=on(DAY1))
+    recorded = store.history_span("acme")
+    load(store, crm_export(changed=False), stamp=on(DAY2))  # the same export, re-run
+    store.write(store.read_portfolio())
+    assert store.history_span("acme") == recorded
+    assert store.account_graph("acme", as_of=DAY1) == store.account_graph("acme")
+
+
+def test_an_earlier_date_than_the_newest_change_is_refused_and_changes_nothing(
+    store: GraphStore,
+) -> None:
+    three_dates(store)
+    before = (store.read_portfolio(), store.history_span("acme"))
+    with pytest.raises(InvalidData) as refused:
+        load(store, crm_export(changed=False), stamp=on(DAY2))
+    assert refused.value.problems == [
+        "changes dated 2026-02-10 would come before the newest recorded change (2026-03-10): "
+        "history is kept in date order, so import older data first, or give a later "
+        "--effective date"
+    ]
+    assert (store.read_portfolio(), store.history_span("acme")) == before
