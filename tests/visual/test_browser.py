@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from graph.analysis.result import AccountAnalysis
 from visual import board_html, board_svg, review
 from visual.board import STANCE_COLOURS
+from visual.changes import ChangeGroup
 from visual.layout import Layout
 
 from .conftest import XSS_IMG, XSS_SCRIPT
@@ -110,3 +112,42 @@ def test_review_shows_names_as_text(acme: Acme, browser: Browser) -> None:
     assert result["title"] == "Acme <Holdings> & Co — account review"
     assert XSS_IMG in result["checks"]["text"] and XSS_SCRIPT in result["checks"]["text"]
     assert result["checks"]["svg"] == len(acme[0])
+
+
+CHANGES_CHECKS = """
+var groups = Array.from(document.querySelectorAll(".changes .group"));
+return {
+  headings: groups.map(function (g) { return g.querySelector("h3").textContent; }),
+  items: groups.map(function (g) {
+    return Array.from(g.querySelectorAll("li")).map(function (li) { return li.textContent; });
+  }),
+  overflowing: Array.from(document.querySelectorAll(".changes li")).filter(function (li) {
+    return li.scrollWidth > li.clientWidth;
+  }).length,
+  columns: new Set(groups.map(function (g) {
+    return Math.round(g.getBoundingClientRect().left);
+  })).size,
+};
+"""
+
+
+def test_what_changed_reads_as_text_in_columns_and_nothing_overflows(
+    acme: Acme, browser: Browser
+) -> None:
+    unbroken = "Maximiliana" * 12  # longer than a column is wide
+    groups = [
+        ChangeGroup("Joined", (f"{XSS_IMG} (CTO)", f"{unbroken} (VP)")),
+        ChangeGroup("Left", (f"{XSS_SCRIPT} left the company",)),
+        ChangeGroup("Moves", tuple(f"Person {n}: stance neutral → supporter" for n in range(6))),
+        ChangeGroup("Health", ("52 → 48 (-4)",)),
+    ]
+    since = dt.date(2025, 3, 31)
+    page = review.render(*acme, changes=review.ChangesSince(since, groups))
+    page = page.replace(review.CSP, review.CSP + "; script-src 'unsafe-inline'")
+    result = browser(page, CHANGES_CHECKS)
+    assert result["errors"] == [] and result["images"] == 0
+    checks = result["checks"]
+    assert checks["headings"] == ["Joined", "Left", "Moves", "Health"]
+    assert checks["items"] == [list(g.sentences) for g in groups]
+    assert checks["overflowing"] == 0
+    assert checks["columns"] > 1  # side by side at 1600 px, not one long list
