@@ -267,6 +267,9 @@ small { color: #666; }
   .board h2 { display: none; }
   .board svg { border: 0; width: 100%; height: 180mm; }
   section, tr, li { break-inside: avoid; }
+  /* a long "what changed" starts under the summary and flows on, in columns */
+  .changes, .group { break-inside: auto; }
+  .group h3 { break-after: avoid; }
   h2 { break-after: avoid; }
 }
 """

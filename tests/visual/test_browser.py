@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -15,7 +17,7 @@ from visual.board import STANCE_COLOURS
 from visual.changes import ChangeGroup
 from visual.layout import Layout
 
-from .conftest import XSS_IMG, XSS_SCRIPT
+from .conftest import CHROMIUM, XSS_IMG, XSS_SCRIPT
 
 Acme = tuple[nx.MultiDiGraph, AccountAnalysis]
 Browser = Callable[..., dict[str, Any]]
@@ -151,3 +153,32 @@ def test_what_changed_reads_as_text_in_columns_and_nothing_overflows(
     assert checks["items"] == [list(g.sentences) for g in groups]
     assert checks["overflowing"] == 0
     assert checks["columns"] > 1  # side by side at 1600 px, not one long list
+
+
+PDFTOTEXT = Path("/usr/bin/pdftotext")
+
+
+def test_a_long_what_changed_prints_under_the_summary_and_flows_on(
+    acme: Acme, tmp_path: Path
+) -> None:
+    """On A4 landscape the section starts on the first page, not after a blank one."""
+    if not (CHROMIUM.exists() and PDFTOTEXT.exists()):
+        pytest.skip("printing needs chromium and pdftotext (apt-get install poppler-utils)")
+    joined = tuple(f"Newcomer {n} (Director of Regional Operations): evaluator" for n in range(40))
+    changes = review.ChangesSince(dt.date(2025, 3, 31), [ChangeGroup("Joined", joined)])
+    page = tmp_path / "review.html"
+    page.write_text(review.render(*acme, changes=changes), encoding="utf-8")
+    pdf = tmp_path / "review.pdf"
+    subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    first = subprocess.run(
+        [str(PDFTOTEXT), "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True, text=True, timeout=60, check=True,
+    ).stdout  # fmt: skip
+    assert "What changed since 2025-03-31" in first and "Newcomer 0 " in first
+    assert "Newcomer 39 " not in first  # it flowed on to the next page
