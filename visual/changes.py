@@ -198,24 +198,16 @@ def summarize(
     """
     names = _Names(before, after)
     nets = _net(diff.changes)
-    out: dict[str, list[str]] = {heading: [] for heading in HEADINGS}
+    gone = {n.key[0] for n in nets if n.collection == "stakeholders" and n.after is None}
     by_collection: dict[str, list[_Net]] = defaultdict(list)
     for net in nets:
+        if net.after is None and net.collection in _TIES and gone & set(net.key):
+            continue  # what a removed stakeholder took with them: "no longer mapped" says it
         by_collection[net.collection].append(net)
-    new_account = any(n.before is None for n in by_collection["accounts"])
-    if new_account:
+    out: dict[str, list[str]] = {heading: [] for heading in HEADINGS}
+    if any(n.before is None for n in by_collection["accounts"]):
         out["Account"].append(_mapped(by_collection))
     else:
-        gone = {n.key[0] for n in by_collection["stakeholders"] if n.after is None}
-        # What a removed stakeholder took with them is said by "no longer mapped".
-        kept = [
-            n
-            for n in nets
-            if n.after is not None or n.collection not in _TIES or not gone & set(n.key)
-        ]
-        by_collection = defaultdict(list)
-        for net in kept:
-            by_collection[net.collection].append(net)
         _people(by_collection, names, out)
         _relationships(by_collection["knows"], names, out["Relationships"])
         _owners(by_collection["owners"], names, out["Ownership"])

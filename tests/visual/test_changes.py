@@ -338,6 +338,9 @@ def test_a_change_undone_in_the_window_is_not_told_and_two_moves_net() -> None:
         ),
     )
     back = edit(end, stakeholders=patched(end, "stakeholders", {"id": "hx-ceo"}, stance="neutral"))
+    other = edit(
+        back, owners=patched(back, "owners", {"stakeholder_id": "hx-ceo"}, member_id="tm-priya")
+    )
     added = edit(
         back,
         stakeholders=[
@@ -351,9 +354,12 @@ def test_a_change_undone_in_the_window_is_not_told_and_two_moves_net() -> None:
         *diff(end, back),
         *diff(back, added),
         *diff(added, back),
+        *diff(back, other),
+        *diff(other, back),
     ]
 
-    # The stance went neutral → supporter → champion → neutral, Temp came and went.
+    # The stance went neutral → supporter → champion → neutral, Temp came and went, the
+    # CEO's owner went from Akiko to Priya and back.
     assert summary(start, back, steps=steps) == {
         "Moves": ["Dr. Rachel Adeyemi: influence 5 → 3 (down)"]
     }
