@@ -50,11 +50,13 @@ $(LINTER)/node_modules/.installed: $(LINTER)/package-lock.json
 	npm ci --prefix $(LINTER) --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Headless Chromium for the board's browser tests (they skip, saying so, without it).
+# Headless Chromium for the browser tests, pdftotext to read what the review prints (the
+# tests skip, saying so, without them).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "note: chromium is not installed; browser tests will be skipped"; fi; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "note: chromium or pdftotext is missing; browser tests will be skipped"; fi; }
 
 clean:
 	rm -rf $(VENV) $(LINTER)/node_modules tools/neo4j/lib kamgraph-data $(OUT)

@@ -5,8 +5,8 @@ are we single-threaded, which threads reach power, where are the gaps, who are t
 people, who owns what, what do we do next — around the static SVG board. It has no
 script and fetches nothing; ``@media print`` lays it out on A4 landscape pages.
 
-"What changed since" needs history, which kamgraph does not keep yet: the section is
-drawn only when the caller passes real changes (:class:`ChangesSince`), never invented.
+"What changed since" is drawn only when the caller passes the account's changes, grouped
+by :func:`visual.changes.summarize` (:class:`ChangesSince`): never invented.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from graph.analysis.result import AccountAnalysis
 from graph.model import Account
 from visual import board_svg
 from visual.board import Board, build_board
+from visual.changes import ChangeGroup
 from visual.escape import esc
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
@@ -28,10 +29,10 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'n
 
 @dataclass(frozen=True)
 class ChangesSince:
-    """What changed on the account since ``since``, one plain sentence per change."""
+    """What changed on the account since ``since``, grouped (none: nothing changed)."""
 
     since: dt.date
-    changes: Sequence[str]
+    groups: Sequence[ChangeGroup]
 
 
 def render(
@@ -211,10 +212,17 @@ def _next_moves(analysis: AccountAnalysis) -> str:
 
 def _changes(changes: ChangesSince) -> str:
     heading = f"What changed since {changes.since.isoformat()}"
-    if not changes.changes:
+    if not changes.groups:
         return f'<section><h2>{heading}</h2><p class="none">Nothing changed.</p></section>'
-    items = "".join(f"<li>{esc(c)}</li>" for c in changes.changes)
-    return f'<section class="changes"><h2>{heading}</h2><ul>{items}</ul></section>'
+    groups = "".join(
+        f'<div class="group"><h3>{esc(g.heading)}</h3><ul>'
+        + "".join(f"<li>{esc(s)}</li>" for s in g.sentences)
+        + "</ul></div>"
+        for g in changes.groups
+    )
+    return (
+        f'<section class="changes"><h2>{heading}</h2><div class="groups">{groups}</div></section>'
+    )
 
 
 _STYLE = """
@@ -246,6 +254,12 @@ small { color: #666; }
 .tag.resilient { background: #1b7a6e; }
 .sev { color: #d7191c; letter-spacing: 1px; white-space: nowrap; }
 .moves li { margin-bottom: 6px; }
+.groups { columns: 3 250px; column-gap: 28px; }
+.group { break-inside: avoid; margin-bottom: 10px; }
+.group h3 { margin: 0 0 3px; font-size: 12px; text-transform: uppercase; color: #6b6355;
+  letter-spacing: .05em; }
+.group ul { margin: 0; padding-left: 18px; }
+.group li { overflow-wrap: anywhere; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
@@ -253,6 +267,9 @@ small { color: #666; }
   .board h2 { display: none; }
   .board svg { border: 0; width: 100%; height: 180mm; }
   section, tr, li { break-inside: avoid; }
+  /* a long "what changed" starts under the summary and flows on, in columns */
+  .changes, .group { break-inside: auto; }
+  .group h3 { break-after: avoid; }
   h2 { break-after: avoid; }
 }
 """

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -11,9 +14,10 @@ import pytest
 from graph.analysis.result import AccountAnalysis
 from visual import board_html, board_svg, review
 from visual.board import STANCE_COLOURS
+from visual.changes import ChangeGroup
 from visual.layout import Layout
 
-from .conftest import XSS_IMG, XSS_SCRIPT
+from .conftest import CHROMIUM, XSS_IMG, XSS_SCRIPT
 
 Acme = tuple[nx.MultiDiGraph, AccountAnalysis]
 Browser = Callable[..., dict[str, Any]]
@@ -110,3 +114,71 @@ def test_review_shows_names_as_text(acme: Acme, browser: Browser) -> None:
     assert result["title"] == "Acme <Holdings> & Co — account review"
     assert XSS_IMG in result["checks"]["text"] and XSS_SCRIPT in result["checks"]["text"]
     assert result["checks"]["svg"] == len(acme[0])
+
+
+CHANGES_CHECKS = """
+var groups = Array.from(document.querySelectorAll(".changes .group"));
+return {
+  headings: groups.map(function (g) { return g.querySelector("h3").textContent; }),
+  items: groups.map(function (g) {
+    return Array.from(g.querySelectorAll("li")).map(function (li) { return li.textContent; });
+  }),
+  overflowing: Array.from(document.querySelectorAll(".changes li")).filter(function (li) {
+    return li.scrollWidth > li.clientWidth;
+  }).length,
+  columns: new Set(groups.map(function (g) {
+    return Math.round(g.getBoundingClientRect().left);
+  })).size,
+};
+"""
+
+
+def test_what_changed_reads_as_text_in_columns_and_nothing_overflows(
+    acme: Acme, browser: Browser
+) -> None:
+    unbroken = "Maximiliana" * 12  # longer than a column is wide
+    groups = [
+        ChangeGroup("Joined", (f"{XSS_IMG} (CTO)", f"{unbroken} (VP)")),
+        ChangeGroup("Left", (f"{XSS_SCRIPT} left the company",)),
+        ChangeGroup("Moves", tuple(f"Person {n}: stance neutral → supporter" for n in range(6))),
+        ChangeGroup("Health", ("52 → 48 (-4)",)),
+    ]
+    since = dt.date(2025, 3, 31)
+    page = review.render(*acme, changes=review.ChangesSince(since, groups))
+    page = page.replace(review.CSP, review.CSP + "; script-src 'unsafe-inline'")
+    result = browser(page, CHANGES_CHECKS)
+    assert result["errors"] == [] and result["images"] == 0
+    checks = result["checks"]
+    assert checks["headings"] == ["Joined", "Left", "Moves", "Health"]
+    assert checks["items"] == [list(g.sentences) for g in groups]
+    assert checks["overflowing"] == 0
+    assert checks["columns"] > 1  # side by side at 1600 px, not one long list
+
+
+PDFTOTEXT = Path("/usr/bin/pdftotext")
+
+
+def test_a_long_what_changed_prints_under_the_summary_and_flows_on(
+    acme: Acme, tmp_path: Path
+) -> None:
+    """On A4 landscape the section starts on the first page, not after a blank one."""
+    if not (CHROMIUM.exists() and PDFTOTEXT.exists()):
+        pytest.skip("printing needs chromium and pdftotext (apt-get install poppler-utils)")
+    joined = tuple(f"Newcomer {n} (Director of Regional Operations): evaluator" for n in range(40))
+    changes = review.ChangesSince(dt.date(2025, 3, 31), [ChangeGroup("Joined", joined)])
+    page = tmp_path / "review.html"
+    page.write_text(review.render(*acme, changes=changes), encoding="utf-8")
+    pdf = tmp_path / "review.pdf"
+    subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    first = subprocess.run(
+        [str(PDFTOTEXT), "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True, text=True, timeout=60, check=True,
+    ).stdout  # fmt: skip
+    assert "What changed since 2025-03-31" in first and "Newcomer 0 " in first
+    assert "Newcomer 39 " not in first  # it flowed on to the next page

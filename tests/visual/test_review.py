@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import networkx as nx
 
 from graph.analysis.result import AccountAnalysis
 from visual import review
+from visual.changes import ChangeGroup
 
 from .conftest import XSS_IMG, XSS_SCRIPT
 
@@ -30,11 +32,49 @@ def test_review_has_every_section(acme: Acme) -> None:
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
 
 
-def test_what_changed_only_when_given(acme: Acme) -> None:
-    changes = review.ChangesSince(dt.date(2025, 3, 31), ["<b>CFO</b> now skeptic"])
-    page = review.render(*acme, changes=changes)
-    assert "<h2>What changed since 2025-03-31</h2>" in page
-    assert "<li>&lt;b&gt;CFO&lt;/b&gt; now skeptic</li>" in page
+GROUPS = (
+    ChangeGroup("Moves", ("<b>CFO</b>: stance supporter → skeptic", "Cy Cato: influence 4 → 5")),
+    ChangeGroup("Health", ("52 → 48 (-4)",)),
+)
+
+
+def _section(page: str) -> str:
+    found = re.search(r"<section[^>]*><h2>What changed since [^<]*</h2>.*?</section>", page)
+    assert found, "no what-changed section"
+    return found.group()
+
+
+def test_what_changed_is_grouped_under_headings_in_order(acme: Acme) -> None:
+    page = review.render(*acme, changes=review.ChangesSince(dt.date(2025, 3, 31), GROUPS))
+    section = _section(page)
+    assert section.startswith('<section class="changes"><h2>What changed since 2025-03-31</h2>')
+    groups = re.findall(r'<div class="group"><h3>(.*?)</h3><ul>(.*?)</ul></div>', section)
+    assert [(h, re.findall(r"<li>(.*?)</li>", items)) for h, items in groups] == [
+        (
+            "Moves",
+            ["&lt;b&gt;CFO&lt;/b&gt;: stance supporter → skeptic", "Cy Cato: influence 4 → 5"],
+        ),
+        ("Health", ["52 → 48 (-4)"]),
+    ]
+    # right after the summary cards, before the board
+    assert page.index("What changed since") < page.index("<h2>The board</h2>")
+
+
+def test_what_changed_with_no_groups_says_nothing_changed(acme: Acme) -> None:
+    page = review.render(*acme, changes=review.ChangesSince(dt.date(2025, 3, 31), []))
+    assert _section(page) == (
+        '<section><h2>What changed since 2025-03-31</h2><p class="none">Nothing changed.</p>'
+        "</section>"
+    )
+
+
+def test_hostile_headings_and_sentences_are_escaped(acme: Acme) -> None:
+    hostile = (ChangeGroup(XSS_SCRIPT, (XSS_IMG,)),)
+    page = review.render(*acme, changes=review.ChangesSince(dt.date(2025, 3, 31), hostile))
+    section = _section(page)
+    assert XSS_SCRIPT not in page and XSS_IMG not in page
+    assert f"<h3>{html.escape(XSS_SCRIPT)}</h3>" in section
+    assert f"<li>{html.escape(XSS_IMG)}</li>" in section
 
 
 def test_user_text_is_never_markup(acme: Acme) -> None:
