@@ -10,8 +10,8 @@ import typer
 
 from api import service
 from api.cli_common import cli_store
-from api.cli_visual import AsOf
 from graph.history import Change
+
 
 def diff(
     ctx: typer.Context,
@@ -25,7 +25,15 @@ def diff(
             help="From the end of this date (e.g. the last account review).",
         ),
     ],
-    until: AsOf = None,
+    until: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--until",
+            formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
+            help="To the end of this date (default: today).",
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the diff as one JSON object.")
     ] = False,

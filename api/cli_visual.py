@@ -71,8 +71,23 @@ def review(
         Path, typer.Option("--output", "-o", help="The review page to write (an .html file).")
     ],
     as_of: AsOf = None,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
+            help="Add what changed since this date (e.g. the last review).",
+        ),
+    ] = None,
 ) -> None:
-    """Write an account's review page: board, health, threads, gaps, key people, next moves."""
+    """Write an account's review page: board, health, threads, gaps, key people, next moves,
+    and with --since what changed since the last review."""
     with cli_store(ctx) as store:
-        text = service.account_review(store, account_id, as_of=as_of.date() if as_of else None)
+        text = service.account_review(
+            store,
+            account_id,
+            as_of=as_of.date() if as_of else None,
+            since=since.date() if since else None,
+        )
     write_file(output, text)

@@ -55,6 +55,11 @@ Since = Annotated[
     BeforeValidator(_iso_date),
     Query(description="Changes after the end of this date, YYYY-MM-DD."),
 ]
+SinceReview = Annotated[
+    dt.date | None,
+    BeforeValidator(_iso_date),
+    Query(description="Add what changed after the end of this date, YYYY-MM-DD."),
+]
 Until = Annotated[
     dt.date | None,
     BeforeValidator(_iso_date),

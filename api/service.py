@@ -17,7 +17,7 @@ from graph.model import AccountGraph
 from graph.network import to_networkx
 from graph.sample import SAMPLE_AS_OF, sample_portfolio
 from graph.store import AccountSummary, Erasure, GraphStore, Mention, WriteSummary
-from visual import board_html, board_svg, review
+from visual import board_html, board_svg, changes, review
 from visual.layout import Layout
 
 __all__ = [
@@ -173,9 +173,30 @@ def account_board_svg(store: GraphStore, account_id: str, *, as_of: dt.date | No
     return board_svg.render(*_analysed(store, account_id, as_of))
 
 
-def account_review(store: GraphStore, account_id: str, *, as_of: dt.date | None = None) -> str:
-    """The account's review page (self-contained HTML, prints to A4 landscape)."""
-    return review.render(*_analysed(store, account_id, as_of))
+def account_review(
+    store: GraphStore,
+    account_id: str,
+    *,
+    as_of: dt.date | None = None,
+    since: dt.date | None = None,
+) -> str:
+    """The account's review page (self-contained HTML, prints to A4 landscape); with
+    ``since`` (the last review), what changed from then to ``as_of``."""
+    G, analysis = _analysed(store, account_id, as_of)
+    changed = None
+    if since is not None:
+        compared = account_diff(store, account_id, since, as_of)
+        groups = changes.summarize(compared.diff, compared.before, compared.after)
+        changed = review.ChangesSince(since=since, groups=groups)
+    return review.render(G, analysis, changes=changed)
+
+
+def diff_text(compared: Compared) -> str:
+    """A diff as plain text for people, grouped (joined, left, moves, relationships …)."""
+    diff = compared.diff
+    head = f"{diff.account_id}: what changed from {diff.since} to {diff.until}"
+    groups = changes.summarize(diff, compared.before, compared.after)
+    return head + "\n\n" + changes.text(groups)
 
 
 def _analysed(

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from api import service
-from api.deps import NOT_FOUND, AccountId, AsOf, StoreDep
+from api.deps import NOT_FOUND, AccountId, AsOf, SinceReview, StoreDep
 from visual import board_html, board_svg, review
 from visual.layout import Layout
 
@@ -53,7 +53,10 @@ def read_board_svg(store: StoreDep, account_id: AccountId, as_of: AsOf = None) -
     response_class=HTMLResponse,
     responses=NOT_FOUND,
 )
-def read_review(store: StoreDep, account_id: AccountId, as_of: AsOf = None) -> HTMLResponse:
-    """The account's review page: board, health, threads, gaps, key people, next moves."""
-    page = service.account_review(store, account_id, as_of=as_of)
+def read_review(
+    store: StoreDep, account_id: AccountId, as_of: AsOf = None, since: SinceReview = None
+) -> HTMLResponse:
+    """The account's review page: board, health, threads, gaps, key people, next moves,
+    and with ``since`` what changed since then."""
+    page = service.account_review(store, account_id, as_of=as_of, since=since)
     return HTMLResponse(page, headers=_headers(review.CSP))
