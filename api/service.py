@@ -11,7 +11,7 @@ from graph.analysis import AccountAnalysis, analyze
 from graph.analysis.config import DEFAULT_CONFIG
 from graph.analysis.result import CoverageGap
 from graph.erasure import Skipped, without_erased
-from graph.errors import InvalidData, NotFound, NotRecorded
+from graph.errors import InvalidData, NotFound
 from graph.history import AccountDiff, Change, HealthChange, Stamp
 from graph.model import AccountGraph
 from graph.network import to_networkx
@@ -96,11 +96,7 @@ def account_diff(
     until = until or dt.date.today()
     if until < since:
         raise InvalidData([f"--until {until} is before --since {since}"])
-    after = store.account_graph(account_id, as_of=until)
-    try:
-        before: AccountGraph | None = store.account_graph(account_id, as_of=since)
-    except NotRecorded:
-        before = None
+    before, after, changed = store.account_between(account_id, since, until)
     old = analyze(_network(store, before, since), as_of=since) if before is not None else None
     new = analyze(_network(store, after, until), as_of=until)
 
@@ -113,7 +109,7 @@ def account_diff(
         account_id=account_id,
         since=since,
         until=until,
-        changes=store.changes_between(account_id, since, until),
+        changes=changed,
         health=HealthChange(before=old.health_score if old else None, after=new.health_score),
         gaps_opened=[g for k, g in new_gaps.items() if k not in old_gaps],
         gaps_closed=[g for k, g in old_gaps.items() if k not in new_gaps],

@@ -704,6 +704,25 @@ class GraphStore:
             raise NotRecorded(account_id, first, as_of)
         return history.rewind(graphs[0], self.changes_between(account_id, as_of))
 
+    def account_between(
+        self, account_id: str, since: dt.date, until: dt.date
+    ) -> tuple[AccountGraph | None, AccountGraph, list[Change]]:
+        """The account at the end of ``since`` (None: its history starts later) and of
+        ``until``, and the changes between them, oldest first: one read of the account
+        and one of its log (what a diff needs)."""
+        graphs = self.account_graphs([account_id])
+        if not graphs:
+            raise NotFound("account", account_id)
+        first, _ = self.history_span(account_id)
+        if first is None:
+            return graphs[0], graphs[0], []
+        if until < first:
+            raise NotRecorded(account_id, first, until)
+        later = self.changes_between(account_id, since)
+        after = history.rewind(graphs[0], [c for c in later if c.at and c.at > until])
+        before = history.rewind(graphs[0], later) if since >= first else None
+        return before, after, [c for c in later if c.at and c.at <= until]
+
     def changes_between(
         self, account_id: str, since: dt.date, until: dt.date | None = None
     ) -> list[Change]:
