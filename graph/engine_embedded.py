@@ -259,7 +259,7 @@ class EmbeddedEngine:
                     and all(kind != "h" for kind in manifest.values())
                     and files == {*manifest, MANIFEST}
                 ):
-                    return f"rewrote {aof}: no file there holds deleted records"
+                    return "rewrote the engine's files: none holds deleted records"
             time.sleep(0.02)
         raise StoreUnavailable(
             f"the embedded engine for {self.data_dir} did not finish rewriting its files "

@@ -85,6 +85,9 @@ def _parse(path: Path, limits: Limits, problems: Problems) -> object:
     except json.JSONDecodeError as error:
         problems.error(name, error.lineno, None, None, f"not valid JSON: {error.msg}")
         return _UNREAD
+    except ValueError as error:  # an integer of more digits than Python converts (4,300)
+        problems.error(name, None, None, None, f"not usable JSON: {error}")
+        return _UNREAD
 
 
 def nesting(text: str, limit: int) -> int:

@@ -74,7 +74,15 @@ from graph.settings import Limits
 from graph.store import BATCH_SIZE
 from importers.load import Parsed
 from importers.problems import Problems
-from importers.tabular import Row, parse_bool, parse_date, parse_enum, parse_int, read_csv
+from importers.tabular import (
+    Row,
+    parse_bool,
+    parse_date,
+    parse_enum,
+    parse_int,
+    read_csv,
+    refuse_duplicate_columns,
+)
 
 Kind = Literal["text", "id", "ids", "int", "number", "date", "bool", "enum", "enums"]
 
@@ -531,7 +539,7 @@ def _worksheet_rows(
         missing = [c.name for c in sheet.columns if c.required and c.name not in header]
         for column in missing:
             problems.error(label, 1, column, None, "required column is missing from the header")
-        if missing:
+        if missing or refuse_duplicate_columns(label, header, problems):
             return
         for line, cells in enumerate(rows, start=2):
             if problems.full:

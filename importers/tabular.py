@@ -50,6 +50,31 @@ class Row:
         return text or None
 
 
+def refuse_duplicate_columns(source: str, header: list[str], problems: Problems) -> bool:
+    """Report each column the header names twice (which of its values would count?);
+    True if there was one.
+
+    >>> p = Problems()
+    >>> refuse_duplicate_columns("a.csv", ["Id", "Name", "Name"], p), [str(e) for e in p.errors]
+    (True, ['a.csv line 1, column Name: the header names this column 2 times (columns 2 and 3)'])
+    """
+    seen: dict[str, list[int]] = {}
+    for number, column in enumerate(header, start=1):
+        if column:
+            seen.setdefault(column, []).append(number)
+    twice = {c: n for c, n in seen.items() if len(n) > 1}
+    for column, numbers in twice.items():
+        where = ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+        problems.error(
+            source,
+            1,
+            column,
+            None,
+            f"the header names this column {len(numbers)} times (columns {where})",
+        )
+    return bool(twice)
+
+
 def read_csv(path: Path, problems: Problems, *, required: Sequence[str] = ()) -> Iterator[Row]:
     """Stream ``path``'s records as :class:`Row` objects keyed by the header row.
 
@@ -71,7 +96,7 @@ def read_csv(path: Path, problems: Problems, *, required: Sequence[str] = ()) ->
         missing = [c for c in required if c not in header]
         for column in missing:
             problems.error(name, 1, column, None, "required column is missing from the header")
-        if missing:
+        if missing or refuse_duplicate_columns(name, header, problems):
             return
         end = reader.line_num
         for fields in reader:

@@ -94,7 +94,7 @@ def test_erase_removes_a_stakeholder_and_their_interactions(data_dir: Path) -> N
         "removed them from 1 shared one(s)",
         "1 field(s) of other records mention them:",
         "  interaction ix-orb-2026-08 summary: scrubbed",
-        f"rewrote {data_dir.resolve() / 'aof'}: no file there holds deleted records",
+        "rewrote the engine's files: none holds deleted records",
     ]
     shown = runner.invoke(app, [*store, "show", "orbital"]).output
     assert '"orb-dir-ops"' not in shown and "Rajesh Iyer" not in shown

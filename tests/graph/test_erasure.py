@@ -184,4 +184,4 @@ def test_purging_says_what_the_engine_did_with_its_files(store: GraphStore) -> N
     if store.engine.dialect.name == "neo4j":
         assert "transaction logs" in said  # what stays there, and where the README says more
     else:
-        assert said.endswith("no file there holds deleted records")
+        assert said.endswith("none holds deleted records")

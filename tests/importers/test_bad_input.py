@@ -175,6 +175,17 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], list[str]]] = {
         _json_bytes('{"accounts": []}'.encode("utf-16")),
         ["bad.json: not UTF-8 text (looks like UTF-16); save or export the file as UTF-8"],
     ),
+    "json: an integer of 5,000 digits": (
+        _json('{"accounts": [{"id": "a", "name": "A", "annual_revenue": ' + "9" * 5000 + "}]}"),
+        ["bad.json: not usable JSON: Exceeds the limit (4300 digits) for integer string"],
+    ),
+    "csv: a column named twice": (
+        _csv_folder({"accounts.csv": b"id,name,notes,name\nacme,Acme,,Other\n"}),
+        [
+            "accounts.csv line 1, column name: the header names this column 2 times "
+            "(columns 2 and 4)"
+        ],
+    ),
     "json: no records": (
         _json('{"accounts": []}'),
         ["bad.json: nothing to import (the document holds no records)"],
@@ -240,6 +251,10 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], list[str]]] = {
     "salesforce: NUL in a contact's name": (
         _salesforce("Contact.csv", lambda b: b.replace(b"Zo\xc3\xab", b"Zo\x00")),
         ["Contact.csv line ", ", column LastName, value ", "contains a control character (U+0000)"],
+    ),
+    "salesforce: a column named twice": (
+        _salesforce("Account.csv", lambda b: b.replace(b'"Name",', b'"Name","Name",', 1)),
+        ["Account.csv line 1, column Name: the header names this column 2 times (columns"],
     ),
     "salesforce: UTF-16": (
         _salesforce("Account.csv", lambda b: b.decode("utf-8-sig").encode("utf-16")),
