@@ -67,7 +67,10 @@ def load_sample(store: GraphStore) -> WriteSummary:
     """Write the built-in sample portfolio (re-running it changes nothing), without the
     people erased from this store; the history records it on the day it describes."""
     sample = without_erased(sample_portfolio(), store.erased(), Skipped())
-    with store.atomic(stamp=Stamp(actor="demo", at=SAMPLE_AS_OF)) as target:
+    newest = store.history_newest()
+    # A store with later history gets the sample on its newest date (history is in order).
+    at = max(SAMPLE_AS_OF, newest) if newest else SAMPLE_AS_OF
+    with store.atomic(stamp=Stamp(actor="demo", at=at)) as target:
         return target.write(sample)
 
 
@@ -95,7 +98,7 @@ def account_diff(
     them. Before the account's history starts it counts as not there yet."""
     until = until or dt.date.today()
     if until < since:
-        raise InvalidData([f"--until {until} is before --since {since}"])
+        raise InvalidData([f"the end date {until} is before the start date {since}"])
     before, after, changed = store.account_between(account_id, since, until)
     old = analyze(_network(store, before, since), as_of=since) if before is not None else None
     new = analyze(_network(store, after, until), as_of=until)

@@ -138,7 +138,8 @@ MERGE (s)-[f:FAVORS]->(c)
 RETURN count(f) AS written
 """
 
-# Participants are replaced, not accumulated, so re-importing a log entry is idempotent.
+# Participants are replaced, not accumulated, so re-importing a log entry is idempotent;
+# an entry re-filed under another account leaves the old one.
 # Every interaction has at least one of each side (the model requires it), so the
 # UNWINDs never drop a row.
 UPSERT_INTERACTIONS: Final = """
@@ -147,7 +148,11 @@ MATCH (a:Account {id: row.account_id})
 MERGE (i:Interaction {id: row.id})
 SET i += row.props, i.account_id = row.account_id
 MERGE (i)-[:ABOUT]->(a)
-WITH i, row
+WITH i, row, a
+OPTIONAL MATCH (i)-[filed:ABOUT]->(other:Account)
+WHERE other.id <> a.id
+DELETE filed
+WITH DISTINCT i, row
 OPTIONAL MATCH (i)-[old:WITH]->(:Stakeholder)
 DELETE old
 WITH DISTINCT i, row
@@ -554,6 +559,13 @@ WHERE c.subject_id = $stakeholder_id OR c.counterpart_id = $stakeholder_id
    OR text CONTAINS $quoted_id
    OR all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
 RETURN c {.*} AS change
+"""
+
+INTERACTION_CHANGES: Final = """
+MATCH (c:Change {subject_id: $id})
+WHERE c.collection = 'interactions'
+RETURN c {.*} AS change
+ORDER BY c.seq
 """
 
 DELETE_CHANGES: Final = """

@@ -209,6 +209,17 @@ def _json_defaults(model: type[BaseModel]) -> dict[str, Any]:
     }
 
 
+def _redacted(value: Any, phrases: Phrases) -> Any:
+    """``value`` (JSON) with an erased person's name and e-mail redacted in every string."""
+    if isinstance(value, str):
+        return phrases.redact(value)
+    if isinstance(value, list):
+        return [_redacted(v, phrases) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v, phrases) for k, v in value.items()}
+    return value
+
+
 def _load(model: type[M], props: dict[str, Any]) -> M:
     """Stored properties → model, ignoring properties the model does not know."""
     known = {k: v for k, v in props.items() if k in model.model_fields}
@@ -288,6 +299,13 @@ class GraphStore:
         clock = self._read(cypher.HISTORY_CLOCK)[0]
         seq, newest = int(clock["seq"] or 0), clock["newest"]
         at = stamp.at.isoformat()
+        if stamp.at > dt.date.today():
+            raise InvalidData(
+                [
+                    f"changes dated {at} would be recorded in the future: an effective date "
+                    "is today or before"
+                ]
+            )
         recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         first, rows = seq, []
         for account_id, change in self._recorder.changes(self):
@@ -403,6 +421,10 @@ class GraphStore:
         accounts = {a.id for a in p.accounts} | {s.account_id for s in p.stakeholders}
         accounts |= set(known.stakeholders.values())
         accounts |= {t.account_id for t in p.team} | {i.account_id for i in p.interactions}
+        for batch in _batches(sorted({i.id for i in p.interactions})):
+            accounts.update(
+                r["props"]["account_id"] for r in self._read(cypher.FIND_INTERACTIONS, ids=batch)
+            )
         for batch in _batches(sorted({m.id for m in p.team_members})):
             for row in self._read(cypher.MEMBER_ACCOUNTS, ids=batch):
                 for key in ("on_team", "known", "attended"):
@@ -736,6 +758,11 @@ class GraphStore:
         )
         return [history.from_row(r["change"]) for r in rows]
 
+    def history_newest(self) -> dt.date | None:
+        """The date of the newest change the store records (None: none yet)."""
+        newest = self._read(cypher.HISTORY_CLOCK)[0]["newest"]
+        return dt.date.fromisoformat(newest) if newest else None
+
     def history_span(self, account_id: str) -> tuple[dt.date | None, int]:
         """When the account's history starts (None: nothing recorded) and how many
         changes it holds."""
@@ -871,39 +898,64 @@ class GraphStore:
         )
         drop: list[int] = []
         rewrite: list[dict[str, Any]] = []
+        interactions: set[str] = set()
         for row in (r["change"] for r in rows):
             if stakeholder_id in (row["subject_id"], row.get("counterpart_id")):
                 drop.append(row["seq"])
-                continue
-            values = {k: row.get(k) for k in ("before", "after")}
-            for key, text in values.items():
-                if text is None:
-                    continue
-                value = json.loads(text)
-                if isinstance(value, dict) and stakeholder_id in value.get("stakeholder_ids", ()):
-                    value["stakeholder_ids"] = [
-                        i for i in value["stakeholder_ids"] if i != stakeholder_id
-                    ]
-                    if not value["stakeholder_ids"]:
-                        drop.append(row["seq"])
-                        break
-                if row.get("field") == "stakeholder_ids" and isinstance(value, list):
-                    value = [i for i in value if i != stakeholder_id]
-                values[key] = phrases.redact(json.dumps(value, ensure_ascii=False))
+            elif row["collection"] == "interactions":
+                interactions.add(row["subject_id"])
             else:
-                if values != {k: row.get(k) for k in ("before", "after")}:
-                    rewrite.append({"seq": row["seq"], **values})
+                values = {
+                    k: json.dumps(_redacted(json.loads(row[k]), phrases), ensure_ascii=False)
+                    for k in ("before", "after")
+                    if row.get(k) is not None
+                }
+                if any(values[k] != row[k] for k in values):
+                    rewrite.append({"before": None, "after": None, **values, "seq": row["seq"]})
+        rows_to_add = []
+        for interaction_id in sorted(interactions):
+            # A meeting they attended is kept (if it still exists) with one entry, dated
+            # when it was first recorded, as it is now: undoing its old entries one by one
+            # could bring back a meeting whose only customer-side attendee was them.
+            logged = [
+                r["change"] for r in self._read(cypher.INTERACTION_CHANGES, id=interaction_id)
+            ]
+            drop += [r["seq"] for r in logged]
+            now = self._read(cypher.FIND_INTERACTIONS, ids=[interaction_id])
+            if not now or not logged:
+                continue
+            account_id = now[0]["props"]["account_id"]
+            (graph,) = self.account_graphs([account_id])
+            record = next((i for i in graph.interactions if i.id == interaction_id), None)
+            if record is None:
+                continue
+            first = min(logged, key=lambda r: r["seq"])
+            entry = Change(
+                kind="interaction_added",
+                collection="interactions",
+                subject_id=interaction_id,
+                after=_redacted(record.model_dump(mode="json"), phrases),
+                at=dt.date.fromisoformat(first["at"]),
+                actor=first.get("actor"),
+            )
+            rows_to_add.append(
+                history.to_row(account_id, first["seq"], entry, first.get("recorded_at") or "")
+            )
         for batch in _batches(drop):
             self._runner.run(cypher.DELETE_CHANGES, {"seqs": batch}, write=True)
         for batch in _batches(rewrite):
             self._runner.run(cypher.REWRITE_CHANGES, {"rows": batch}, write=True)
+        if rows_to_add:
+            self._runner.run(cypher.RECORD_CHANGES, {"rows": rows_to_add}, write=True)
         clock = self._read(cypher.HISTORY_CLOCK)[0]
         seq = int(clock["seq"] or 0) + 1
+        today = dt.date.today()
+        newest_at = dt.date.fromisoformat(clock["newest"]) if clock["newest"] else today
         erased = Change(
             kind="stakeholder_erased",
             collection="stakeholders",
             subject_id="[erased]",
-            at=dt.date.today(),
+            at=max(today, newest_at),  # the log stays in date order
             actor="erase",
         )
         row = history.to_row(

@@ -108,7 +108,7 @@ def load(
     with ``stamp`` (who, and the date they take effect; default: kamgraph, today).
     """
     with store.atomic(on_wait=on_wait, stamp=stamp) as target:
-        return _load(target, parsed, dry_run=dry_run, on_batch=on_batch)
+        return _load(target, parsed, dry_run=dry_run, on_batch=on_batch, stamp=stamp)
 
 
 def _load(
@@ -117,6 +117,7 @@ def _load(
     *,
     dry_run: bool,
     on_batch: Callable[[int], None] | None,
+    stamp: Stamp | None,
 ) -> ImportReport:
     nodes: dict[str, Changes] = {}
     lines: Counter[str] = Counter()
@@ -142,6 +143,7 @@ def _load(
             lines["no_manager"] += nobody
         if on_batch:
             on_batch(_size(batch))
+    problems += _out_of_order(store, stamp, nodes)
     if problems:
         raise InvalidData(problems, parsed.source)
     if not dry_run:
@@ -158,6 +160,22 @@ def _load(
         skipped=dict(parsed.problems.warning_counts) | _erased_count(skipped.people),
         warnings=[str(p) for p in parsed.problems.warnings] + _redacted(skipped.redacted),
     )
+
+
+def _out_of_order(store: GraphStore, stamp: Stamp | None, nodes: dict[str, Changes]) -> list[str]:
+    """The history's date-order refusal, found before any write (and by a dry run): an
+    import that creates or changes records, dated before the newest recorded change.
+    (The write itself checks every change, lines included.)"""
+    newest = store.history_newest()
+    at = stamp.at if stamp else None
+    changing = any(c.created or c.updated for c in nodes.values())
+    if at is None or newest is None or at >= newest or not changing:
+        return []
+    return [
+        f"changes dated {at} would come before the newest recorded change ({newest}): "
+        "history is kept in date order, so import older data first, or give a later "
+        "--effective date"
+    ]
 
 
 def _skip_erased(

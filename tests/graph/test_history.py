@@ -7,11 +7,13 @@ import datetime as dt
 
 import pytest
 
+from api.service import load_sample
 from graph.errors import InvalidData, NotRecorded
 from graph.history import Stamp, diff, rewind
 from graph.model import (
     Account,
     AccountGraph,
+    Interaction,
     Knows,
     Ownership,
     Portfolio,
@@ -197,3 +199,84 @@ def test_an_earlier_date_than_the_newest_change_is_refused_and_changes_nothing(
         "--effective date"
     ]
     assert (store.read_portfolio(), store.history_span("acme")) == before
+
+
+# --- found by review: erasure, re-filed interactions, dates of record -------------------
+
+
+def meeting(i: str, account: str, *who: str) -> Interaction:
+    return Interaction(
+        id=i,
+        account_id=account,
+        date=dt.date(2025, 12, 1),
+        channel="meeting",
+        member_ids=["kim"],
+        stakeholder_ids=who,
+    )
+
+
+def people_at_acme(store: GraphStore) -> None:
+    with store.atomic(stamp=on(DAY1)) as target:
+        target.write(
+            Portfolio(
+                accounts=[Account(id="acme", name="Acme"), Account(id="beta", name="Beta")],
+                team_members=[TeamMember(id="kim", name="Kim")],
+                stakeholders=[
+                    Stakeholder(id="x", account_id="acme", name="Xavier Quill"),
+                    Stakeholder(
+                        id="y", account_id="acme", name="Yan", notes="Met Xavier\nQuill at a fair"
+                    ),
+                    Stakeholder(id="b1", account_id="beta", name="Bo"),
+                ],
+                interactions=[meeting("i1", "acme", "x")],
+            )
+        )
+
+
+def test_after_an_erasure_the_past_reads_without_them_and_without_their_name(
+    store: GraphStore,
+) -> None:
+    people_at_acme(store)
+    with store.atomic(stamp=on(DAY2)) as target:
+        target.write(Portfolio(interactions=[meeting("i1", "acme", "x", "y")]))
+    store.erase_stakeholder("x", scrub=True)
+    then = store.account_graph("acme", as_of=DAY1)
+    assert [s.id for s in then.stakeholders] == ["y"]
+    assert then.interactions == (meeting("i1", "acme", "y"),)  # the meeting, without them
+    assert "Quill" not in then.model_dump_json()
+    diffed = store.changes_between("acme", DAY1 - dt.timedelta(days=1))
+    assert "Quill" not in str([c.model_dump() for c in diffed])
+    assert '"x"' not in str([c.model_dump_json() for c in diffed])
+
+
+def test_an_interaction_refiled_under_another_account_reads_right_on_both(
+    store: GraphStore,
+) -> None:
+    people_at_acme(store)
+    acme, beta = store.account_graphs(["acme", "beta"])
+    with store.atomic(stamp=on(DAY2)) as target:
+        target.write(Portfolio(interactions=[meeting("i1", "beta", "b1")]))
+    assert store.account_graph("acme").interactions == ()
+    assert [i.id for i in store.account_graph("beta").interactions] == ["i1"]
+    assert store.account_graph("acme", as_of=DAY1) == acme
+    assert store.account_graph("beta", as_of=DAY1) == beta
+
+
+def test_a_future_date_is_refused(store: GraphStore) -> None:
+    future = dt.date.today() + dt.timedelta(days=1)
+    with pytest.raises(InvalidData, match="would be recorded in the future"):
+        load(store, crm_export(changed=False), stamp=on(future))
+    assert store.count_nodes() == 0
+
+
+def test_a_dry_run_foresees_the_date_order_refusal(store: GraphStore) -> None:
+    load(store, crm_export(changed=False), stamp=on(DAY2))
+    with pytest.raises(InvalidData, match="would come before the newest recorded change"):
+        load(store, crm_export(changed=True), stamp=on(DAY1), dry_run=True)
+    load(store, crm_export(changed=False), stamp=on(DAY1), dry_run=True)  # changes nothing
+
+
+def test_the_demo_loads_into_a_store_with_later_history(store: GraphStore) -> None:
+    load(store, crm_export(changed=False), stamp=on(dt.date.today()))
+    load_sample(store)
+    assert {"helix", "northwind", "orbital"} <= {s.account.id for s in store.list_accounts()}
