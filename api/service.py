@@ -217,14 +217,16 @@ def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.Multi
     is "reorganised" by it.
     """
     account_id = graph.account.id
-    first, _ = store.history_span(account_id)
-    if first is None:
-        return to_networkx(graph)
     window = dt.timedelta(days=DEFAULT_CONFIG.newcomer_days + 1)
+    recent = store.changes_between(account_id, as_of - window, as_of)
+    if not recent:  # a quiet account: one query, no news
+        return to_networkx(graph)
+    first, _ = store.history_span(account_id)
+    assert first is not None  # it has changes
     here = {s.id for s in graph.stakeholders}
     joined: dict[str, dt.date] = {}
     manager_changed: dict[str, dt.date] = {}
-    for change in store.changes_between(account_id, as_of - window, as_of):
+    for change in recent:
         if change.at is None or change.at <= first or change.subject_id not in here:
             continue
         if change.kind == "stakeholder_added":

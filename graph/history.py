@@ -251,6 +251,15 @@ def _unpack(packed: bytes) -> AccountGraph:
     return AccountGraph.model_validate_json(zlib.decompress(packed), context=STORED)
 
 
+def out_of_order(at: dt.date, newest: dt.date) -> str:
+    """Why changes dated ``at`` may not be recorded after one dated ``newest``."""
+    return (
+        f"changes dated {at} would come before the newest recorded change ({newest}): "
+        "history is kept in date order, so import older data first, or give a later "
+        "--effective date"
+    )
+
+
 def to_row(account_id: str, seq: int, change: Change, recorded_at: str) -> dict[str, Any]:
     """A change as the store keeps it: values as JSON text (a map or a list of maps is not
     a property value on Neo4j), absent fields left out."""

@@ -289,43 +289,46 @@ class GraphStore:
             target._record()
 
     def _record(self) -> None:
-        """Append what this block changed to the change log (in the same transaction).
-
-        Streams: a first import records every record it adds, which need not fit in
-        memory at once.
-        """
-        assert self._recorder is not None
-        stamp = self._recorder.stamp
-        clock = self._read(cypher.HISTORY_CLOCK)[0]
-        seq, newest = int(clock["seq"] or 0), clock["newest"]
-        at = stamp.at.isoformat()
-        if stamp.at > dt.date.today():
+        """Append what this block changed to the change log (in the same transaction)."""
+        recorder = self._recorder
+        assert recorder is not None
+        at = recorder.stamp.at
+        if at > dt.date.today():
             raise InvalidData(
                 [
                     f"changes dated {at} would be recorded in the future: an effective date "
                     "is today or before"
                 ]
             )
+        newest = self.history_newest()
+
+        def in_order() -> Iterator[tuple[str, Change]]:
+            for n, entry in enumerate(recorder.changes(self)):
+                if n == 0 and newest is not None and at < newest:
+                    raise InvalidData([history.out_of_order(at, newest)])
+                yield entry
+
+        self._append(in_order())
+
+    def _append(self, entries: Iterable[tuple[str, Change]]) -> None:
+        """Number (account id, change) entries on from the log's clock, write them in
+        batches and move the clock on. Streams: a first import records every record it
+        adds, which need not fit in memory at once."""
+        clock = self._read(cypher.HISTORY_CLOCK)[0]
+        seq, newest = int(clock["seq"] or 0), clock["newest"]
         recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         first, rows = seq, []
-        for account_id, change in self._recorder.changes(self):
-            if seq == first and newest is not None and at < newest:
-                raise InvalidData(
-                    [
-                        f"changes dated {at} would come before the newest recorded change "
-                        f"({newest}): history is kept in date order, so import older data "
-                        "first, or give a later --effective date"
-                    ]
-                )
+        for account_id, change in entries:
             seq += 1
             rows.append(history.to_row(account_id, seq, change, recorded_at))
+            if change.at is not None:
+                newest = max(newest or "", change.at.isoformat())
             if len(rows) == BATCH_SIZE:
                 self._runner.run(cypher.RECORD_CHANGES, {"rows": rows}, write=True)
                 rows = []
         if rows:
             self._runner.run(cypher.RECORD_CHANGES, {"rows": rows}, write=True)
         if seq != first:
-            newest = max(at, newest or at)
             self._runner.run(cypher.SET_HISTORY_CLOCK, {"seq": seq, "newest": newest}, write=True)
 
     def write(self, portfolio: Portfolio) -> WriteSummary:
@@ -714,14 +717,13 @@ class GraphStore:
         history has none, and reads as it is now on any date.
         """
         graphs = self.account_graphs([account_id])
-        if as_of is None or not graphs:
-            if not graphs:
-                raise NotFound("account", account_id)
+        if not graphs:
+            raise NotFound("account", account_id)
+        if as_of is None:
             return graphs[0]
-        span = self._read(cypher.ACCOUNT_HISTORY_SPAN, account_id=account_id)[0]
-        if span["first"] is None:
+        first, _ = self.history_span(account_id)
+        if first is None:
             return graphs[0]
-        first = dt.date.fromisoformat(span["first"])
         if as_of < first:
             raise NotRecorded(account_id, first, as_of)
         return history.rewind(graphs[0], self.changes_between(account_id, as_of))
@@ -947,23 +949,15 @@ class GraphStore:
             self._runner.run(cypher.REWRITE_CHANGES, {"rows": batch}, write=True)
         if rows_to_add:
             self._runner.run(cypher.RECORD_CHANGES, {"rows": rows_to_add}, write=True)
-        clock = self._read(cypher.HISTORY_CLOCK)[0]
-        seq = int(clock["seq"] or 0) + 1
-        today = dt.date.today()
-        newest_at = dt.date.fromisoformat(clock["newest"]) if clock["newest"] else today
+        today, newest = dt.date.today(), self.history_newest()
         erased = Change(
             kind="stakeholder_erased",
             collection="stakeholders",
             subject_id="[erased]",
-            at=max(today, newest_at),  # the log stays in date order
+            at=max(today, newest or today),  # the log stays in date order
             actor="erase",
         )
-        row = history.to_row(
-            person["account_id"], seq, erased, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        )
-        self._runner.run(cypher.RECORD_CHANGES, {"rows": [row]}, write=True)
-        newest = max(filter(None, [clock["newest"], erased.at.isoformat()]))
-        self._runner.run(cypher.SET_HISTORY_CLOCK, {"seq": seq, "newest": newest}, write=True)
+        self._append([(person["account_id"], erased)])
 
     def mentions_of(self, stakeholder_id: str) -> list[Mention]:
         """The free-text fields of other records that mention a stakeholder (their full

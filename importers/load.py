@@ -19,6 +19,7 @@ from typing import Final
 
 from pydantic import BaseModel
 
+from graph import history
 from graph.erasure import Erased, Skipped, without_erased
 from graph.errors import InvalidData
 from graph.history import Stamp
@@ -171,11 +172,7 @@ def _out_of_order(store: GraphStore, stamp: Stamp | None, nodes: dict[str, Chang
     changing = any(c.created or c.updated for c in nodes.values())
     if at is None or newest is None or at >= newest or not changing:
         return []
-    return [
-        f"changes dated {at} would come before the newest recorded change ({newest}): "
-        "history is kept in date order, so import older data first, or give a later "
-        "--effective date"
-    ]
+    return [history.out_of_order(at, newest)]
 
 
 def _skip_erased(
