@@ -17,19 +17,38 @@ from typing import Final
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from api.routes import accounts, analysis, boards, history
-from graph.errors import ConfigError, InvalidData, KamgraphError, NotFound, StoreUnavailable
+from api import guard
+from api.auth import CallerDep, Sessions
+from api.pages import STATIC_DIR
+from api.routes import accounts, analysis, boards, history, session, tokens
+from graph.errors import (
+    ConfigError,
+    Forbidden,
+    InvalidData,
+    KamgraphError,
+    NotFound,
+    StoreUnavailable,
+    Unauthenticated,
+    VersionConflict,
+    VersionRequired,
+)
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
 #: HTTP status per error kind; anything else is a bug, not an "unknown error" 500.
 STATUS: dict[type[KamgraphError], int] = {
+    Unauthenticated: 401,
+    Forbidden: 403,
     NotFound: 404,
+    VersionConflict: 412,
     InvalidData: 422,
+    VersionRequired: 428,
     ConfigError: 500,
     StoreUnavailable: 503,
 }
@@ -74,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings)
         app.state.store = store
+        app.state.sessions = Sessions(store.session_secret())
         # Why the engine is known to be down (None while it answers): data routes then
         # answer 503 at once instead of waiting on a driver's retries.
         app.state.outage = None
@@ -91,18 +111,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Relationship maps for key account management.",
         version="0.1.0",
         lifespan=lifespan,
+        # Both behind login, served from the package (no CDN): see the routes below.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
+    # Outermost last: the host check, then the size limit, then the headers on everything.
+    app.add_middleware(guard.SecurityHeaders)
+    app.add_middleware(guard.BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(
         TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, *settings.allowed_hosts]
     )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static-docs", StaticFiles(directory=guard.DOCS_ASSETS), name="static-docs")
 
     @app.exception_handler(KamgraphError)
-    async def kamgraph_error(_: Request, error: KamgraphError) -> JSONResponse:
+    async def kamgraph_error(request: Request, error: KamgraphError) -> Response:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        if isinstance(error, Unauthenticated) and guard.wants_page(request):
+            return session.login_page(request, str(error), status_code=401)
         body: dict[str, object] = {"detail": str(error)}
+        headers: dict[str, str] = {}
         if isinstance(error, InvalidData):
             body["problems"] = error.problems
-        return JSONResponse(status_code=status, content=body)
+        if isinstance(error, Unauthenticated):
+            headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(error, VersionConflict):
+            body["current_version"] = error.current
+            headers["ETag"] = f'"{error.current}"'
+        return JSONResponse(status_code=status, content=body, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -129,6 +166,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         request.app.state.outage = None
         return {"status": "ok", "engine": engine}
 
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(_: CallerDep) -> dict:
+        """The API's schema (behind login, like everything but /health)."""
+        return app.openapi()
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(_: CallerDep) -> HTMLResponse:
+        """Swagger UI, from the package's own files; "Authorize" takes a token."""
+        page = get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="kamgraph API",
+            swagger_js_url="/static-docs/swagger-ui-bundle.js",
+            swagger_css_url="/static-docs/swagger-ui.css",
+            swagger_favicon_url="/static-docs/favicon.png",
+        )
+        return guard.with_inline_script_csp(page)
+
+    app.include_router(session.router)
+    app.include_router(tokens.router)
     app.include_router(accounts.router)
     app.include_router(analysis.router)
     app.include_router(boards.router)

@@ -12,9 +12,10 @@ from typing import Annotated
 
 import typer
 
-from api import cli_analysis, cli_crm, cli_history, cli_io, cli_visual, service
+from api import cli_analysis, cli_crm, cli_history, cli_io, cli_tokens, cli_visual, service
 from api.cli_common import cli_store, handle_errors
 from api.cli_visual import AsOf
+from graph.access import LOCAL
 
 #: Addresses that mean "every interface": no request names them as its host.
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
@@ -82,7 +83,7 @@ def show(
 ) -> None:
     """Print one account's whole graph as JSON, now or as it was on a date."""
     with cli_store(ctx) as store:
-        graph = service.account_graph(store, account_id, as_of.date() if as_of else None)
+        graph = service.account_graph(store, LOCAL, account_id, as_of.date() if as_of else None)
         typer.echo(graph.model_dump_json(indent=2, exclude_defaults=True))
 
 
@@ -102,7 +103,7 @@ def erase(
             if stakeholder_id not in store.erased():
                 _print_mentions(store.mentions_of(stakeholder_id), done=False)
             typer.confirm(f"Erase stakeholder {stakeholder_id!r}?", abort=True)
-        report = service.erase_stakeholder(store, stakeholder_id, scrub=scrub)
+        report = service.erase_stakeholder(store, LOCAL, stakeholder_id, scrub=scrub)
         if report.already_erased:
             typer.echo(f"{stakeholder_id} was erased before")
         else:
@@ -119,6 +120,12 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the sample portfolio first (as `demo` does).")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (each opens the store).")
+    ] = 1,
     allowed_host: Annotated[
         list[str] | None,
         typer.Option(
@@ -127,11 +134,14 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the HTTP API (and the boards) on HOST:PORT (loopback only by default)."""
+    """Serve the web app and the HTTP API on HOST:PORT (loopback only by default), and
+    print a login URL holding a fresh admin token (the previous start's is revoked)."""
+    import os
+
     import uvicorn
 
-    from api.app import create_app
     from graph.settings import Settings
+    from graph.store import open_store
 
     with handle_errors():
         settings = Settings.from_env(ctx.obj.get("store"))
@@ -143,14 +153,26 @@ def serve(
         if not _is_loopback(host):
             names = ", ".join(["localhost", "127.0.0.1", "::1", *hosts])
             typer.secho(
-                f"warning: serving on {host}, reachable from other machines. kamgraph has no "
-                "logins yet: anyone who can reach this port can read every account and erase "
-                f"people. Only requests naming {names} are answered (--allowed-host or "
+                f"warning: serving on {host}, reachable from other machines over plain HTTP: "
+                "tokens and session cookies cross the network readable. Put a TLS proxy in "
+                f"front. Only requests naming {names} are answered (--allowed-host or "
                 "KAMGRAPH_ALLOWED_HOSTS adds a name).",
                 err=True,
                 fg=typer.colors.YELLOW,
             )
-        uvicorn.run(create_app(settings), host=host, port=port)
+        # The workers are fresh processes: they read the settings from the environment.
+        os.environ["KAMGRAPH_STORE"] = settings.store
+        os.environ["KAMGRAPH_ALLOWED_HOSTS"] = ",".join(settings.allowed_hosts)
+        # Held open while serving, so the workers share one running engine.
+        with open_store(settings) as store:
+            if demo:
+                service.load_sample(store)
+            secret = service.serve_login(store)
+            shown = "127.0.0.1" if host in WILDCARD_HOSTS else host
+            shown = f"[{shown}]" if ":" in shown else shown
+            typer.echo(f"kamgraph: {store.describe()}", err=True)
+            typer.echo(f"log in at http://{shown}:{port}/login?token={secret}")
+            uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 def _is_loopback(host: str) -> bool:
@@ -170,6 +192,7 @@ app.command("review")(cli_visual.review)
 app.command("template")(cli_io.template)
 app.add_typer(cli_io.import_app, name="import")
 app.add_typer(cli_io.export_app, name="export")
+app.add_typer(cli_tokens.token_app, name="token")
 cli_io.import_app.command("salesforce")(cli_crm.import_salesforce)
 cli_io.import_app.command("hubspot")(cli_crm.import_hubspot)
 

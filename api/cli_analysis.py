@@ -9,6 +9,7 @@ import typer
 
 from api import service
 from api.cli_common import cli_store
+from graph.access import LOCAL
 from graph.analysis.result import AccountAnalysis
 
 _THREADS = {0: "none", 1: "fragile"}
@@ -33,7 +34,7 @@ def analyze(
 ) -> None:
     """Analyse one account: health, threads to power, gaps, key people and next moves."""
     with cli_store(ctx) as store:
-        result = service.analyze_account(store, account_id, as_of.date() if as_of else None)
+        result = service.analyze_account(store, LOCAL, account_id, as_of.date() if as_of else None)
     typer.echo(result.model_dump_json(indent=2) if as_json else report(result))
 
 

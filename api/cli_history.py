@@ -10,6 +10,7 @@ import typer
 
 from api import service
 from api.cli_common import cli_store
+from graph.access import LOCAL
 from graph.history import Change
 
 
@@ -42,7 +43,7 @@ def diff(
     and the gaps and health the analyses see at both ends."""
     with cli_store(ctx) as store:
         compared = service.account_diff(
-            store, account_id, since.date(), until.date() if until else None
+            store, LOCAL, account_id, since.date(), until.date() if until else None
         )
     if as_json:
         typer.echo(compared.diff.model_dump_json(indent=2))
@@ -58,7 +59,7 @@ def history(
 ) -> None:
     """Who changed what on an account, and when: its change log, newest first."""
     with cli_store(ctx) as store:
-        log = service.account_history(store, account_id, page=page, per_page=per_page)
+        log = service.account_history(store, LOCAL, account_id, page=page, per_page=per_page)
     if log.starts is None:
         typer.echo(f"{account_id}: no changes recorded")
         return

@@ -10,6 +10,7 @@ import typer
 
 from api import service
 from api.cli_common import cli_store, write_file
+from graph.access import LOCAL
 from visual.layout import Layout
 
 AsOf = Annotated[
@@ -58,9 +59,9 @@ def map_board(
     day = as_of.date() if as_of else None
     with cli_store(ctx) as store:
         if kind == "svg":
-            text = service.account_board_svg(store, account_id, as_of=day)
+            text = service.account_board_svg(store, LOCAL, account_id, as_of=day)
         else:
-            text = service.account_board(store, account_id, layout=layout, as_of=day)
+            text = service.account_board(store, LOCAL, account_id, layout=layout, as_of=day)
     write_file(output, text)
 
 
@@ -86,6 +87,7 @@ def review(
     with cli_store(ctx) as store:
         text = service.account_review(
             store,
+            LOCAL,
             account_id,
             as_of=as_of.date() if as_of else None,
             since=since.date() if since else None,

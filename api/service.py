@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 import networkx as nx
 from pydantic import BaseModel
 
+from graph.access import (
+    LOCAL,
+    SERVE_ADMIN,
+    SERVE_LABEL,
+    Caller,
+    Role,
+    Token,
+    new_secret,
+    secret_hash,
+)
 from graph.analysis import AccountAnalysis, analyze
 from graph.analysis.config import DEFAULT_CONFIG
 from graph.analysis.result import CoverageGap
@@ -42,7 +53,7 @@ class ErasureReport(Erasure):
 
 
 def erase_stakeholder(
-    store: GraphStore, stakeholder_id: str, *, scrub: bool = False
+    store: GraphStore, caller: Caller, stakeholder_id: str, *, scrub: bool = False
 ) -> ErasureReport:
     """Erase a person (right to erasure): from the graph, with its guard against
     re-imports, then from the engine's files. ``scrub`` redacts mentions in other records.
@@ -50,6 +61,9 @@ def erase_stakeholder(
     An id erased before is not an error: the files are rewritten again, so an erasure
     interrupted before that step completes. :class:`~graph.errors.NotFound` otherwise.
     """
+    if not caller.is_admin:  # an admin's duty; others learn nothing of unseen people
+        _check_stakeholder(store, caller, stakeholder_id, write=False)
+        caller.check_admin()
     try:
         erasure = store.erase_stakeholder(stakeholder_id, scrub=scrub)
         again = False
@@ -74,28 +88,43 @@ def load_sample(store: GraphStore) -> WriteSummary:
         return target.write(sample)
 
 
+def list_accounts(
+    store: GraphStore, caller: Caller, query: str | None = None
+) -> list[AccountSummary]:
+    """The accounts the caller may see whose name or id contains ``query``, by name."""
+    return [s for s in store.list_accounts(query) if caller.sees(s.account.id)]
+
+
 def analyze_account(
-    store: GraphStore, account_id: str, as_of: dt.date | None = None
+    store: GraphStore, caller: Caller, account_id: str, as_of: dt.date | None = None
 ) -> AccountAnalysis:
     """Every relationship analysis of one account as it was on ``as_of`` (today when None).
 
     Raises :class:`~graph.errors.NotFound` for an unknown account (or one not recorded yet
     by ``as_of``).
     """
-    return _analysed(store, account_id, as_of)[1]
+    return _analysed(store, caller, account_id, as_of)[1]
 
 
-def account_graph(store: GraphStore, account_id: str, as_of: dt.date | None = None) -> AccountGraph:
+def account_graph(
+    store: GraphStore, caller: Caller, account_id: str, as_of: dt.date | None = None
+) -> AccountGraph:
     """The account's graph now, or as it was at the end of ``as_of``."""
+    caller.check_read(account_id)
     return store.account_graph(account_id, as_of=as_of)
 
 
 def account_diff(
-    store: GraphStore, account_id: str, since: dt.date, until: dt.date | None = None
+    store: GraphStore,
+    caller: Caller,
+    account_id: str,
+    since: dt.date,
+    until: dt.date | None = None,
 ) -> Compared:
     """What changed on the account after the end of ``since`` and by the end of ``until``
     (today when None): the record changes, and what the analyses of both dates make of
     them. Before the account's history starts it counts as not there yet."""
+    caller.check_read(account_id)
     until = until or dt.date.today()
     if until < since:
         raise InvalidData([f"the end date {until} is before the start date {since}"])
@@ -140,9 +169,10 @@ class HistoryPage(BaseModel):
 
 
 def account_history(
-    store: GraphStore, account_id: str, *, page: int = 1, per_page: int = 50
+    store: GraphStore, caller: Caller, account_id: str, *, page: int = 1, per_page: int = 50
 ) -> HistoryPage:
     """Who changed what on the account, when: one page of its log, newest first."""
+    caller.check_read(account_id)
     store.account_graph(account_id)  # NotFound for an unknown account
     starts, total = store.history_span(account_id)
     changes = store.history_page(account_id, page=page, per_page=per_page)
@@ -158,22 +188,26 @@ def account_history(
 
 def account_board(
     store: GraphStore,
+    caller: Caller,
     account_id: str,
     *,
     layout: Layout = Layout.board,
     as_of: dt.date | None = None,
 ) -> str:
     """The account's interactive board: one offline HTML page."""
-    return board_html.render(*_analysed(store, account_id, as_of), layout=layout)
+    return board_html.render(*_analysed(store, caller, account_id, as_of), layout=layout)
 
 
-def account_board_svg(store: GraphStore, account_id: str, *, as_of: dt.date | None = None) -> str:
+def account_board_svg(
+    store: GraphStore, caller: Caller, account_id: str, *, as_of: dt.date | None = None
+) -> str:
     """The account's board as a static SVG (A4 landscape)."""
-    return board_svg.render(*_analysed(store, account_id, as_of))
+    return board_svg.render(*_analysed(store, caller, account_id, as_of))
 
 
 def account_review(
     store: GraphStore,
+    caller: Caller,
     account_id: str,
     *,
     as_of: dt.date | None = None,
@@ -181,10 +215,10 @@ def account_review(
 ) -> str:
     """The account's review page (self-contained HTML, prints to A4 landscape); with
     ``since`` (the last review), what changed from then to ``as_of``."""
-    G, analysis = _analysed(store, account_id, as_of)
+    G, analysis = _analysed(store, caller, account_id, as_of)
     changed = None
     if since is not None:
-        compared = account_diff(store, account_id, since, as_of)
+        compared = account_diff(store, caller, account_id, since, as_of)
         groups = changes.summarize(compared.diff, compared.before, compared.after)
         changed = review.ChangesSince(since=since, groups=groups)
     return review.render(G, analysis, changes=changed)
@@ -199,10 +233,11 @@ def diff_text(compared: Compared) -> str:
 
 
 def _analysed(
-    store: GraphStore, account_id: str, as_of: dt.date | None
+    store: GraphStore, caller: Caller, account_id: str, as_of: dt.date | None
 ) -> tuple[nx.MultiDiGraph, AccountAnalysis]:
     """The account's graph as it was on ``as_of`` (now when None) and its analysis on that
     day: what views draw."""
+    caller.check_read(account_id)
     day = as_of or dt.date.today()
     graph = store.account_graph(account_id, as_of=as_of)
     G = _network(store, graph, day)
@@ -234,3 +269,65 @@ def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.Multi
         elif change.collection == "reports_to" and change.at > joined.get(change.subject_id, first):
             manager_changed[change.subject_id] = change.at
     return to_networkx(graph, joined=joined, manager_changed=manager_changed)
+
+
+def _check_stakeholder(
+    store: GraphStore, caller: Caller, stakeholder_id: str, *, write: bool
+) -> str:
+    """The stakeholder's account, after checking the caller may read (or change) it; an
+    unseen stakeholder is :class:`~graph.errors.NotFound`, as a missing one is."""
+    account_id = store.stakeholder_account(stakeholder_id)
+    if account_id is None:
+        raise NotFound("stakeholder", stakeholder_id)
+    check = caller.check_write if write else caller.check_read
+    check(account_id, "stakeholder", stakeholder_id)
+    return account_id
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+
+class IssuedToken(BaseModel):
+    """A new token: the secret, shown this once, and the record the store keeps."""
+
+    token: str
+    record: Token
+
+
+def create_token(
+    store: GraphStore, caller: Caller, member_id: str, role: Role, label: str | None = None
+) -> IssuedToken:
+    """Issue a token for a team member with a role (admins only)."""
+    caller.check_admin()
+    if member_id != SERVE_ADMIN and not store.team_member_exists(member_id):
+        raise NotFound("team member", member_id)
+    secret = new_secret()
+    record = Token(
+        id=secrets.token_hex(6),
+        member_id=member_id,
+        role=role,
+        label=label,
+        created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+    )
+    store.add_token(record, secret_hash(secret))
+    return IssuedToken(token=secret, record=record)
+
+
+def list_tokens(store: GraphStore, caller: Caller) -> list[Token]:
+    """Every token, revoked ones too (admins only); never their secrets."""
+    caller.check_admin()
+    return store.tokens()
+
+
+def revoke_token(store: GraphStore, caller: Caller, token_id: str) -> None:
+    """Revoke a token now: its bearer and its browser sessions are out at their next
+    request (admins only)."""
+    caller.check_admin()
+    store.revoke_token(token_id)
+
+
+def serve_login(store: GraphStore) -> str:
+    """A fresh admin token for ``kamgraph serve`` to print in its login URL; the previous
+    start's is revoked, so only the newest printed URL logs in."""
+    store.revoke_labelled_tokens(SERVE_LABEL)
+    return create_token(store, LOCAL, SERVE_ADMIN, Role.admin, SERVE_LABEL).token

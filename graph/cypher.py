@@ -478,6 +478,57 @@ WHERE NOT n:WriteLock
 DETACH DELETE n
 """
 
+# --- access: API tokens (hashes only), the session-signing secret, a member's accounts ----
+
+ADD_TOKEN: Final = """
+CREATE (t:ApiToken {id: $id, hash: $hash, member_id: $member_id, role: $role,
+                    label: $label, created_at: $created_at})
+RETURN t.id AS id
+"""
+
+TOKEN_BY_HASH: Final = """
+MATCH (t:ApiToken {hash: $hash})
+WHERE t.revoked_at IS NULL
+RETURN t {.id, .member_id, .role, .label, .created_at, .revoked_at} AS token
+"""
+
+TOKEN_BY_ID: Final = """
+MATCH (t:ApiToken {id: $id})
+WHERE t.revoked_at IS NULL
+RETURN t {.id, .member_id, .role, .label, .created_at, .revoked_at} AS token
+"""
+
+TOKENS: Final = """
+MATCH (t:ApiToken)
+RETURN t {.id, .member_id, .role, .label, .created_at, .revoked_at} AS token
+ORDER BY t.created_at, t.id
+"""
+
+REVOKE_TOKEN: Final = """
+MATCH (t:ApiToken {id: $id})
+WHERE t.revoked_at IS NULL
+SET t.revoked_at = $at
+RETURN t.id AS id
+"""
+
+REVOKE_LABELLED_TOKENS: Final = """
+MATCH (t:ApiToken {label: $label})
+WHERE t.revoked_at IS NULL
+SET t.revoked_at = $at
+RETURN count(t) AS revoked
+"""
+
+TEAM_ACCOUNTS: Final = """
+MATCH (:TeamMember {id: $member_id})-[:ON_TEAM]->(a:Account)
+RETURN a.id AS id
+"""
+
+SESSION_SECRET: Final = """
+MERGE (k:AppSecret {key: 'session'})
+ON CREATE SET k.secret = $secret
+RETURN k.secret AS secret
+"""
+
 # --- the writer lock (Neo4j; the embedded engine locks a file) --------------------------
 
 # The first statement of every Neo4j write: SET takes the lock node's exclusive lock,

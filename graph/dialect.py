@@ -53,6 +53,9 @@ FALKORDB: Final = Dialect(
         "CREATE INDEX FOR (n:Change) ON (n.account_id)",
         "CREATE INDEX FOR (n:Change) ON (n.seq)",
         "CREATE INDEX FOR (n:HistoryClock) ON (n.id)",
+        "CREATE INDEX FOR (n:ApiToken) ON (n.hash)",
+        "CREATE INDEX FOR (n:ApiToken) ON (n.id)",
+        "CREATE INDEX FOR (n:AppSecret) ON (n.key)",
     ),
 )
 
@@ -76,6 +79,9 @@ NEO4J: Final = Dialect(
         "CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (n:Change) REQUIRE n.seq IS UNIQUE",
         "CREATE CONSTRAINT clock_id IF NOT EXISTS FOR (n:HistoryClock) REQUIRE n.id IS UNIQUE",
         "CREATE INDEX change_account IF NOT EXISTS FOR (n:Change) ON (n.account_id)",
+        "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.hash IS UNIQUE",
+        "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT app_secret IF NOT EXISTS FOR (n:AppSecret) REQUIRE n.key IS UNIQUE",
     ),
     # A checkpoint flushes the page cache and prunes the transaction logs the retention
     # policy lets go (Enterprise only in Neo4j 5); deleted records stay in the store

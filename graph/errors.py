@@ -26,6 +26,29 @@ class NotFound(KamgraphError):
         self.record_id = record_id
 
 
+class Unauthenticated(KamgraphError):
+    """The request carries no credentials, or ones kamgraph does not know (or revoked)."""
+
+
+class Forbidden(KamgraphError):
+    """The caller may see the record but their role does not let them do this."""
+
+
+class VersionRequired(KamgraphError):
+    """A change to a record must name the version it was made against (``If-Match``)."""
+
+
+class VersionConflict(KamgraphError):
+    """The record changed since the version the caller named: their change would lose it."""
+
+    def __init__(self, kind: str, record_id: str, current: str) -> None:
+        super().__init__(
+            f"the {kind} {record_id!r} changed since you read it: it is now version {current}; "
+            "read it again and re-apply your change"
+        )
+        self.current = current
+
+
 class InvalidData(KamgraphError):
     """Input failed validation; ``problems`` lists every problem, each naming where it is."""
 

@@ -34,6 +34,14 @@ class Settings(BaseModel):
         default=(),
         description="Host names the API answers besides loopback (a proxy's, *.example.com)",
     )
+    max_request_kb: int = Field(
+        default=1024, ge=1, description="The largest request body the API accepts, in KiB."
+    )
+
+    @property
+    def max_request_bytes(self) -> int:
+        """:attr:`max_request_kb` in bytes."""
+        return self.max_request_kb * 1024
 
     @classmethod
     def from_env(cls, store: str | None = None) -> Settings:
@@ -50,10 +58,13 @@ class Settings(BaseModel):
             if os.environ.get(var):
                 values[field] = os.environ[var]
         hosts = [h.strip() for h in os.environ.get("KAMGRAPH_ALLOWED_HOSTS", "").split(",")]
+        if os.environ.get("KAMGRAPH_MAX_REQUEST_KB"):
+            values["max_request_kb"] = os.environ["KAMGRAPH_MAX_REQUEST_KB"]
         try:
             settings = cls(**values, allowed_hosts=tuple(h for h in hosts if h))
-        except ValidationError as exc:  # pragma: no cover - every field is a plain str
-            raise ConfigError(str(exc)) from exc
+        except ValidationError as exc:
+            problems = "; ".join(e["msg"] for e in exc.errors())
+            raise ConfigError(f"KAMGRAPH_MAX_REQUEST_KB: {problems}") from exc
         settings.check()
         return settings
 

@@ -25,6 +25,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from graph import cypher, history
+from graph.access import Token
 from graph.dialect import Dialect
 from graph.erasure import (
     PROSE_FIELDS,
@@ -1003,6 +1004,67 @@ class GraphStore:
             frozenset(n["first"] for n in names),
             tuple(sorted({int(n["words"]) for n in names}, reverse=True)),
         )
+
+    # --- access: tokens and sessions (not account records: no history) -----------------
+
+    def add_token(self, token: Token, secret_digest: str) -> None:
+        """Keep a new token: its record and the hash of its secret, never the secret."""
+        self._runner.run(
+            cypher.ADD_TOKEN,
+            {
+                **token.model_dump(mode="json", exclude={"revoked_at"}),
+                "hash": secret_digest,
+            },
+            write=True,
+        )
+
+    def token_by_hash(self, secret_digest: str) -> Token | None:
+        """The live (unrevoked) token whose secret hashes so."""
+        rows = self._read(cypher.TOKEN_BY_HASH, hash=secret_digest)
+        return Token.model_validate(rows[0]["token"]) if rows else None
+
+    def token_by_id(self, token_id: str) -> Token | None:
+        """The live (unrevoked) token with this id."""
+        rows = self._read(cypher.TOKEN_BY_ID, id=token_id)
+        return Token.model_validate(rows[0]["token"]) if rows else None
+
+    def tokens(self) -> list[Token]:
+        """Every token, revoked ones too, oldest first."""
+        return [Token.model_validate(r["token"]) for r in self._read(cypher.TOKENS)]
+
+    def revoke_token(self, token_id: str) -> None:
+        """Revoke a live token at once; :class:`NotFound` if there is none with that id."""
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        if not self._runner.run(cypher.REVOKE_TOKEN, {"id": token_id, "at": at}, write=True):
+            raise NotFound("token", token_id)
+
+    def revoke_labelled_tokens(self, label: str) -> int:
+        """Revoke every live token with this label (the previous serve's login token)."""
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        rows = self._runner.run(
+            cypher.REVOKE_LABELLED_TOKENS, {"label": label, "at": at}, write=True
+        )
+        return int(rows[0]["revoked"]) if rows else 0
+
+    def stakeholder_account(self, stakeholder_id: str) -> str | None:
+        """The account a stakeholder works at, or None if there is no such stakeholder."""
+        rows = self._read(cypher.FIND_STAKEHOLDERS, ids=[stakeholder_id])
+        return rows[0]["props"]["account_id"] if rows else None
+
+    def team_member_exists(self, member_id: str) -> bool:
+        """Whether a team member with this id is stored."""
+        return bool(self._read(cypher.FIND_TEAM_MEMBERS, ids=[member_id]))
+
+    def team_accounts(self, member_id: str) -> frozenset[str]:
+        """The accounts whose team the member is on."""
+        return frozenset(r["id"] for r in self._read(cypher.TEAM_ACCOUNTS, member_id=member_id))
+
+    def session_secret(self) -> str:
+        """The key that signs session cookies: made once per store, so every worker and
+        every restart shares it (revoking the token still ends the session)."""
+        return self._runner.run(
+            cypher.SESSION_SECRET, {"secret": secrets.token_urlsafe(32)}, write=True
+        )[0]["secret"]
 
     def purge_deleted(self) -> str:
         """Have the engine rewrite its files so deleted records leave the disk, as far as

@@ -18,8 +18,12 @@ from pathlib import Path
 from typing import Final
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api import service
+from api.app import create_app
 from api.service import load_sample
+from graph.access import LOCAL, SERVE_ADMIN, Role
 from graph.engine_embedded import EmbeddedEngine
 from graph.history import Stamp
 from graph.model import Portfolio
@@ -148,3 +152,24 @@ def write_recorded(store: GraphStore, portfolio: Portfolio) -> None:
 def data_dir(tmp_path: Path) -> Path:
     """A fresh folder for a store of its own (CLI and process tests)."""
     return tmp_path / "data"
+
+
+def bearer(store: GraphStore, role: Role = Role.admin, member: str = SERVE_ADMIN) -> dict[str, str]:
+    """The header of a fresh token for ``member`` with ``role``."""
+    issued = service.create_token(store, LOCAL, member, role)
+    return {"Authorization": f"Bearer {issued.token}"}
+
+
+@contextlib.contextmanager
+def api_client(
+    settings: Settings,
+    *,
+    role: Role = Role.admin,
+    member: str = SERVE_ADMIN,
+    base_url: str = "http://localhost",
+) -> Iterator[TestClient]:
+    """Real HTTP into the app on ``settings``' store, as a token of ``member`` with ``role``."""
+    with open_store(settings) as store:
+        headers = bearer(store, role, member)
+    with TestClient(create_app(settings), base_url=base_url, headers=headers) as client:
+        yield client

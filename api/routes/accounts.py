@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api import service
+from api.auth import CallerDep
 from api.deps import NOT_FOUND, AccountId, AsOf, Search, StakeholderId, StoreDep
 from api.service import ErasureReport
 from graph.store import AccountGraph, AccountSummary
@@ -15,23 +16,26 @@ router = APIRouter(tags=["accounts"])
 
 
 @router.get("/accounts", operation_id="list_accounts")
-def list_accounts(store: StoreDep, q: Search = None) -> list[AccountSummary]:
-    """Accounts by name, optionally those whose name or id contains ``q``."""
-    return store.list_accounts(q)
+def list_accounts(store: StoreDep, caller: CallerDep, q: Search = None) -> list[AccountSummary]:
+    """The accounts you may see, by name; optionally those whose name or id contains ``q``."""
+    return service.list_accounts(store, caller, q)
 
 
 @router.get("/accounts/{account_id}", operation_id="read_account", responses=NOT_FOUND)
-def read_account(store: StoreDep, account_id: AccountId, as_of: AsOf = None) -> AccountGraph:
+def read_account(
+    store: StoreDep, caller: CallerDep, account_id: AccountId, as_of: AsOf = None
+) -> AccountGraph:
     """One account's whole graph (stakeholders, team, relationships, lines, interactions),
     now or as it was at the end of ``as_of``."""
-    return service.account_graph(store, account_id, as_of)
+    return service.account_graph(store, caller, account_id, as_of)
 
 
-@router.delete(
-    "/stakeholders/{stakeholder_id}", operation_id="erase_stakeholder", responses=NOT_FOUND
+@router.post(
+    "/stakeholders/{stakeholder_id}/erase", operation_id="erase_stakeholder", responses=NOT_FOUND
 )
 def erase_stakeholder(
     store: StoreDep,
+    caller: CallerDep,
     stakeholder_id: StakeholderId,
     scrub: Annotated[
         bool, Query(description="Redact the mentions of them in other records' text.")
@@ -39,5 +43,6 @@ def erase_stakeholder(
 ) -> ErasureReport:
     """Erase a person (right to erasure): their record and edges, the interactions only
     they attended, their place in shared ones; list (and with ``scrub`` redact) mentions
-    of them elsewhere; rewrite the engine's files; refuse them in later imports."""
-    return service.erase_stakeholder(store, stakeholder_id, scrub=scrub)
+    of them elsewhere; rewrite the engine's files; refuse them in later imports. Admins
+    only (``DELETE /stakeholders/{id}`` removes a record and keeps its history)."""
+    return service.erase_stakeholder(store, caller, stakeholder_id, scrub=scrub)

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from api import service
+from api.auth import CallerDep
 from api.deps import NOT_FOUND, AccountId, AsOf, SinceReview, StoreDep
 from visual import board_html, board_svg, review
 from visual.layout import Layout
@@ -25,10 +26,14 @@ def _headers(policy: str) -> dict[str, str]:
     responses=NOT_FOUND,
 )
 def read_board(
-    store: StoreDep, account_id: AccountId, layout: Layout = Layout.board, as_of: AsOf = None
+    store: StoreDep,
+    caller: CallerDep,
+    account_id: AccountId,
+    layout: Layout = Layout.board,
+    as_of: AsOf = None,
 ) -> HTMLResponse:
     """The account's interactive board: one offline HTML page (board, org or network)."""
-    page = service.account_board(store, account_id, layout=layout, as_of=as_of)
+    page = service.account_board(store, caller, account_id, layout=layout, as_of=as_of)
     return HTMLResponse(page, headers=_headers(board_html.CSP))
 
 
@@ -41,9 +46,11 @@ def read_board(
         **NOT_FOUND,
     },
 )
-def read_board_svg(store: StoreDep, account_id: AccountId, as_of: AsOf = None) -> Response:
+def read_board_svg(
+    store: StoreDep, caller: CallerDep, account_id: AccountId, as_of: AsOf = None
+) -> Response:
     """The account's board as a static SVG (A4 landscape), for slides and print."""
-    svg = service.account_board_svg(store, account_id, as_of=as_of)
+    svg = service.account_board_svg(store, caller, account_id, as_of=as_of)
     return Response(svg, media_type="image/svg+xml", headers=_headers(board_svg.CSP))
 
 
@@ -54,9 +61,13 @@ def read_board_svg(store: StoreDep, account_id: AccountId, as_of: AsOf = None) -
     responses=NOT_FOUND,
 )
 def read_review(
-    store: StoreDep, account_id: AccountId, as_of: AsOf = None, since: SinceReview = None
+    store: StoreDep,
+    caller: CallerDep,
+    account_id: AccountId,
+    as_of: AsOf = None,
+    since: SinceReview = None,
 ) -> HTMLResponse:
     """The account's review page: board, health, threads, gaps, key people, next moves,
     and with ``since`` what changed since then."""
-    page = service.account_review(store, account_id, as_of=as_of, since=since)
+    page = service.account_review(store, caller, account_id, as_of=as_of, since=since)
     return HTMLResponse(page, headers=_headers(review.CSP))

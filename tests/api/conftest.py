@@ -7,10 +7,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.service import load_sample
 from graph.settings import Settings
 from graph.store import open_store
+
+from ..conftest import api_client
 
 
 @pytest.fixture
@@ -18,5 +19,5 @@ def sample_client(store_settings: Settings) -> Iterator[TestClient]:
     """The app on a store holding the sample portfolio (once per engine)."""
     with open_store(store_settings) as store:
         load_sample(store)
-    with TestClient(create_app(store_settings), base_url="http://localhost") as client:
+    with api_client(store_settings) as client:
         yield client

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from graph.settings import Settings
+
+from ..conftest import api_client
 
 
 def test_health_names_the_engine_not_its_files(
@@ -34,7 +36,7 @@ def test_allowed_hosts_come_from_the_settings(store_settings: Settings) -> None:
     settings = store_settings.model_copy(
         update={"allowed_hosts": ("kam.example.com", "*.corp.example")}
     )
-    with TestClient(create_app(settings), base_url="http://kam.example.com") as client:
+    with api_client(settings, base_url="http://kam.example.com") as client:
         assert client.get("/health").status_code == 200
         assert client.get("/health", headers={"host": "kam.eu.corp.example"}).status_code == 200
         assert client.get("/health", headers={"host": "evil.example"}).status_code == 400
@@ -58,11 +60,11 @@ def test_unknown_ids_are_404_with_a_detail(sample_client: TestClient) -> None:
     answer = sample_client.get("/accounts/nope")
     assert answer.status_code == 404
     assert answer.json() == {"detail": "no account with id 'nope'"}
-    assert sample_client.delete("/stakeholders/nope").status_code == 404
+    assert sample_client.post("/stakeholders/nope/erase").status_code == 404
 
 
 def test_erasing_a_stakeholder(sample_client: TestClient) -> None:
-    listed = sample_client.delete("/stakeholders/orb-dir-ops").json()  # lists, keeps text
+    listed = sample_client.post("/stakeholders/orb-dir-ops/erase").json()  # lists, keeps text
     assert listed["mentions"] == [
         {
             "kind": "interaction",
@@ -73,18 +75,18 @@ def test_erasing_a_stakeholder(sample_client: TestClient) -> None:
         }
     ]
     assert (listed["interactions_deleted"], listed["interactions_kept"]) == (0, 1)
-    scrubbed = sample_client.delete("/stakeholders/orb-mgr-field", params={"scrub": True})
+    scrubbed = sample_client.post("/stakeholders/orb-mgr-field/erase", params={"scrub": True})
     assert scrubbed.status_code == 200
     assert scrubbed.json()["already_erased"] is False and scrubbed.json()["files"]
     graph = sample_client.get("/accounts/orbital").json()
     assert not {"orb-dir-ops", "orb-mgr-field"} & {s["id"] for s in graph["stakeholders"]}
     assert "ix-orb-2026-08" not in {i["id"] for i in graph["interactions"]}  # nobody left
-    again = sample_client.delete("/stakeholders/orb-dir-ops")
+    again = sample_client.post("/stakeholders/orb-dir-ops/erase")
     assert again.status_code == 200 and again.json()["already_erased"] is True
 
 
 def test_scrub_redacts_a_mention_in_a_shared_interaction(sample_client: TestClient) -> None:
-    answer = sample_client.delete("/stakeholders/orb-dir-ops", params={"scrub": "true"})
+    answer = sample_client.post("/stakeholders/orb-dir-ops/erase", params={"scrub": "true"})
     assert [m["scrubbed"] for m in answer.json()["mentions"]] == [True]
     graph = sample_client.get("/accounts/orbital").json()
     summaries = {i["id"]: i["summary"] for i in graph["interactions"]}
@@ -95,6 +97,6 @@ def test_every_route_is_in_the_readme(sample_client: TestClient) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     schema = sample_client.get("/openapi.json").json()
     for path, operations in schema["paths"].items():
-        shown = path.replace("{account_id}", "{id}").replace("{stakeholder_id}", "{id}")
+        shown = re.sub(r"\{[a-z_]+_id\}", "{id}", path)
         for method in operations:
             assert f"`{method.upper()} {shown}" in readme, f"README lacks {method.upper()} {path}"

@@ -7,14 +7,15 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from graph.settings import Settings
+
+from ..conftest import api_client
 
 
 @pytest.fixture
 def client(store_settings: Settings) -> Iterator[TestClient]:
     """The app on an empty store (once per engine)."""
-    with TestClient(create_app(store_settings), base_url="http://localhost") as client:
+    with api_client(store_settings) as client:
         yield client
 
 

@@ -16,7 +16,7 @@ ID_ROUTES = [
     ("get", "/accounts/{}/board", "account_id"),
     ("get", "/accounts/{}/board.svg", "account_id"),
     ("get", "/accounts/{}/review", "account_id"),
-    ("delete", "/stakeholders/{}", "stakeholder_id"),
+    ("post", "/stakeholders/{}/erase", "stakeholder_id"),
 ]
 
 

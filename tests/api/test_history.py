@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.app import create_app
 from api.cli import app
 from graph.settings import Settings
 from graph.store import open_store
 
+from ..conftest import api_client
 from ..graph.test_history import DAY1, DAY2, DAY3, three_dates
 
 runner = CliRunner()
@@ -82,7 +82,7 @@ def test_show_and_review_read_the_past(edited: Settings, tmp_path: Path) -> None
 
 @pytest.fixture
 def client(edited: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(edited), base_url="http://localhost") as client:
+    with api_client(edited) as client:
         yield client
 
 

@@ -29,6 +29,8 @@ from graph.errors import ConfigError
 from graph.settings import Settings
 from graph.store import open_store
 
+from ..conftest import bearer
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -51,9 +53,13 @@ def wait_for(check: object, what: str, timeout: float = 60) -> None:
 class Served:
     """A running `kamgraph serve` and an HTTP client for it."""
 
-    def __init__(self, process: subprocess.Popen[str], base: str) -> None:
+    def __init__(self, process: subprocess.Popen[str], base: str, login_url: str) -> None:
         self.process = process
-        self.http = httpx.Client(base_url=base, timeout=30)
+        self.login_url = login_url
+        token = login_url.partition("?token=")[2]
+        self.http = httpx.Client(
+            base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}
+        )
         self.stderr: str | None = None
 
     def get(self, path: str, **kwargs: object) -> httpx.Response:
@@ -77,19 +83,21 @@ class Served:
 
 
 def start_serve(data_dir: Path, *options: str) -> Served:
-    """`kamgraph serve OPTIONS` on a free port over an embedded store holding the sample."""
+    """`kamgraph serve --demo OPTIONS` on a free port over an embedded store (the sample
+    loaded), with a client holding the token of the login URL it printed."""
     kamgraph = [sys.executable, "-m", "api.cli", "--store", f"embedded:{data_dir}"]
-    loaded = subprocess.run([*kamgraph, "demo"], capture_output=True, text=True, timeout=120)
-    assert loaded.returncode == 0, loaded.stderr
     port = free_port()
     process = subprocess.Popen(
-        [*kamgraph, "serve", "--port", str(port), *options],
+        [*kamgraph, "serve", "--demo", "--port", str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
-    served = Served(process, f"http://127.0.0.1:{port}")
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert line.startswith("log in at http://"), (line, process.stderr and process.stderr.read())
+    served = Served(process, f"http://127.0.0.1:{port}", line.split()[-1])
     try:
         wait_for(served.answers, "serve did not answer")
     except BaseException:
@@ -117,7 +125,7 @@ def test_serve_on_every_interface_warns_and_checks_the_host(data_dir: Path) -> N
     finally:
         stderr = served.stop()
     assert "warning: serving on 0.0.0.0, reachable from other machines" in stderr
-    assert "no logins yet" in stderr
+    assert "Put a TLS proxy in front" in stderr.replace("\n", " ")
     assert "localhost, 127.0.0.1, ::1, kam.example.com" in stderr
 
 
@@ -152,6 +160,7 @@ def test_serve_brings_a_killed_engine_back(serve: Served, data_dir: Path) -> Non
     assert engine_pid(data_dir) != killed
     assert serve.get("/health").json() == {"status": "ok", "engine": "falkordb"}
     assert "orbital" in {a["account"]["id"] for a in serve.get("/accounts").json()}
+    assert serve.get("/accounts", headers={"Authorization": ""}).status_code == 401
     assert serve.get("/accounts/orbital/board.svg").status_code == 200
     said = serve.stop()
     assert "the embedded engine is not running; bringing it back" in said
@@ -231,6 +240,7 @@ def test_the_app_carries_on_after_its_engine_comes_back(
     the same app answers again without a restart."""
     with open_store(store_settings) as store:
         load_sample(store)
+        headers = bearer(store)
     outage: EngineKilled | Neo4jGone
     if store_settings.is_neo4j:
         outage = Neo4jGone(store_settings.store)
@@ -239,7 +249,9 @@ def test_the_app_carries_on_after_its_engine_comes_back(
     else:
         outage = EngineKilled(data_dir)
         engine, reason = "falkordb", "the embedded engine is not running"
-    with TestClient(create_app(store_settings), base_url="http://localhost") as client:
+    with TestClient(
+        create_app(store_settings), base_url="http://localhost", headers=headers
+    ) as client:
         assert client.get("/health").json() == {"status": "ok", "engine": engine}
         outage.cut()
         down = client.get("/health")

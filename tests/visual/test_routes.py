@@ -8,12 +8,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from graph.settings import Settings
 from graph.store import open_store
 from visual import board_html, board_svg, review
 
-from ..conftest import write_recorded
+from ..conftest import api_client, write_recorded
 from .conftest import XSS_SCRIPT, acme_graph
 
 
@@ -21,7 +20,7 @@ from .conftest import XSS_SCRIPT, acme_graph
 def client(store_settings: Settings) -> Iterator[TestClient]:
     with open_store(store_settings) as store:
         write_recorded(store, acme_graph())
-    with TestClient(create_app(store_settings), base_url="http://localhost") as client:
+    with api_client(store_settings) as client:
         yield client
 
 
@@ -29,7 +28,7 @@ def test_board_page(client: TestClient) -> None:
     answer = client.get("/accounts/acme/board", params={"layout": "network", "as_of": "2025-06-30"})
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
-    assert answer.headers["content-security-policy"] == board_html.CSP
+    assert answer.headers["content-security-policy"] == board_html.CSP + "; frame-ancestors 'none'"
     assert '"layout":"network"' in answer.text and '"as_of":"2025-06-30"' in answer.text
     assert XSS_SCRIPT not in answer.text
 
@@ -38,14 +37,14 @@ def test_board_svg(client: TestClient) -> None:
     answer = client.get("/accounts/acme/board.svg")
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "image/svg+xml"
-    assert answer.headers["content-security-policy"] == board_svg.CSP
+    assert answer.headers["content-security-policy"] == board_svg.CSP + "; frame-ancestors 'none'"
     assert ET.fromstring(answer.text).get("class") == "kamgraph-board"
 
 
 def test_review_page(client: TestClient) -> None:
     answer = client.get("/accounts/acme/review", params={"as_of": "2025-06-30"})
     assert answer.status_code == 200
-    assert answer.headers["content-security-policy"] == review.CSP
+    assert answer.headers["content-security-policy"] == review.CSP + "; frame-ancestors 'none'"
     assert "as of 2025-06-30" in answer.text and "<h2>Coverage gaps</h2>" in answer.text
 
 
