@@ -1,7 +1,8 @@
-# Two jobs: `make run` (install, load the sample portfolio into the embedded store, write
-# account reviews) and `make test` (install, lint, run every test). Both install what
-# they need into .venv and tools/cypher-lint/node_modules first. `make test-neo4j` runs
-# the tests' Neo4j variants against a real Neo4j 5.
+# Two jobs: `make run` (install, load the sample portfolio into the embedded store, serve
+# the web app and print its login URL) and `make test` (install, lint, run every test).
+# Both install what they need into .venv and tools/cypher-lint/node_modules first.
+# `make reviews` writes every sample account's analysis, boards and review to out/;
+# `make test-neo4j` runs the tests' Neo4j variants against a real Neo4j 5.
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,14 +11,18 @@ STORE ?= embedded:./kamgraph-data
 OUT ?= out
 LINTER := tools/cypher-lint
 
-.PHONY: run test test-neo4j install browser clean
+.PHONY: run reviews test test-neo4j install browser clean
 
 # The sample portfolio is dated: analyse it on the day its data describes.
 SAMPLE_ACCOUNTS := northwind helix orbital
 SAMPLE_AS_OF := 2026-11-25
 KAMGRAPH := $(BIN)/kamgraph --store $(STORE)
+PORT ?= 8000
 
 run: $(BIN)/.installed
+	$(KAMGRAPH) serve --demo --port $(PORT)
+
+reviews: $(BIN)/.installed
 	$(KAMGRAPH) demo
 	mkdir -p $(OUT)
 	set -e; for account in $(SAMPLE_ACCOUNTS); do \

@@ -28,6 +28,7 @@ from typing import Any
 from bench_analysis import generated_portfolio
 
 from api import service
+from graph.access import LOCAL
 from graph.history import Recorder, Stamp
 from graph.model import Knows, Portfolio, Stakeholder
 from graph.settings import Settings
@@ -97,7 +98,7 @@ def main() -> None:
         )
         end = START + dt.timedelta(weeks=args.weeks)
         year = statistics.median(
-            median_ms(lambda i=i: service.account_diff(store, i, START, end)) for i in ids
+            median_ms(lambda i=i: service.account_diff(store, LOCAL, i, START, end)) for i in ids
         )
         print(f"read now (baseline):          {now:7.1f} ms")
         print(f"read as of a year ago:        {then:7.1f} ms  ({then / now:.2f}x; target ≤ 3x)")

@@ -176,13 +176,20 @@ def test_serve_and_an_import_share_one_engine(data_dir: Path, tmp_path: Path) ->
         start_new_session=True,
     )
     try:
+        assert server.stdout is not None
+        lines = iter(server.stdout.readline, b"")
+        login = next(line.decode() for line in lines if line.startswith(b"log in at "))
+        token = login.strip().partition("?token=")[2]
         _wait_for_http(f"http://127.0.0.1:{port}/health", server)
         serving_pid = engine_pid(data_dir)
         loaded = subprocess.run([*kamgraph, "demo"], capture_output=True, text=True, timeout=120)
         assert loaded.returncode == 0, loaded.stderr
         assert engine_pid(data_dir) == serving_pid
         assert is_engine_of(serving_pid, data_dir), "the import must not stop the serving engine"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts", timeout=10) as answer:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/accounts", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
             served = {a["account"]["id"] for a in json.load(answer)}
         assert {"helix", "northwind", "orbital"} <= served
     finally:
