@@ -291,6 +291,79 @@ RETURN a {.*} AS account, stakeholders, team, knowing_members, owning_members,
 ORDER BY account.id
 """
 
+# --- what recording compares: the records of some accounts ($account_ids), one kind per
+# statement, one flat row per record (with its account's id). Much cheaper to run and to
+# read than ACCOUNT_GRAPHS, and they select the same records (graph.store assembles them
+# as _account_graph does); the team members come from FIND_TEAM_MEMBERS. A record's
+# properties come as the list of its model's $fields (null: not set): half the values of
+# a map to parse.
+
+STATE_ACCOUNTS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})
+RETURN a.id AS account_id, [f IN $fields | a[f]] AS props
+"""
+
+STATE_STAKEHOLDERS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)
+RETURN a.id AS account_id, [f IN $fields | s[f]] AS props
+"""
+
+# Lines between people of the account (as stored on the people, like ACCOUNT_GRAPHS).
+STATE_LINES: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)
+MATCH (s)-[l:REPORTS_TO|INFLUENCES|CONFLICTS_WITH]->(o:Stakeholder)
+WHERE o.account_id = a.id
+RETURN a.id AS account_id, type(l) AS type, s.id AS from_id, o.id AS to_id,
+  l.weight AS weight
+"""
+
+STATE_KNOWS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)<-[k:KNOWS]-(m:TeamMember)
+RETURN a.id AS account_id, m.id AS member_id, s.id AS stakeholder_id,
+  [f IN $fields | k[f]] AS props
+"""
+
+STATE_OWNERS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)<-[:OWNS]-(m:TeamMember)
+RETURN a.id AS account_id, m.id AS member_id, s.id AS stakeholder_id
+"""
+
+STATE_FAVORS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)-[:FAVORS]->(c:Competitor)
+RETURN a.id AS account_id, s.id AS stakeholder_id, c.id AS competitor_id,
+  c.name AS competitor_name
+"""
+
+STATE_TEAM: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[t:ON_TEAM]-(m:TeamMember)
+RETURN a.id AS account_id, m.id AS member_id, t.role AS role
+"""
+
+STATE_INTERACTIONS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:ABOUT]-(i:Interaction)
+RETURN a.id AS account_id, i.id AS id, [f IN $fields | i[f]] AS props
+"""
+
+STATE_ATTENDED: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:ABOUT]-(i:Interaction)<-[:ATTENDED]-(m:TeamMember)
+RETURN a.id AS account_id, i.id AS interaction_id, m.id AS member_id
+"""
+
+STATE_ATTENDEES: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:ABOUT]-(i:Interaction)-[:WITH]->(s:Stakeholder)
+RETURN a.id AS account_id, i.id AS interaction_id, s.id AS stakeholder_id
+"""
+
 # The reporting lines of some accounts: what the cycle check of a write must see.
 REPORTING_LINES: Final = """
 UNWIND $account_ids AS wanted
