@@ -800,71 +800,60 @@ class GraphStore:
         ids = list(account_ids)
         states: dict[str, history.State] = {}
 
-        def rows(query: str, model: type[BaseModel] | None = None, *keys: str) -> list[dict]:
-            if model is None:
-                return self._read(query, account_ids=ids)
-            fields = [f for f in model.model_fields if f not in keys]
-            found = self._read(query, account_ids=ids, fields=fields)
-            for r in found:  # an engine stores no nulls: null is a property not set
-                r["props"] = {
-                    f: v for f, v in zip(fields, r["props"], strict=True) if v is not None
-                }
-            return found
+        def records(query: str, **params: Any) -> Iterator[tuple[str, list]]:
+            for row in self._read(query, account_ids=ids, **params):
+                for record in row["records"]:
+                    yield row["account_id"], record
 
         def put(account_id: str, kind: str, record: dict[str, Any]) -> None:
             states[account_id][kind][history.BY_FIELD[kind].key(record)] = record
 
-        for r in rows(cypher.STATE_ACCOUNTS, Account):
+        def fields(model: type[BaseModel], *keys: str) -> list[str]:
+            return [f for f in model.model_fields if f not in keys]
+
+        def props(names: list[str], values: list[Any]) -> dict[str, Any]:
+            # An engine stores no nulls: a null is a property not set.
+            return {f: v for f, v in zip(names, values, strict=True) if v is not None}
+
+        account_fields = fields(Account)
+        for r in self._read(cypher.STATE_ACCOUNTS, account_ids=ids, fields=account_fields):
             states[r["account_id"]] = {c.field: {} for c in history.COLLECTIONS}
-            put(r["account_id"], "accounts", r["props"])
-        for r in rows(cypher.STATE_STAKEHOLDERS, Stakeholder):
-            put(r["account_id"], "stakeholders", r["props"])
-        for r in rows(cypher.STATE_LINES):
-            kind, ends = _STATE_LINES[r["type"]]
-            line = dict(zip(ends, (r["from_id"], r["to_id"]), strict=True))
-            put(
-                r["account_id"],
-                kind,
-                {**line, "weight": r["weight"]} if kind == "influences" else line,
-            )
-        for r in rows(cypher.STATE_KNOWS, Knows, "member_id", "stakeholder_id"):
-            ends = {"member_id": r["member_id"], "stakeholder_id": r["stakeholder_id"]}
-            put(r["account_id"], "knows", {**r["props"], **ends})
-        for r in rows(cypher.STATE_OWNERS):
-            put(
-                r["account_id"],
-                "owners",
-                {"member_id": r["member_id"], "stakeholder_id": r["stakeholder_id"]},
-            )
-        for r in rows(cypher.STATE_FAVORS):
-            put(
-                r["account_id"],
-                "favors",
-                {"stakeholder_id": r["stakeholder_id"], "competitor_id": r["competitor_id"]},
-            )
-            put(
-                r["account_id"],
-                "competitors",
-                {"id": r["competitor_id"], "name": r["competitor_name"]},
-            )
-        for r in rows(cypher.STATE_TEAM):
-            put(
-                r["account_id"],
-                "team",
-                {"member_id": r["member_id"], "role": r["role"], "account_id": r["account_id"]},
-            )
+            put(r["account_id"], "accounts", props(account_fields, r["record"]))
+        stakeholder_fields = fields(Stakeholder)
+        for account_id, values in records(cypher.STATE_STAKEHOLDERS, fields=stakeholder_fields):
+            put(account_id, "stakeholders", props(stakeholder_fields, values))
+        for account_id, (relationship, from_id, to_id, weight) in records(cypher.STATE_LINES):
+            kind, ends = _STATE_LINES[relationship]
+            line = dict(zip(ends, (from_id, to_id), strict=True))
+            put(account_id, kind, {**line, "weight": weight} if kind == "influences" else line)
+        knows_fields = fields(Knows, "member_id", "stakeholder_id")
+        for account_id, (member_id, stakeholder_id, *values) in records(
+            cypher.STATE_KNOWS, fields=knows_fields
+        ):
+            ends = {"member_id": member_id, "stakeholder_id": stakeholder_id}
+            put(account_id, "knows", {**props(knows_fields, values), **ends})
+        for account_id, (member_id, stakeholder_id) in records(cypher.STATE_OWNERS):
+            put(account_id, "owners", {"member_id": member_id, "stakeholder_id": stakeholder_id})
+        for account_id, (stakeholder_id, competitor_id, name) in records(cypher.STATE_FAVORS):
+            favors = {"stakeholder_id": stakeholder_id, "competitor_id": competitor_id}
+            put(account_id, "favors", favors)
+            put(account_id, "competitors", {"id": competitor_id, "name": name})
+        for account_id, (member_id, role) in records(cypher.STATE_TEAM):
+            assignment = {"member_id": member_id, "role": role, "account_id": account_id}
+            put(account_id, "team", assignment)
         participants: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for r in rows(cypher.STATE_ATTENDED):
-            participants[r["interaction_id"]]["member_ids"].add(r["member_id"])
-        for r in rows(cypher.STATE_ATTENDEES):
-            participants[r["interaction_id"]]["stakeholder_ids"].add(r["stakeholder_id"])
-        for r in rows(cypher.STATE_INTERACTIONS, Interaction, "member_ids", "stakeholder_ids"):
-            held = participants[r["id"]]
-            put(
-                r["account_id"],
-                "interactions",
-                {**r["props"], **{k: sorted(held[k]) for k in ("member_ids", "stakeholder_ids")}},
-            )
+        for _, (interaction_id, member_id, stakeholder_id) in records(cypher.STATE_PARTICIPANTS):
+            held = participants[interaction_id]
+            if member_id is not None:
+                held["member_ids"].add(member_id)
+            if stakeholder_id is not None:
+                held["stakeholder_ids"].add(stakeholder_id)
+        sides = ("member_ids", "stakeholder_ids")
+        interaction_fields = fields(Interaction, *sides)
+        for account_id, values in records(cypher.STATE_INTERACTIONS, fields=interaction_fields):
+            interaction = props(interaction_fields, values)
+            held = participants[interaction["id"]]
+            put(account_id, "interactions", {**interaction, **{k: sorted(held[k]) for k in sides}})
         # Team members: everyone on the team, knowing or owning a stakeholder, or at a meeting.
         members: dict[str, set[str]] = defaultdict(set)
         for account_id, state in states.items():
