@@ -310,13 +310,14 @@ MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)
 RETURN a.id AS account_id, collect([f IN $fields | s[f]]) AS records
 """
 
-# Lines between people of the account (as stored on the people, like ACCOUNT_GRAPHS).
+# Lines between people of the account (as stored on the people, like ACCOUNT_GRAPHS),
+# one row per account and type of line.
 STATE_LINES: Final = """
 UNWIND $account_ids AS wanted
 MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)
 MATCH (s)-[l:REPORTS_TO|INFLUENCES|CONFLICTS_WITH]->(o:Stakeholder)
 WHERE o.account_id = a.id
-RETURN a.id AS account_id, collect([type(l), s.id, o.id, l.weight]) AS records
+RETURN a.id AS account_id, type(l) AS type, collect([s.id, o.id, l.weight]) AS records
 """
 
 STATE_KNOWS: Final = """
@@ -349,15 +350,15 @@ MATCH (a:Account {id: wanted})<-[:ABOUT]-(i:Interaction)
 RETURN a.id AS account_id, collect([f IN $fields | i[f]]) AS records
 """
 
-# An interaction's participants: [interaction id, member id or null, stakeholder id or null].
+# Who took part in the accounts' interactions: [interaction id, person id] on each side.
 STATE_PARTICIPANTS: Final = """
 UNWIND $account_ids AS wanted
 MATCH (a:Account {id: wanted})<-[:ABOUT]-(i:Interaction)<-[:ATTENDED]-(m:TeamMember)
-RETURN a.id AS account_id, collect([i.id, m.id, null]) AS records
+RETURN a.id AS account_id, 'member_ids' AS side, collect([i.id, m.id]) AS records
 UNION ALL
 UNWIND $account_ids AS wanted
 MATCH (a:Account {id: wanted})<-[:ABOUT]-(i:Interaction)-[:WITH]->(s:Stakeholder)
-RETURN a.id AS account_id, collect([i.id, null, s.id]) AS records
+RETURN a.id AS account_id, 'stakeholder_ids' AS side, collect([i.id, s.id]) AS records
 """
 
 # The reporting lines of some accounts: what the cycle check of a write must see.

@@ -800,10 +800,10 @@ class GraphStore:
         ids = list(account_ids)
         states: dict[str, history.State] = {}
 
-        def records(query: str, **params: Any) -> Iterator[tuple[str, list]]:
+        def records(query: str, **params: Any) -> Iterator[tuple[dict, list]]:
             for row in self._read(query, account_ids=ids, **params):
                 for record in row["records"]:
-                    yield row["account_id"], record
+                    yield row, record
 
         def put(account_id: str, kind: str, record: dict[str, Any]) -> None:
             states[account_id][kind][history.BY_FIELD[kind].key(record)] = record
@@ -820,40 +820,45 @@ class GraphStore:
             states[r["account_id"]] = {c.field: {} for c in history.COLLECTIONS}
             put(r["account_id"], "accounts", props(account_fields, r["record"]))
         stakeholder_fields = fields(Stakeholder)
-        for account_id, values in records(cypher.STATE_STAKEHOLDERS, fields=stakeholder_fields):
-            put(account_id, "stakeholders", props(stakeholder_fields, values))
-        for account_id, (relationship, from_id, to_id, weight) in records(cypher.STATE_LINES):
-            kind, ends = _STATE_LINES[relationship]
+        for row, values in records(cypher.STATE_STAKEHOLDERS, fields=stakeholder_fields):
+            put(row["account_id"], "stakeholders", props(stakeholder_fields, values))
+        for row, (from_id, to_id, weight) in records(cypher.STATE_LINES):
+            kind, ends = _STATE_LINES[row["type"]]
             line = dict(zip(ends, (from_id, to_id), strict=True))
-            put(account_id, kind, {**line, "weight": weight} if kind == "influences" else line)
+            put(
+                row["account_id"],
+                kind,
+                {**line, "weight": weight} if kind == "influences" else line,
+            )
         knows_fields = fields(Knows, "member_id", "stakeholder_id")
-        for account_id, (member_id, stakeholder_id, *values) in records(
+        for row, (member_id, stakeholder_id, *values) in records(
             cypher.STATE_KNOWS, fields=knows_fields
         ):
             ends = {"member_id": member_id, "stakeholder_id": stakeholder_id}
-            put(account_id, "knows", {**props(knows_fields, values), **ends})
-        for account_id, (member_id, stakeholder_id) in records(cypher.STATE_OWNERS):
-            put(account_id, "owners", {"member_id": member_id, "stakeholder_id": stakeholder_id})
-        for account_id, (stakeholder_id, competitor_id, name) in records(cypher.STATE_FAVORS):
+            put(row["account_id"], "knows", {**props(knows_fields, values), **ends})
+        for row, (member_id, stakeholder_id) in records(cypher.STATE_OWNERS):
+            owner = {"member_id": member_id, "stakeholder_id": stakeholder_id}
+            put(row["account_id"], "owners", owner)
+        for row, (stakeholder_id, competitor_id, name) in records(cypher.STATE_FAVORS):
             favors = {"stakeholder_id": stakeholder_id, "competitor_id": competitor_id}
-            put(account_id, "favors", favors)
-            put(account_id, "competitors", {"id": competitor_id, "name": name})
-        for account_id, (member_id, role) in records(cypher.STATE_TEAM):
-            assignment = {"member_id": member_id, "role": role, "account_id": account_id}
-            put(account_id, "team", assignment)
+            put(row["account_id"], "favors", favors)
+            put(row["account_id"], "competitors", {"id": competitor_id, "name": name})
+        for row, (member_id, role) in records(cypher.STATE_TEAM):
+            assignment = {"member_id": member_id, "role": role, "account_id": row["account_id"]}
+            put(row["account_id"], "team", assignment)
         participants: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for _, (interaction_id, member_id, stakeholder_id) in records(cypher.STATE_PARTICIPANTS):
-            held = participants[interaction_id]
-            if member_id is not None:
-                held["member_ids"].add(member_id)
-            if stakeholder_id is not None:
-                held["stakeholder_ids"].add(stakeholder_id)
+        for row, (interaction_id, person_id) in records(cypher.STATE_PARTICIPANTS):
+            participants[interaction_id][row["side"]].add(person_id)
         sides = ("member_ids", "stakeholder_ids")
         interaction_fields = fields(Interaction, *sides)
-        for account_id, values in records(cypher.STATE_INTERACTIONS, fields=interaction_fields):
+        for row, values in records(cypher.STATE_INTERACTIONS, fields=interaction_fields):
             interaction = props(interaction_fields, values)
             held = participants[interaction["id"]]
-            put(account_id, "interactions", {**interaction, **{k: sorted(held[k]) for k in sides}})
+            put(
+                row["account_id"],
+                "interactions",
+                {**interaction, **{k: sorted(held[k]) for k in sides}},
+            )
         # Team members: everyone on the team, knowing or owning a stakeholder, or at a meeting.
         members: dict[str, set[str]] = defaultdict(set)
         for account_id, state in states.items():
