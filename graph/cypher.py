@@ -291,6 +291,76 @@ RETURN a {.*} AS account, stakeholders, team, knowing_members, owning_members,
 ORDER BY account.id
 """
 
+# --- what recording compares: the records of some accounts ($account_ids), one kind per
+# statement, one row per account, each record a list of values. Much cheaper to run and
+# to read than ACCOUNT_GRAPHS, and they select the same records (graph.store assembles
+# them as _account_graph does); the team members come from FIND_TEAM_MEMBERS. A node's
+# or relationship's properties are the values of its model's $fields (null: not set):
+# half the values of a map to parse.
+
+STATE_ACCOUNTS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})
+RETURN a.id AS account_id, [f IN $fields | a[f]] AS record
+"""
+
+STATE_STAKEHOLDERS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)
+RETURN a.id AS account_id, collect([f IN $fields | s[f]]) AS records
+"""
+
+# Lines between people of the account (as stored on the people, like ACCOUNT_GRAPHS),
+# one row per account and type of line.
+STATE_LINES: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)
+MATCH (s)-[l:REPORTS_TO|INFLUENCES|CONFLICTS_WITH]->(o:Stakeholder)
+WHERE o.account_id = a.id
+RETURN a.id AS account_id, type(l) AS type, collect([s.id, o.id, l.weight]) AS records
+"""
+
+STATE_KNOWS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)<-[k:KNOWS]-(m:TeamMember)
+RETURN a.id AS account_id, collect([m.id, s.id] + [f IN $fields | k[f]]) AS records
+"""
+
+STATE_OWNERS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)<-[:OWNS]-(m:TeamMember)
+RETURN a.id AS account_id, collect([m.id, s.id]) AS records
+"""
+
+STATE_FAVORS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:WORKS_AT]-(s:Stakeholder)-[:FAVORS]->(c:Competitor)
+RETURN a.id AS account_id, collect([s.id, c.id, c.name]) AS records
+"""
+
+STATE_TEAM: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[t:ON_TEAM]-(m:TeamMember)
+RETURN a.id AS account_id, collect([m.id, t.role]) AS records
+"""
+
+STATE_INTERACTIONS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:ABOUT]-(i:Interaction)
+RETURN a.id AS account_id, collect([f IN $fields | i[f]]) AS records
+"""
+
+# Who took part in the accounts' interactions: [interaction id, person id] on each side.
+STATE_PARTICIPANTS: Final = """
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:ABOUT]-(i:Interaction)<-[:ATTENDED]-(m:TeamMember)
+RETURN a.id AS account_id, 'member_ids' AS side, collect([i.id, m.id]) AS records
+UNION ALL
+UNWIND $account_ids AS wanted
+MATCH (a:Account {id: wanted})<-[:ABOUT]-(i:Interaction)-[:WITH]->(s:Stakeholder)
+RETURN a.id AS account_id, 'stakeholder_ids' AS side, collect([i.id, s.id]) AS records
+"""
+
 # The reporting lines of some accounts: what the cycle check of a write must see.
 REPORTING_LINES: Final = """
 UNWIND $account_ids AS wanted

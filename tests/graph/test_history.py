@@ -9,10 +9,12 @@ import pytest
 
 from api.service import load_sample
 from graph.errors import InvalidData, NotRecorded
-from graph.history import Stamp, diff, rewind
+from graph.history import Stamp, diff, diff_stored, rewind
 from graph.model import (
     Account,
     AccountGraph,
+    Competitor,
+    Favors,
     Interaction,
     Knows,
     Ownership,
@@ -84,6 +86,42 @@ def test_unchanged_gives_no_changes_and_a_new_account_is_all_added(store: GraphS
     )
     (renamed,) = [c for c in diff(graph, bare) if c.collection == "accounts"]
     assert (renamed.field, renamed.after) == ("name", "Renamed")
+
+
+def test_the_states_recording_compares_diff_as_the_account_graphs_do(store: GraphStore) -> None:
+    """What a write records (diff_stored of two account_states) is exactly the diff of
+    the account graphs read at both ends, record by record, field by field."""
+    store.write(sample_portfolio())
+    ids = ["helix", "northwind", "orbital"]
+    graphs, states = store.account_graphs(ids), store.account_states(ids)
+    meeting = sample_portfolio().interactions[0]
+    store.write(
+        MOVES.model_copy(
+            update={
+                "team_members": [
+                    TeamMember(id="tm-lena", name="Lena", seniority="vp"),
+                    TeamMember(id="tm-olu", name="Olu"),  # on Orbital only as an owner
+                ],
+                "owners": [*MOVES.owners, Ownership(member_id="tm-olu", stakeholder_id="hx-cio")],
+                "competitors": [Competitor(id="comp-trellis", name="Trellis Inc.")],
+                "favors": [Favors(stakeholder_id="hx-cfo", competitor_id="comp-trellis")],
+                # re-filed under Helix, with one colleague fewer
+                "interactions": [
+                    meeting.model_copy(update={"account_id": "helix", "member_ids": ("tm-lena",)})
+                ],
+            }
+        )
+    )
+    after, states_after = store.account_graphs(ids), store.account_states(ids)
+
+    assert sorted(states) == ids
+    for was, now in zip(graphs, after, strict=True):
+        account_id = was.account.id
+        assert list(diff_stored(None, states[account_id])) == diff(None, was)
+        changes = list(diff_stored(states[account_id], states_after[account_id]))
+        assert changes == diff(was, now)
+        assert changes  # every account changed: the test compares something
+    assert list(diff_stored(states_after["helix"], store.account_states(["helix"])["helix"])) == []
 
 
 # --- the change log in the store: three dates, read back exactly ------------------------
