@@ -30,7 +30,8 @@ class AlreadyExists(KamgraphError):
     """A record to create has the id (or key) of one that is stored."""
 
     def __init__(self, kind: str, record_id: str) -> None:
-        super().__init__(f"a {kind} with id {record_id!r} already exists")
+        article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
+        super().__init__(f"{article} {kind} with id {record_id!r} already exists")
         self.kind = kind
         self.record_id = record_id
 
