@@ -58,8 +58,10 @@ from graph.model import (
 )
 from graph.store import GraphStore
 
-#: The most records one page of a list holds.
+#: The most records one page of a list holds, and the most a list skips (an engine's
+#: integers end somewhere; no list is this long).
 MAX_LIMIT: Final = 500
+MAX_OFFSET: Final = 1_000_000_000
 #: A key: the path ids in URL order, e.g. ``(member_id, stakeholder_id)``.
 Key = tuple[str, ...]
 R = TypeVar("R", bound=BaseModel)
@@ -424,8 +426,8 @@ def listing(
     ]
     if not 1 <= limit <= MAX_LIMIT:
         problems.append(Problem(f"limit: from 1 to {MAX_LIMIT}", "limit"))
-    if offset < 0:
-        problems.append(Problem("offset: 0 or more", "offset"))
+    if not 0 <= offset <= MAX_OFFSET:
+        problems.append(Problem(f"offset: from 0 to {MAX_OFFSET}", "offset"))
     if problems:
         raise InvalidData(problems)
     wanted = {("search" if k == "q" else k): v for k, v in filters.items() if v is not None}

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Response, sta
 from api import records
 from api.auth import CallerDep
 from api.deps import ERROR, InvalidAnswer, Search, StoreDep
-from api.records import MAX_LIMIT, Key, Page, Resource
+from api.records import MAX_LIMIT, MAX_OFFSET, Key, Page, Resource
 from graph.access import Caller
 from graph.model import Id, TeamRole
 from graph.store import GraphStore
@@ -34,7 +34,7 @@ IfMatch = Annotated[
     ),
 ]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Records per page.")]
-Offset = Annotated[int, Query(ge=0, description="Records to skip.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Records to skip.")]
 #: The 422 of every route here: a request FastAPI refused, or a record the store did.
 INVALID: Final[dict[int | str, dict[str, Any]]] = {
     422: {"model": InvalidAnswer, "description": "Every problem, each naming its field."}
