@@ -20,6 +20,8 @@ from graph.model import Account, Portfolio, Stakeholder
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
 
+from ..conftest import bearer
+
 
 def engine_pid(data_dir: Path) -> int:
     return int(json.loads((data_dir / STATE_FILE).read_text())["pid"])
@@ -182,8 +184,11 @@ def test_serve_and_an_import_share_one_engine(data_dir: Path, tmp_path: Path) ->
         assert loaded.returncode == 0, loaded.stderr
         assert engine_pid(data_dir) == serving_pid
         assert is_engine_of(serving_pid, data_dir), "the import must not stop the serving engine"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts", timeout=10) as answer:
-            served = {a["account"]["id"] for a in json.load(answer)}
+        with open_store(Settings(store=store_spec)) as store:
+            token = bearer(store)
+        listed = urllib.request.Request(f"http://127.0.0.1:{port}/accounts", headers=token)
+        with urllib.request.urlopen(listed, timeout=10) as answer:
+            served = {a["id"] for a in json.load(answer)["items"]}
         assert {"helix", "northwind", "orbital"} <= served
     finally:
         server.send_signal(signal.SIGINT)
