@@ -26,8 +26,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from api import guard
 from api.auth import CallerDep, Sessions
 from api.pages import STATIC_DIR
-from api.routes import accounts, analysis, boards, history, session, tokens
+from api.routes import accounts, analysis, boards, history, records, session, tokens
 from graph.errors import (
+    AlreadyExists,
     ConfigError,
     Forbidden,
     InvalidData,
@@ -46,6 +47,7 @@ STATUS: dict[type[KamgraphError], int] = {
     Unauthenticated: 401,
     Forbidden: 403,
     NotFound: 404,
+    AlreadyExists: 409,
     VersionConflict: 412,
     InvalidData: 422,
     VersionRequired: 428,
@@ -133,7 +135,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body: dict[str, object] = {"detail": str(error)}
         headers: dict[str, str] = {}
         if isinstance(error, InvalidData):
-            body["problems"] = error.problems
+            body["problems"] = [
+                {"field": getattr(problem, "field", None), "msg": str(problem)}
+                for problem in error.problems
+            ]
         if isinstance(error, Unauthenticated):
             headers["WWW-Authenticate"] = "Bearer"
         if isinstance(error, VersionConflict):
@@ -186,6 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(session.router)
     app.include_router(tokens.router)
     app.include_router(accounts.router)
+    app.include_router(records.router)
     app.include_router(analysis.router)
     app.include_router(boards.router)
     app.include_router(history.router)

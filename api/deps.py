@@ -73,11 +73,37 @@ class ErrorDetail(BaseModel):
     detail: str
 
 
-#: The ``responses`` of a route that looks a record up by id. The schema is given inline
-#: (not as ``model``), since FastAPI would file it under an HTML route's own media type.
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {
-        "description": "No record with that id.",
-        "content": {"application/json": {"schema": ErrorDetail.model_json_schema()}},
-    }
+#: The content of an error answer in ``responses``. The schema is given inline (not as
+#: ``model``), since FastAPI would file it under an HTML route's own media type.
+ERROR: dict[str, Any] = {
+    "content": {"application/json": {"schema": ErrorDetail.model_json_schema()}}
 }
+
+#: The ``responses`` of a route that looks a record up by id.
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No record with that id.", **ERROR}
+}
+
+
+class RequestProblem(BaseModel):
+    """What FastAPI found wrong with a request: where (``loc``) and what."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class FieldProblem(BaseModel):
+    """What the store or a model found wrong with a record: its field (None: the record
+    as a whole) and a message that names it."""
+
+    field: str | None
+    msg: str
+
+
+class InvalidAnswer(BaseModel):
+    """A 422: the request's problems (``detail`` lists them), or the record's (``detail``
+    sums them up, ``problems`` lists them)."""
+
+    detail: str | list[RequestProblem]
+    problems: list[FieldProblem] = []

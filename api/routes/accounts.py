@@ -1,4 +1,4 @@
-"""Accounts and their stakeholders: list, read one account's graph, erase a person."""
+"""An account's whole graph, and erasing a person (the records themselves: api.routes.records)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,15 @@ from fastapi import APIRouter, Query
 
 from api import service
 from api.auth import CallerDep
-from api.deps import NOT_FOUND, AccountId, AsOf, Search, StakeholderId, StoreDep
+from api.deps import NOT_FOUND, AccountId, AsOf, StakeholderId, StoreDep
 from api.service import ErasureReport
-from graph.store import AccountGraph, AccountSummary
+from graph.store import AccountGraph
 
 router = APIRouter(tags=["accounts"])
 
 
-@router.get("/accounts", operation_id="list_accounts")
-def list_accounts(store: StoreDep, caller: CallerDep, q: Search = None) -> list[AccountSummary]:
-    """The accounts you may see, by name; optionally those whose name or id contains ``q``."""
-    return service.list_accounts(store, caller, q)
-
-
-@router.get("/accounts/{account_id}", operation_id="read_account", responses=NOT_FOUND)
-def read_account(
+@router.get("/accounts/{account_id}/graph", operation_id="read_account_graph", responses=NOT_FOUND)
+def read_account_graph(
     store: StoreDep, caller: CallerDep, account_id: AccountId, as_of: AsOf = None
 ) -> AccountGraph:
     """One account's whole graph (stakeholders, team, relationships, lines, interactions),

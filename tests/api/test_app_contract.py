@@ -12,6 +12,9 @@ from graph.model import MAX_ID_LENGTH
 #: Every route that takes an id, with the path parameter it names.
 ID_ROUTES = [
     ("get", "/accounts/{}", "account_id"),
+    ("get", "/accounts/{}/graph", "account_id"),
+    ("patch", "/stakeholders/{}", "stakeholder_id"),
+    ("delete", "/relationships/tm-jonas/{}", "stakeholder_id"),
     ("get", "/accounts/{}/analysis", "account_id"),
     ("get", "/accounts/{}/board", "account_id"),
     ("get", "/accounts/{}/board.svg", "account_id"),
@@ -33,7 +36,8 @@ ID_ROUTES = [
 def test_a_bad_path_id_is_a_short_422_that_does_not_echo_it(
     sample_client: TestClient, method: str, route: str, name: str, bad_id: str, message: str
 ) -> None:
-    answer = sample_client.request(method, route.format(bad_id))
+    body = {} if method == "patch" else None  # a patch without one is a second problem
+    answer = sample_client.request(method, route.format(bad_id), json=body)
     assert answer.status_code == 422, answer.text
     assert answer.json() == {
         "detail": [

@@ -92,9 +92,9 @@ def test_the_api_serves_changes_history_and_the_past(client: TestClient) -> None
     assert changes.json()["changes"][0]["subject_id"] == "ceo"
     log = client.get("/accounts/acme/history", params={"per_page": 2}).json()
     assert (log["starts"], len(log["changes"]), log["total"]) == ("2026-01-10", 2, 16)
-    then = client.get("/accounts/acme", params={"as_of": DAY2.isoformat()}).json()
+    then = client.get("/accounts/acme/graph", params={"as_of": DAY2.isoformat()}).json()
     assert "vp" in [s["id"] for s in then["stakeholders"]]
-    early = client.get("/accounts/acme", params={"as_of": "2025-01-01"})
+    early = client.get("/accounts/acme/graph", params={"as_of": "2025-01-01"})
     assert early.status_code == 404
     assert early.json()["detail"].endswith("its history starts on 2026-01-10")
     review = client.get("/accounts/acme/review", params={"since": DAY1.isoformat()})

@@ -152,14 +152,14 @@ def test_serve_brings_a_killed_engine_back(serve: Served, data_dir: Path) -> Non
             "engine": "falkordb",
             "detail": "the embedded engine is not running",
         }
-        for route in ("/accounts", "/accounts/orbital", "/accounts/orbital/board.svg"):
+        for route in ("/accounts", "/accounts/orbital/graph", "/accounts/orbital/board.svg"):
             answer = serve.get(route)
             assert answer.status_code == 503, (route, answer.text)
             assert "the embedded engine is not running" in answer.json()["detail"]
     wait_for(serve.answers, "serve did not bring the engine back")
     assert engine_pid(data_dir) != killed
     assert serve.get("/health").json() == {"status": "ok", "engine": "falkordb"}
-    assert "orbital" in {a["account"]["id"] for a in serve.get("/accounts").json()}
+    assert "orbital" in {a["id"] for a in serve.get("/accounts").json()["items"]}
     assert serve.get("/accounts", headers={"Authorization": ""}).status_code == 401
     assert serve.get("/accounts/orbital/board.svg").status_code == 200
     said = serve.stop()
@@ -259,10 +259,10 @@ def test_the_app_carries_on_after_its_engine_comes_back(
             503,
             {"status": "unavailable", "engine": engine, "detail": reason},
         )
-        for route in ("/accounts", "/accounts/orbital", "/accounts/orbital/analysis"):
+        for route in ("/accounts", "/accounts/orbital/graph", "/accounts/orbital/analysis"):
             answer = client.get(route)
             assert answer.status_code == 503, (route, answer.text)
             assert answer.json() == {"detail": f"{reason} (kamgraph is bringing it back)"}
         outage.restore()
         wait_for(lambda: client.get("/health").status_code == 200, "the engine did not come back")
-        assert client.get("/accounts/orbital").json()["accounts"][0]["id"] == "orbital"
+        assert client.get("/accounts/orbital/graph").json()["accounts"][0]["id"] == "orbital"

@@ -190,7 +190,7 @@ def test_serve_and_an_import_share_one_engine(data_dir: Path, tmp_path: Path) ->
             f"http://127.0.0.1:{port}/accounts", headers={"Authorization": f"Bearer {token}"}
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
-            served = {a["account"]["id"] for a in json.load(answer)}
+            served = {a["id"] for a in json.load(answer)["items"]}
         assert {"helix", "northwind", "orbital"} <= served
     finally:
         server.send_signal(signal.SIGINT)
