@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from api import service
+from graph.access import LOCAL
 from graph.model import DmuRole
 from graph.store import GraphStore
 from visual.board import HANGING_KINDS, NO_FUNCTION, STANCE_COLOURS
@@ -50,8 +51,8 @@ def expected_glyph(roles: set[str], queen: bool) -> str:
 @pytest.mark.parametrize("account", SAMPLES)
 def test_sample_board_matches_the_records(sample_store: GraphStore, account: str) -> None:
     graph = sample_store.account_graph(account)
-    analysis = service.analyze_account(sample_store, account, AS_OF)
-    data = island(service.account_board(sample_store, account, as_of=AS_OF))
+    analysis = service.analyze_account(sample_store, LOCAL, account, AS_OF)
+    data = island(service.account_board(sample_store, LOCAL, account, as_of=AS_OF))
     pieces = {p["id"]: p for p in data["pieces"]}
     files = [f["name"].casefold() for f in data["files"]]
     assert set(pieces) == {s.id for s in graph.stakeholders} | {m.id for m in graph.team_members}
@@ -81,14 +82,16 @@ def test_sample_board_matches_the_records(sample_store: GraphStore, account: str
 
 
 def test_helix_is_single_threaded_through_jonas(sample_store: GraphStore) -> None:
-    data = island(service.account_board(sample_store, "helix", as_of=AS_OF))
+    data = island(service.account_board(sample_store, LOCAL, "helix", as_of=AS_OF))
     assert [p["id"] for p in data["pieces"] if p["carrier"]] == ["tm-jonas"]
 
 
 def test_orbital_coo_is_a_hanging_king(sample_store: GraphStore) -> None:
     coo = next(
         p
-        for p in island(service.account_board(sample_store, "orbital", as_of=AS_OF))["pieces"]
+        for p in island(service.account_board(sample_store, LOCAL, "orbital", as_of=AS_OF))[
+            "pieces"
+        ]
         if p["id"] == "orb-coo"
     )
     assert coo["glyph"] == "♚" and coo["hanging"]
@@ -97,10 +100,10 @@ def test_orbital_coo_is_a_hanging_king(sample_store: GraphStore) -> None:
 @pytest.mark.parametrize("account", SAMPLES)
 def test_sample_svg_and_review(sample_store: GraphStore, account: str) -> None:
     graph = sample_store.account_graph(account)
-    root = ET.fromstring(service.account_board_svg(sample_store, account, as_of=AS_OF))
+    root = ET.fromstring(service.account_board_svg(sample_store, LOCAL, account, as_of=AS_OF))
     drawn = {g.get("data-id") for g in root.iter(f"{SVG}g") if g.get("class") == "piece"}
     assert drawn == {s.id for s in graph.stakeholders} | {m.id for m in graph.team_members}
-    page = service.account_review(sample_store, account, as_of=AS_OF)
+    page = service.account_review(sample_store, LOCAL, account, as_of=AS_OF)
     assert "<h2>Next moves</h2>" in page and "<svg" in page
 
 
@@ -114,7 +117,9 @@ return {
 
 
 def test_sample_board_runs_clean_in_a_browser(sample_store: GraphStore, browser: Any) -> None:
-    result = browser(service.account_board(sample_store, "orbital", as_of=AS_OF), BROWSER_CHECKS)
+    result = browser(
+        service.account_board(sample_store, LOCAL, "orbital", as_of=AS_OF), BROWSER_CHECKS
+    )
     assert result["errors"] == []
     checks = result["checks"]
     assert checks["canvas"] and checks["ready"] == str(checks["nodes"])
