@@ -123,11 +123,15 @@ def workspace_data(
     G: nx.MultiDiGraph, analysis: AccountAnalysis, *, layout: Layout = Layout.board
 ) -> dict[str, Any]:
     """What the app's workspace draws the board from (with :data:`DRAW_SCRIPT`): the
-    board's data and vis-network's nodes, edges and options, as the offline page has them."""
+    board's data and vis-network's nodes, edges and options, as the offline page has them,
+    and the facts its header shows."""
     board = build_board(G, analysis)
     placement = place(board, layout)
     nodes = [{"id": n.pop("n_id"), **n} for n in vis_nodes(board, placement)]
     return {
+        "health_score": analysis.health_score,
+        "hanging": sum(bool(p.hanging) for p in board.pieces),
+        "single_threaded": analysis.single_threaded,
         "board": board_data(board, placement),
         "nodes": nodes,
         "edges": vis_edges(board),
