@@ -331,6 +331,174 @@ RETURN c {.*} AS competitor
 ORDER BY c.id
 """
 
+# --- records of one kind (the write API): a page and the total ------------------------
+#
+# Each takes $visible (the account ids the caller may see, or null: all), a null-or-value
+# parameter per filter, and $offset/$stop; it returns one row: the total that match and
+# the page of them, in key order. $search is part of a name or id (any case).
+
+LIST_ACCOUNT_RECORDS: Final = """
+MATCH (a:Account)
+WHERE ($visible IS NULL OR a.id IN $visible)
+  AND ($id IS NULL OR a.id = $id)
+  AND ($search IS NULL OR toLower(a.name) CONTAINS toLower($search)
+       OR toLower(a.id) CONTAINS toLower($search))
+WITH a ORDER BY toLower(a.name), a.id
+WITH collect(a {.*}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+LIST_STAKEHOLDER_RECORDS: Final = """
+MATCH (s:Stakeholder)
+WHERE ($visible IS NULL OR s.account_id IN $visible)
+  AND ($id IS NULL OR s.id = $id)
+  AND ($account_id IS NULL OR s.account_id = $account_id)
+  AND ($search IS NULL OR toLower(s.name) CONTAINS toLower($search)
+       OR toLower(s.id) CONTAINS toLower($search))
+WITH s ORDER BY s.id
+WITH collect(s {.*}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+LIST_TEAM_MEMBER_RECORDS: Final = """
+MATCH (m:TeamMember)
+WHERE ($id IS NULL OR m.id = $id)
+  AND ($search IS NULL OR toLower(m.name) CONTAINS toLower($search)
+       OR toLower(m.id) CONTAINS toLower($search))
+WITH m ORDER BY m.id
+WITH collect(m {.*}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+LIST_COMPETITOR_RECORDS: Final = """
+MATCH (c:Competitor)
+WHERE ($id IS NULL OR c.id = $id)
+  AND ($search IS NULL OR toLower(c.name) CONTAINS toLower($search)
+       OR toLower(c.id) CONTAINS toLower($search))
+WITH c ORDER BY c.id
+WITH collect(c {.*}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+# Participants are read for the page afterwards (INTERACTION_PARTICIPANTS).
+LIST_INTERACTION_RECORDS: Final = """
+MATCH (i:Interaction)
+WHERE ($visible IS NULL OR i.account_id IN $visible)
+  AND ($id IS NULL OR i.id = $id)
+  AND ($account_id IS NULL OR i.account_id = $account_id)
+  AND ($member_id IS NULL OR (i)<-[:ATTENDED]-(:TeamMember {id: $member_id}))
+  AND ($stakeholder_id IS NULL OR (i)-[:WITH]->(:Stakeholder {id: $stakeholder_id}))
+WITH i ORDER BY i.id
+WITH collect(i {.*}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+INTERACTION_PARTICIPANTS: Final = """
+UNWIND $ids AS wanted
+MATCH (i:Interaction {id: wanted})
+OPTIONAL MATCH (i)<-[:ATTENDED]-(m:TeamMember)
+WITH i, collect(m.id) AS member_ids
+OPTIONAL MATCH (i)-[:WITH]->(s:Stakeholder)
+RETURN i.id AS id, member_ids, collect(s.id) AS stakeholder_ids
+"""
+
+LIST_KNOWS_RECORDS: Final = """
+MATCH (m:TeamMember)-[k:KNOWS]->(s:Stakeholder)
+WHERE ($visible IS NULL OR s.account_id IN $visible)
+  AND ($member_id IS NULL OR m.id = $member_id)
+  AND ($stakeholder_id IS NULL OR s.id = $stakeholder_id)
+  AND ($account_id IS NULL OR s.account_id = $account_id)
+WITH m, k, s ORDER BY m.id, s.id
+WITH collect(k {.*, member_id: m.id, stakeholder_id: s.id}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+LIST_TEAM_RECORDS: Final = """
+MATCH (m:TeamMember)-[t:ON_TEAM]->(a:Account)
+WHERE ($visible IS NULL OR a.id IN $visible)
+  AND ($account_id IS NULL OR a.id = $account_id)
+  AND ($member_id IS NULL OR m.id = $member_id)
+  AND ($role IS NULL OR t.role = $role)
+WITH m, t, a ORDER BY a.id, m.id
+WITH collect({account_id: a.id, member_id: m.id, role: t.role}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+# Lines are read as account graphs read them: between people at one account.
+LIST_REPORTS_TO_RECORDS: Final = """
+MATCH (s:Stakeholder)-[:REPORTS_TO]->(boss:Stakeholder)
+WHERE boss.account_id = s.account_id
+  AND ($visible IS NULL OR s.account_id IN $visible)
+  AND ($stakeholder_id IS NULL OR s.id = $stakeholder_id)
+  AND ($manager_id IS NULL OR boss.id = $manager_id)
+  AND ($account_id IS NULL OR s.account_id = $account_id)
+WITH s, boss ORDER BY s.id
+WITH collect({stakeholder_id: s.id, manager_id: boss.id}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+LIST_INFLUENCES_RECORDS: Final = """
+MATCH (s:Stakeholder)-[r:INFLUENCES]->(t:Stakeholder)
+WHERE t.account_id = s.account_id
+  AND ($visible IS NULL OR s.account_id IN $visible)
+  AND ($source_id IS NULL OR s.id = $source_id)
+  AND ($target_id IS NULL OR t.id = $target_id)
+  AND ($account_id IS NULL OR s.account_id = $account_id)
+WITH s, r, t ORDER BY s.id, t.id
+WITH collect({source_id: s.id, target_id: t.id, weight: r.weight}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+# Symmetric: each id filter matches either end (and the same id twice matches nothing).
+LIST_CONFLICTS_RECORDS: Final = """
+MATCH (s:Stakeholder)-[:CONFLICTS_WITH]->(o:Stakeholder)
+WHERE o.account_id = s.account_id
+  AND ($visible IS NULL OR s.account_id IN $visible)
+  AND ($stakeholder_id IS NULL OR $stakeholder_id IN [s.id, o.id])
+  AND ($other_id IS NULL OR $other_id IN [s.id, o.id])
+  AND ($stakeholder_id IS NULL OR $other_id IS NULL OR $stakeholder_id <> $other_id)
+  AND ($account_id IS NULL OR s.account_id = $account_id)
+WITH s, o ORDER BY s.id, o.id
+WITH collect({stakeholder_id: s.id, other_id: o.id}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+LIST_OWNERS_RECORDS: Final = """
+MATCH (m:TeamMember)-[:OWNS]->(s:Stakeholder)
+WHERE ($visible IS NULL OR s.account_id IN $visible)
+  AND ($stakeholder_id IS NULL OR s.id = $stakeholder_id)
+  AND ($member_id IS NULL OR m.id = $member_id)
+  AND ($account_id IS NULL OR s.account_id = $account_id)
+WITH m, s ORDER BY s.id
+WITH collect({stakeholder_id: s.id, member_id: m.id}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+LIST_FAVORS_RECORDS: Final = """
+MATCH (s:Stakeholder)-[:FAVORS]->(c:Competitor)
+WHERE ($visible IS NULL OR s.account_id IN $visible)
+  AND ($stakeholder_id IS NULL OR s.id = $stakeholder_id)
+  AND ($competitor_id IS NULL OR c.id = $competitor_id)
+  AND ($account_id IS NULL OR s.account_id = $account_id)
+WITH s, c ORDER BY s.id, c.id
+WITH collect({stakeholder_id: s.id, competitor_id: c.id}) AS found
+RETURN size(found) AS total, found[$offset..$stop] AS items
+"""
+
+# The interactions some people took part in ($ids), and where they are filed: what
+# removing those people may leave with nobody on one side.
+STAKEHOLDER_INTERACTIONS: Final = """
+UNWIND $ids AS wanted
+MATCH (:Stakeholder {id: wanted})<-[:WITH]-(i:Interaction)
+RETURN DISTINCT i.id AS id, i.account_id AS account_id
+"""
+
+MEMBER_INTERACTIONS: Final = """
+UNWIND $ids AS wanted
+MATCH (:TeamMember {id: wanted})-[:ATTENDED]->(i:Interaction)
+RETURN DISTINCT i.id AS id, i.account_id AS account_id
+"""
+
 # The records kamgraph holds: not the lock, nor the change log and its clock.
 COUNT_NODES: Final = """
 MATCH (n)
@@ -361,6 +529,99 @@ WITH s,
 FOREACH (x IN solo | DETACH DELETE x)
 DETACH DELETE s
 RETURN size(solo) AS interactions_deleted, shared AS interactions_kept
+"""
+
+# Plain removals (the write API). Each returns how many records it removed (0: none
+# there). A removed person's interactions that are left with nobody on one side go with
+# them (DELETE_EMPTY_INTERACTIONS): the model requires someone on each side.
+
+# An account and everything on it: its people, its interactions, its team's roles.
+DELETE_ACCOUNT: Final = """
+MATCH (a:Account {id: $account_id})
+OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)
+WITH a, collect(s) AS people
+OPTIONAL MATCH (a)<-[:ABOUT]-(i:Interaction)
+WITH a, people, collect(i) AS log
+FOREACH (x IN people | DETACH DELETE x)
+FOREACH (x IN log | DETACH DELETE x)
+DETACH DELETE a
+RETURN count(*) AS removed
+"""
+
+DELETE_STAKEHOLDER: Final = """
+MATCH (s:Stakeholder {id: $stakeholder_id})
+DETACH DELETE s
+RETURN count(*) AS removed
+"""
+
+DELETE_TEAM_MEMBER: Final = """
+MATCH (m:TeamMember {id: $member_id})
+DETACH DELETE m
+RETURN count(*) AS removed
+"""
+
+DELETE_COMPETITOR: Final = """
+MATCH (c:Competitor {id: $competitor_id})
+DETACH DELETE c
+RETURN count(*) AS removed
+"""
+
+DELETE_INTERACTION: Final = """
+MATCH (i:Interaction {id: $interaction_id})
+DETACH DELETE i
+RETURN count(*) AS removed
+"""
+
+DELETE_EMPTY_INTERACTIONS: Final = """
+UNWIND $ids AS wanted
+MATCH (i:Interaction {id: wanted})
+WHERE NOT (i)-[:WITH]->(:Stakeholder) OR NOT (i)<-[:ATTENDED]-(:TeamMember)
+DETACH DELETE i
+RETURN count(*) AS removed
+"""
+
+END_RELATIONSHIP: Final = """
+MATCH (:TeamMember {id: $member_id})-[k:KNOWS]->(:Stakeholder {id: $stakeholder_id})
+DELETE k
+RETURN count(*) AS removed
+"""
+
+UNASSIGN_OWNER: Final = """
+MATCH (:TeamMember)-[o:OWNS]->(:Stakeholder {id: $stakeholder_id})
+DELETE o
+RETURN count(*) AS removed
+"""
+
+DROP_REPORTING_LINE: Final = """
+MATCH (:Stakeholder {id: $stakeholder_id})-[r:REPORTS_TO]->(:Stakeholder)
+DELETE r
+RETURN count(*) AS removed
+"""
+
+DROP_INFLUENCE_LINE: Final = """
+MATCH (:Stakeholder {id: $source_id})-[r:INFLUENCES]->(:Stakeholder {id: $target_id})
+DELETE r
+RETURN count(*) AS removed
+"""
+
+# Either way round: a conflict is stored once and read as symmetric.
+DROP_CONFLICT_LINE: Final = """
+MATCH (:Stakeholder {id: $stakeholder_id})-[r:CONFLICTS_WITH]-(:Stakeholder {id: $other_id})
+DELETE r
+RETURN count(*) AS removed
+"""
+
+REMOVE_TEAM_ROLE: Final = """
+MATCH (:TeamMember {id: $member_id})-[t:ON_TEAM]->(:Account {id: $account_id})
+WHERE t.role = $role
+DELETE t
+RETURN count(*) AS removed
+"""
+
+REMOVE_FAVOR: Final = """
+MATCH (:Stakeholder {id: $stakeholder_id})-[f:FAVORS]->(:Competitor {id: $competitor_id})
+DELETE f
+RETURN count(*) AS removed
 """
 
 # The salt of this store's erasure hashes: made once, by the first erasure.

@@ -26,6 +26,15 @@ class NotFound(KamgraphError):
         self.record_id = record_id
 
 
+class AlreadyExists(KamgraphError):
+    """A record to create has the id (or key) of one that is stored."""
+
+    def __init__(self, kind: str, record_id: str) -> None:
+        super().__init__(f"a {kind} with id {record_id!r} already exists")
+        self.kind = kind
+        self.record_id = record_id
+
+
 class Unauthenticated(KamgraphError):
     """The request carries no credentials, or ones kamgraph does not know (or revoked)."""
 
@@ -47,6 +56,23 @@ class VersionConflict(KamgraphError):
             "read it again and re-apply your change"
         )
         self.current = current
+
+
+class Problem(str):
+    """One problem of :class:`InvalidData`: its message (imports print it as it is), and
+    the record field it is about, where one is known (``account_id``, ``member_ids``).
+
+    >>> p = Problem("stakeholder 'x': unknown account 'y'", "account_id")
+    >>> p == "stakeholder 'x': unknown account 'y'", p.field
+    (True, 'account_id')
+    """
+
+    field: str | None
+
+    def __new__(cls, message: str, field: str | None = None) -> Problem:
+        problem = super().__new__(cls, message)
+        problem.field = field
+        return problem
 
 
 class InvalidData(KamgraphError):

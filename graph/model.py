@@ -22,6 +22,8 @@ name
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from enum import StrEnum
 from typing import Annotated, Any
@@ -411,3 +413,19 @@ def record_key(record: BaseModel) -> Any:
     if hasattr(record, "id"):
         return record.id
     return tuple(str(v) for k, v in record.model_dump().items() if k.endswith("_id") or k == "role")
+
+
+def record_version(record: BaseModel) -> str:
+    """A record's version: a hash of its stored fields, so any write that changes them
+    (an import, an edit, an erasure) moves it and an unchanged write does not.
+
+    >>> a = Account(id="a", name="A")
+    >>> record_version(a) == record_version(Account(id="a", name="A", tier=None))
+    True
+    >>> record_version(a) == record_version(Account(id="a", name="B"))
+    False
+    """
+    text = json.dumps(
+        record.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -36,7 +36,7 @@ from graph.erasure import (
     salted_hash,
     search_terms,
 )
-from graph.errors import InvalidData, NotFound, NotRecorded
+from graph.errors import InvalidData, NotFound, NotRecorded, Problem
 from graph.history import Change, Recorder, Stamp
 from graph.model import (
     STORED,
@@ -332,11 +332,13 @@ class GraphStore:
         if seq != first:
             self._runner.run(cypher.SET_HISTORY_CLOCK, {"seq": seq, "newest": newest}, write=True)
 
-    def write(self, portfolio: Portfolio) -> WriteSummary:
+    def write(self, portfolio: Portfolio, *, visible: frozenset[str] | None = None) -> WriteSummary:
         """Validate every reference in ``portfolio``, then upsert it kind by kind.
 
         Raises :class:`InvalidData` listing every problem, before anything is written.
         Checks and writes hold the writer lock; the write lands whole or not at all.
+        ``visible`` (a caller's accounts; None: all) makes the accounts outside it, and
+        the people on them, unknown to the checks, exactly as if they did not exist.
         """
         p = portfolio
         node_rows: Callable[[Iterable[BaseModel]], list[dict]] = lambda records: [  # noqa: E731
@@ -402,7 +404,7 @@ class GraphStore:
         ]
         # Never one statement: the change log is written with the change.
         with self._transaction(one_statement=False) as target:
-            known = target._check(p, Pending())
+            known = target._check(p, Pending(), visible)
             moves = target._moves(p, Pending(), known)
             assert target._recorder is not None
             target._recorder.touch(target, target._affected(p, known))
@@ -439,15 +441,22 @@ class GraphStore:
             )
         return accounts
 
-    def check(self, portfolio: Portfolio, *, pending: Pending | None = None) -> None:
+    def check(
+        self,
+        portfolio: Portfolio,
+        *,
+        pending: Pending | None = None,
+        visible: frozenset[str] | None = None,
+    ) -> None:
         """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing.
 
         ``pending`` holds what earlier batches of the same import will have written, so a
         whole import can be checked batch by batch before its first write; ``portfolio``
         is then added to it (refused or not, so later batches are judged in context).
+        ``visible`` is as for :meth:`write`.
         """
         try:
-            known = self._check(portfolio, pending or Pending())
+            known = self._check(portfolio, pending or Pending(), visible)
             if pending is not None:
                 pending.moves += self._moves(portfolio, pending, known)
         finally:
@@ -495,8 +504,11 @@ class GraphStore:
             result[kind] = changes
         return result
 
-    def _check(self, p: Portfolio, pending: Pending) -> _Known:
-        """Every problem with ``p``'s references, or the ids that already exist."""
+    def _check(
+        self, p: Portfolio, pending: Pending, visible: frozenset[str] | None = None
+    ) -> _Known:
+        """Every problem with ``p``'s references (each naming its field), or the ids that
+        already exist (of them, only those on ``visible`` accounts when it is given)."""
         problems: list[str] = []
         for kind, ids in (
             ("account", [a.id for a in p.accounts]),
@@ -506,16 +518,24 @@ class GraphStore:
             ("interaction", [i.id for i in p.interactions]),
         ):
             problems += [
-                f"{kind} id {i!r} appears {n} times" for i, n in Counter(ids).items() if n > 1
+                Problem(f"{kind} id {i!r} appears {n} times", "id")
+                for i, n in Counter(ids).items()
+                if n > 1
             ]
         owners = Counter(o.stakeholder_id for o in p.owners)
-        problems += [f"stakeholder {s!r} is given {n} owners" for s, n in owners.items() if n > 1]
+        problems += [
+            Problem(f"stakeholder {s!r} is given {n} owners", "member_id")
+            for s, n in owners.items()
+            if n > 1
+        ]
         managers = Counter(r.stakeholder_id for r in p.reports_to)
         problems += [
-            f"stakeholder {s!r} is given {n} managers" for s, n in managers.items() if n > 1
+            Problem(f"stakeholder {s!r} is given {n} managers", "manager_id")
+            for s, n in managers.items()
+            if n > 1
         ]
 
-        known = self._existing(p)
+        known = self._existing(p, visible)
         pending.left.update(
             known.stakeholders[s.id]
             for s in p.stakeholders
@@ -530,63 +550,82 @@ class GraphStore:
         both_sides = {s.id for s in p.stakeholders if s.id in members}
         both_sides |= {m.id for m in p.team_members if m.id in account_of}
         problems += [
-            f"id {i!r} names both a stakeholder and a team member" for i in sorted(both_sides)
+            Problem(f"id {i!r} names both a stakeholder and a team member", "id")
+            for i in sorted(both_sides)
         ]
 
         def need(
-            ids: Iterable[str], pool: set[str] | Mapping[str, str], kind: str, where: str
+            ids: Iterable[str],
+            pool: set[str] | Mapping[str, str],
+            kind: str,
+            where: str,
+            field: str,
         ) -> None:
-            problems.extend(f"{where}: unknown {kind} {i!r}" for i in ids if i not in pool)
+            problems.extend(
+                Problem(f"{where}: unknown {kind} {i!r}", field) for i in ids if i not in pool
+            )
 
-        def same_account(a: str, b: str, where: str) -> None:
-            need((a, b), account_of, "stakeholder", where)
+        def same_account(a: str, b: str, where: str, fields: tuple[str, str]) -> None:
+            need((a,), account_of, "stakeholder", where, fields[0])
+            need((b,), account_of, "stakeholder", where, fields[1])
             if a in account_of and b in account_of and account_of[a] != account_of[b]:
                 problems.append(
-                    f"{where}: {a!r} works at {account_of[a]!r} but {b!r} at {account_of[b]!r}"
+                    Problem(
+                        f"{where}: {a!r} works at {account_of[a]!r} but {b!r} at {account_of[b]!r}",
+                        fields[1],
+                    )
                 )
 
         for s in p.stakeholders:
-            need([s.account_id], accounts, "account", f"stakeholder {s.id!r}")
+            need([s.account_id], accounts, "account", f"stakeholder {s.id!r}", "account_id")
         for t in p.team:
-            need([t.member_id], members, "team member", f"team role on {t.account_id!r}")
-            need([t.account_id], accounts, "account", f"team role of {t.member_id!r}")
+            where = f"team role on {t.account_id!r}"
+            need([t.member_id], members, "team member", where, "member_id")
+            need([t.account_id], accounts, "account", f"team role of {t.member_id!r}", "account_id")
         for k in p.knows:
-            need([k.member_id], members, "team member", f"relationship with {k.stakeholder_id!r}")
-            need([k.stakeholder_id], account_of, "stakeholder", f"relationship of {k.member_id!r}")
+            where = f"relationship with {k.stakeholder_id!r}"
+            need([k.member_id], members, "team member", where, "member_id")
+            where = f"relationship of {k.member_id!r}"
+            need([k.stakeholder_id], account_of, "stakeholder", where, "stakeholder_id")
         for r in p.reports_to:
             where = f"reporting line {r.stakeholder_id!r}"
             if r.manager_id is None:
-                need([r.stakeholder_id], account_of, "stakeholder", where)
+                need([r.stakeholder_id], account_of, "stakeholder", where, "stakeholder_id")
             else:
-                same_account(r.stakeholder_id, r.manager_id, where)
+                same_account(
+                    r.stakeholder_id, r.manager_id, where, ("stakeholder_id", "manager_id")
+                )
         for r in p.influences:
-            same_account(r.source_id, r.target_id, f"influence line {r.source_id!r}")
+            where = f"influence line {r.source_id!r}"
+            same_account(r.source_id, r.target_id, where, ("source_id", "target_id"))
         for r in p.conflicts:
-            same_account(r.stakeholder_id, r.other_id, f"conflict line {r.stakeholder_id!r}")
+            where = f"conflict line {r.stakeholder_id!r}"
+            same_account(r.stakeholder_id, r.other_id, where, ("stakeholder_id", "other_id"))
         for o in p.owners:
-            need([o.member_id], members, "team member", f"owner of {o.stakeholder_id!r}")
-            need([o.stakeholder_id], account_of, "stakeholder", f"ownership by {o.member_id!r}")
+            where = f"owner of {o.stakeholder_id!r}"
+            need([o.member_id], members, "team member", where, "member_id")
+            where = f"ownership by {o.member_id!r}"
+            need([o.stakeholder_id], account_of, "stakeholder", where, "stakeholder_id")
         for f in p.favors:
-            need(
-                [f.stakeholder_id], account_of, "stakeholder", f"preference for {f.competitor_id!r}"
-            )
-            need(
-                [f.competitor_id], competitors, "competitor", f"preference of {f.stakeholder_id!r}"
-            )
+            where = f"preference for {f.competitor_id!r}"
+            need([f.stakeholder_id], account_of, "stakeholder", where, "stakeholder_id")
+            where = f"preference of {f.stakeholder_id!r}"
+            need([f.competitor_id], competitors, "competitor", where, "competitor_id")
         for i in p.interactions:
             where = f"interaction {i.id!r}"
-            need([i.account_id], accounts, "account", where)
-            need(i.member_ids, members, "team member", where)
+            need([i.account_id], accounts, "account", where, "account_id")
+            need(i.member_ids, members, "team member", where, "member_ids")
             # No same-account rule here: an interaction is history, and the people in it
             # may have moved to another account since (lines, being current, must match).
-            need(i.stakeholder_ids, account_of, "stakeholder", where)
+            need(i.stakeholder_ids, account_of, "stakeholder", where, "stakeholder_ids")
         problems += self._reporting_cycles(p, pending)
         if problems:
             raise InvalidData(problems)
         return known
 
-    def _existing(self, p: Portfolio) -> _Known:
-        """Which referenced ids are already stored (one query per node kind)."""
+    def _existing(self, p: Portfolio, visible: frozenset[str] | None = None) -> _Known:
+        """Which referenced ids are already stored (one query per node kind); with
+        ``visible``, only the accounts in it and the stakeholders on them."""
 
         def ids(*groups: Iterable[str]) -> list[str]:
             return sorted({i for group in groups for i in group})
@@ -624,10 +663,15 @@ class GraphStore:
         def found(query: str, wanted: list[str]) -> list[dict]:
             return self._read(query, ids=wanted) if wanted else []
 
+        def shown(account_id: str) -> bool:
+            return visible is None or account_id in visible
+
         return _Known(
-            accounts={r["id"] for r in found(cypher.FIND_ACCOUNTS, accounts)},
+            accounts={r["id"] for r in found(cypher.FIND_ACCOUNTS, accounts) if shown(r["id"])},
             stakeholders={
-                r["id"]: r["account_id"] for r in found(cypher.FIND_STAKEHOLDERS, stakeholders)
+                r["id"]: r["account_id"]
+                for r in found(cypher.FIND_STAKEHOLDERS, stakeholders)
+                if shown(r["account_id"])
             },
             members={r["id"] for r in found(cypher.FIND_TEAM_MEMBERS, members)},
             competitors={r["id"] for r in found(cypher.FIND_COMPETITORS, competitors)},
@@ -670,7 +714,8 @@ class GraphStore:
                 node = manager.get(node)
             if node == start and frozenset(seen) not in reported:
                 reported.add(frozenset(seen))
-                problems.append("reporting lines form a cycle: " + " → ".join([*seen, start]))
+                cycle = " → ".join([*seen, start])
+                problems.append(Problem(f"reporting lines form a cycle: {cycle}", "manager_id"))
         return problems
 
     def _moves(self, p: Portfolio, pending: Pending, known: _Known) -> list[Move]:
@@ -828,7 +873,227 @@ class GraphStore:
         """How many nodes the store holds (all kinds)."""
         return int(self._read(cypher.COUNT_NODES)[0]["nodes"])
 
+    # --- records of one kind (the write API) --------------------------------------------
+
+    def records(
+        self,
+        kind: str,
+        *,
+        filters: Mapping[str, str | None] | None = None,
+        visible: frozenset[str] | None = None,
+        offset: int = 0,
+        limit: int = BATCH_SIZE,
+    ) -> tuple[list[BaseModel], int]:
+        """A page of the stored records of one kind (a :class:`Portfolio` field), in key
+        order, and how many match; each filter (see :data:`RECORD_FILTERS`) None or an
+        exact id (``search``: part of a name or id). ``visible`` (account ids) leaves out
+        the records on other accounts; team members and competitors are everyone's."""
+        query, model = _RECORD_LISTS[kind]
+        unknown = set(filters or {}) - set(RECORD_FILTERS[kind])
+        if unknown:
+            raise ValueError(f"no filter {sorted(unknown)} on {kind}")
+        params: dict[str, Any] = {name: None for name in RECORD_FILTERS[kind]}
+        params.update(filters or {})
+        params.update(
+            visible=None if visible is None else sorted(visible),
+            offset=offset,
+            stop=offset + limit,
+        )
+        row = self._read(query, **params)[0]
+        items = row["items"]
+        if kind == "interactions" and items:
+            taking = {
+                r["id"]: r
+                for r in self._read(cypher.INTERACTION_PARTICIPANTS, ids=[i["id"] for i in items])
+            }
+            items = [
+                {
+                    **i,
+                    "member_ids": sorted(taking[i["id"]]["member_ids"]),
+                    "stakeholder_ids": sorted(taking[i["id"]]["stakeholder_ids"]),
+                }
+                for i in items
+            ]
+        return [_load(model, item) for item in items], int(row["total"])
+
+    def record(self, kind: str, key: Mapping[str, str]) -> BaseModel | None:
+        """The stored record of a kind with this key (``{"id": …}``, or the ids an edge
+        joins: a conflict either way round), or None."""
+        found, _ = self.records(kind, filters=key, limit=1)
+        return found[0] if found else None
+
     # --- deletes -----------------------------------------------------------------------
+
+    def delete_account(self, account_id: str) -> None:
+        """Delete an account and everything on it: its people (and their edges), its
+        interactions, its team's roles. Team members and competitors stay."""
+        with self.atomic() as target:
+            people = [s.id for s in target.account_graph(account_id).stakeholders]
+            target._remove(
+                "account",
+                account_id,
+                cypher.DELETE_ACCOUNT,
+                {"account_id": account_id},
+                accounts=[account_id],
+                people=(cypher.STAKEHOLDER_INTERACTIONS, people),
+            )
+
+    def delete_stakeholder(self, stakeholder_id: str) -> None:
+        """Delete a stakeholder (a plain delete, not erasure: history keeps what they
+        were): their edges go, and the interactions left with nobody on their side."""
+        with self.atomic() as target:
+            account_id = target.stakeholder_account(stakeholder_id)
+            target._remove(
+                "stakeholder",
+                stakeholder_id,
+                cypher.DELETE_STAKEHOLDER,
+                {"stakeholder_id": stakeholder_id},
+                accounts=[account_id] if account_id else [],
+                people=(cypher.STAKEHOLDER_INTERACTIONS, [stakeholder_id]),
+            )
+
+    def delete_team_member(self, member_id: str) -> None:
+        """Delete a team member: their roles, relationships and ownerships go, and the
+        interactions left with nobody on our side."""
+        with self.atomic() as target:
+            accounts = [
+                a
+                for row in target._read(cypher.MEMBER_ACCOUNTS, ids=[member_id])
+                for key in ("on_team", "known", "attended")
+                for a in row[key]
+                if a is not None
+            ]
+            target._remove(
+                "team member",
+                member_id,
+                cypher.DELETE_TEAM_MEMBER,
+                {"member_id": member_id},
+                accounts=accounts,
+                people=(cypher.MEMBER_INTERACTIONS, [member_id]),
+            )
+
+    def delete_competitor(self, competitor_id: str) -> None:
+        """Delete a competitor, and with it who favours them."""
+        with self.atomic() as target:
+            rows = target._read(cypher.COMPETITOR_ACCOUNTS, ids=[competitor_id])
+            target._remove(
+                "competitor",
+                competitor_id,
+                cypher.DELETE_COMPETITOR,
+                {"competitor_id": competitor_id},
+                accounts=[r["account_id"] for r in rows],
+            )
+
+    def delete_interaction(self, interaction_id: str) -> None:
+        """Delete a logged interaction."""
+        with self.atomic() as target:
+            rows = target._read(cypher.FIND_INTERACTIONS, ids=[interaction_id])
+            target._remove(
+                "interaction",
+                interaction_id,
+                cypher.DELETE_INTERACTION,
+                {"interaction_id": interaction_id},
+                accounts=[r["props"]["account_id"] for r in rows],
+            )
+
+    def end_relationship(self, member_id: str, stakeholder_id: str) -> None:
+        """Remove a team member's relationship with a stakeholder (and its rating)."""
+        self._remove_line(
+            "relationship",
+            stakeholder_id,
+            cypher.END_RELATIONSHIP,
+            {"member_id": member_id, "stakeholder_id": stakeholder_id},
+        )
+
+    def unassign_owner(self, stakeholder_id: str) -> None:
+        """Leave a stakeholder without an owner."""
+        self._remove_line(
+            "owner", stakeholder_id, cypher.UNASSIGN_OWNER, {"stakeholder_id": stakeholder_id}
+        )
+
+    def drop_reporting_line(self, stakeholder_id: str) -> None:
+        """Record that a stakeholder reports to nobody at the account."""
+        self._remove_line(
+            "reporting line",
+            stakeholder_id,
+            cypher.DROP_REPORTING_LINE,
+            {"stakeholder_id": stakeholder_id},
+        )
+
+    def drop_influence_line(self, source_id: str, target_id: str) -> None:
+        """Remove the line saying ``source_id`` influences ``target_id``."""
+        self._remove_line(
+            "influence line",
+            source_id,
+            cypher.DROP_INFLUENCE_LINE,
+            {"source_id": source_id, "target_id": target_id},
+        )
+
+    def drop_conflict_line(self, stakeholder_id: str, other_id: str) -> None:
+        """Remove the conflict between two stakeholders (either way round)."""
+        self._remove_line(
+            "conflict line",
+            stakeholder_id,
+            cypher.DROP_CONFLICT_LINE,
+            {"stakeholder_id": stakeholder_id, "other_id": other_id},
+        )
+
+    def remove_team_role(self, account_id: str, member_id: str, role: str) -> None:
+        """Take a team member's role on an account away."""
+        self._remove(
+            "team role",
+            f"{account_id}/{member_id}/{role}",
+            cypher.REMOVE_TEAM_ROLE,
+            {"account_id": account_id, "member_id": member_id, "role": role},
+            accounts=[account_id],
+        )
+
+    def remove_favor(self, stakeholder_id: str, competitor_id: str) -> None:
+        """Record that a stakeholder no longer favours a competitor."""
+        self._remove_line(
+            "preference",
+            stakeholder_id,
+            cypher.REMOVE_FAVOR,
+            {"stakeholder_id": stakeholder_id, "competitor_id": competitor_id},
+        )
+
+    def _remove_line(self, kind: str, stakeholder_id: str, query: str, params: dict) -> None:
+        """Remove an edge that starts at a stakeholder (it is on their account)."""
+        with self.atomic() as target:
+            account_id = target.stakeholder_account(stakeholder_id)
+            accounts = [account_id] if account_id else []
+            target._remove(kind, "/".join(params.values()), query, params, accounts=accounts)
+
+    def _remove(
+        self,
+        kind: str,
+        record_id: str,
+        query: str,
+        params: dict[str, Any],
+        *,
+        accounts: Iterable[str],
+        people: tuple[str, list[str]] | None = None,
+    ) -> None:
+        """Run one removal in an atomic block that history records, touching the accounts
+        it changes first; :class:`NotFound` if it removed nothing. ``people`` (a query and
+        ids) names whose interactions may be left with nobody on one side: those go too,
+        and the accounts they are filed under are touched as well."""
+        with self.atomic() as target:
+            assert target._recorder is not None
+            touched = set(accounts)
+            interactions: list[str] = []
+            if people is not None:
+                query_of, ids = people
+                for batch in _batches(ids):
+                    for row in target._read(query_of, ids=batch):
+                        interactions.append(row["id"])
+                        touched.add(row["account_id"])
+            target._recorder.touch(target, touched)
+            rows = target._runner.run(query, params, write=True)
+            if not rows or not int(rows[0]["removed"]):
+                raise NotFound(kind, record_id)
+            for batch in _batches(interactions):
+                target._runner.run(cypher.DELETE_EMPTY_INTERACTIONS, {"ids": batch}, write=True)
 
     def erase_stakeholder(self, stakeholder_id: str, *, scrub: bool = False) -> Erasure:
         """Erase a stakeholder: every edge touching them, the interactions only they
@@ -1116,6 +1381,39 @@ _LINE_KINDS: dict[str, str] = {
     "REPORTS_TO": "reports_to",
     "INFLUENCES": "influences",
     "CONFLICTS_WITH": "conflicts",
+}
+
+
+#: The record kinds :meth:`GraphStore.records` reads: statement and model.
+_RECORD_LISTS: dict[str, tuple[str, type[BaseModel]]] = {
+    "accounts": (cypher.LIST_ACCOUNT_RECORDS, Account),
+    "stakeholders": (cypher.LIST_STAKEHOLDER_RECORDS, Stakeholder),
+    "team_members": (cypher.LIST_TEAM_MEMBER_RECORDS, TeamMember),
+    "competitors": (cypher.LIST_COMPETITOR_RECORDS, Competitor),
+    "interactions": (cypher.LIST_INTERACTION_RECORDS, Interaction),
+    "knows": (cypher.LIST_KNOWS_RECORDS, Knows),
+    "team": (cypher.LIST_TEAM_RECORDS, TeamAssignment),
+    "reports_to": (cypher.LIST_REPORTS_TO_RECORDS, ReportsTo),
+    "influences": (cypher.LIST_INFLUENCES_RECORDS, Influences),
+    "conflicts": (cypher.LIST_CONFLICTS_RECORDS, ConflictsWith),
+    "owners": (cypher.LIST_OWNERS_RECORDS, Ownership),
+    "favors": (cypher.LIST_FAVORS_RECORDS, Favors),
+}
+
+#: The filters each kind of record can be listed by (the parameters of its statement).
+RECORD_FILTERS: dict[str, tuple[str, ...]] = {
+    "accounts": ("id", "search"),
+    "stakeholders": ("id", "account_id", "search"),
+    "team_members": ("id", "search"),
+    "competitors": ("id", "search"),
+    "interactions": ("id", "account_id", "member_id", "stakeholder_id"),
+    "knows": ("member_id", "stakeholder_id", "account_id"),
+    "team": ("account_id", "member_id", "role"),
+    "reports_to": ("stakeholder_id", "manager_id", "account_id"),
+    "influences": ("source_id", "target_id", "account_id"),
+    "conflicts": ("stakeholder_id", "other_id", "account_id"),
+    "owners": ("stakeholder_id", "member_id", "account_id"),
+    "favors": ("stakeholder_id", "competitor_id", "account_id"),
 }
 
 
