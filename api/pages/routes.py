@@ -3,17 +3,20 @@ token management. Every route renders what a service call answers; none holds lo
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from api import service
+from api import service, workspace
 from api.auth import CallerDep, Sessions
-from api.deps import AccountId, Search, StoreDep
+from api.deps import AccountId, Search, StakeholderId, StoreDep
 from api.pages import TEMPLATES
 from graph.access import Caller, Role
-from graph.model import Id, Line
+from graph.errors import AlreadyExists, InvalidData, VersionConflict
+from graph.model import Channel, DmuRole, Id, Line, RelationshipLevel, Stance
 from visual import board_html
 from visual.board import STANCE_COLOURS
 
@@ -52,7 +55,7 @@ def index(request: Request, store: StoreDep, caller: CallerDep, q: Search = None
 
 
 @router.get("/ui/accounts/{account_id}", response_class=HTMLResponse)
-def workspace(
+def workspace_page(
     request: Request, store: StoreDep, caller: CallerDep, account_id: AccountId
 ) -> HTMLResponse:
     """The account's board beside the panel that edits the stakeholder clicked."""
@@ -131,3 +134,140 @@ def _tokens_page(
         "nav": "tokens",
     }
     return render(request, caller, "tokens.html", context, status_code=status_code)
+
+
+# --- the workspace panel ------------------------------------------------------------------
+
+STALE = "changed by someone else since you opened it — reloaded"
+BOARD_CHANGED = {"HX-Trigger": "board-changed"}
+
+
+@router.get("/ui/accounts/{account_id}/stakeholders/{stakeholder_id}", response_class=HTMLResponse)
+def stakeholder_panel(
+    request: Request,
+    store: StoreDep,
+    caller: CallerDep,
+    account_id: AccountId,
+    stakeholder_id: StakeholderId,
+) -> HTMLResponse:
+    """The panel that edits one stakeholder (an htmx fragment)."""
+    return _panel(request, store, caller, account_id, stakeholder_id)
+
+
+@router.post("/ui/accounts/{account_id}/stakeholders/{stakeholder_id}")
+def save_stakeholder(
+    request: Request,
+    store: StoreDep,
+    caller: CallerDep,
+    account_id: AccountId,
+    stakeholder_id: StakeholderId,
+    form: Annotated[workspace.StakeholderForm, Form()],
+) -> HTMLResponse:
+    """Save the stakeholder's roles, stance, influence and notes."""
+    return _save(
+        request, store, caller, account_id, stakeholder_id,
+        lambda: workspace.edit_stakeholder(store, caller, stakeholder_id, form),
+    )  # fmt: skip
+
+
+@router.post("/ui/accounts/{account_id}/stakeholders/{stakeholder_id}/owner")
+def save_owner(
+    request: Request,
+    store: StoreDep,
+    caller: CallerDep,
+    account_id: AccountId,
+    stakeholder_id: StakeholderId,
+    form: Annotated[workspace.OwnerForm, Form()],
+) -> HTMLResponse:
+    """Assign, change or unassign the stakeholder's owner."""
+    return _save(
+        request, store, caller, account_id, stakeholder_id,
+        lambda: workspace.set_owner(store, caller, stakeholder_id, form),
+    )  # fmt: skip
+
+
+@router.post("/ui/accounts/{account_id}/stakeholders/{stakeholder_id}/relationships")
+def save_relationship(
+    request: Request,
+    store: StoreDep,
+    caller: CallerDep,
+    account_id: AccountId,
+    stakeholder_id: StakeholderId,
+    form: Annotated[workspace.RelationshipForm, Form()],
+) -> HTMLResponse:
+    """Rate a relationship of ours with the stakeholder (strength, current and desired level)."""
+    return _save(
+        request, store, caller, account_id, stakeholder_id,
+        lambda: workspace.rate(store, caller, stakeholder_id, form),
+    )  # fmt: skip
+
+
+@router.post("/ui/accounts/{account_id}/stakeholders/{stakeholder_id}/interactions")
+def save_interaction(
+    request: Request,
+    store: StoreDep,
+    caller: CallerDep,
+    account_id: AccountId,
+    stakeholder_id: StakeholderId,
+    form: Annotated[workspace.InteractionForm, Form()],
+) -> HTMLResponse:
+    """Log a call, e-mail or meeting with the stakeholder."""
+    return _save(
+        request, store, caller, account_id, stakeholder_id,
+        lambda: workspace.log_interaction(store, caller, account_id, stakeholder_id, form),
+    )  # fmt: skip
+
+
+def _save(
+    request: Request,
+    store: StoreDep,
+    caller: Caller,
+    account_id: str,
+    stakeholder_id: str,
+    write: Callable[[], None],
+) -> HTMLResponse:
+    """Run a panel form's write and answer the panel as stored now: saved (the board
+    redraws), stale (412: the fresh values, nothing overwritten) or refused (422, the
+    problems listed)."""
+    try:
+        write()
+    except (VersionConflict, AlreadyExists):  # someone saved the record (or made it) first
+        return _panel(
+            request, store, caller, account_id, stakeholder_id,
+            notice=STALE, stale=True, status_code=412, headers=BOARD_CHANGED,
+        )  # fmt: skip
+    except InvalidData as error:
+        return _panel(
+            request, store, caller, account_id, stakeholder_id,
+            problems=error.problems, status_code=422,
+        )  # fmt: skip
+    return _panel(
+        request, store, caller, account_id, stakeholder_id, notice="Saved.", headers=BOARD_CHANGED
+    )
+
+
+def _panel(
+    request: Request,
+    store: StoreDep,
+    caller: Caller,
+    account_id: str,
+    stakeholder_id: str,
+    *,
+    notice: str | None = None,
+    stale: bool = False,
+    problems: list[str] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    context = {
+        "panel": workspace.panel(store, caller, account_id, stakeholder_id),
+        "notice": notice,
+        "stale": stale,
+        "problems": problems or [],
+        "stances": list(Stance),
+        "dmu_roles": list(DmuRole),
+        "levels": list(RelationshipLevel),
+        "channels": list(Channel),
+        "today": dt.date.today().isoformat(),
+    }
+    return render(request, caller, "_panel.html", context, status_code=status_code, headers=headers)
