@@ -182,7 +182,14 @@ def test_serve_and_an_import_share_one_engine(data_dir: Path, tmp_path: Path) ->
         assert loaded.returncode == 0, loaded.stderr
         assert engine_pid(data_dir) == serving_pid
         assert is_engine_of(serving_pid, data_dir), "the import must not stop the serving engine"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts", timeout=10) as answer:
+        token = subprocess.run(
+            [*kamgraph, "token", "create", "--member", "admin", "--role", "admin"],
+            capture_output=True, text=True, timeout=60, check=True,
+        ).stdout.strip()  # fmt: skip
+        asked = urllib.request.Request(
+            f"http://127.0.0.1:{port}/accounts", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(asked, timeout=10) as answer:
             served = {a["account"]["id"] for a in json.load(answer)}
         assert {"helix", "northwind", "orbital"} <= served
     finally:
