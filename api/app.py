@@ -25,7 +25,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api import guard
 from api.auth import CallerDep, Sessions
-from api.pages import STATIC_DIR
+from api.pages import STATIC_DIR, TEMPLATES, VIS_DIR, routes, shows_page
 from api.routes import accounts, analysis, boards, history, records, session, tokens
 from graph.errors import (
     AlreadyExists,
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, *settings.allowed_hosts]
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static-vis", StaticFiles(directory=VIS_DIR), name="static-vis")
     app.mount("/static-docs", StaticFiles(directory=guard.DOCS_ASSETS), name="static-docs")
 
     @app.exception_handler(KamgraphError)
@@ -132,6 +133,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
         if isinstance(error, Unauthenticated) and guard.wants_page(request):
             return session.login_page(request, str(error), status_code=401)
+        if isinstance(error, Forbidden | NotFound) and shows_page(request):
+            title = "Not allowed" if isinstance(error, Forbidden) else "Not found"
+            context = {"title": title, "problem": str(error)}
+            return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status)
         body: dict[str, object] = {"detail": str(error)}
         headers: dict[str, str] = {}
         if isinstance(error, InvalidData):
@@ -195,4 +200,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analysis.router)
     app.include_router(boards.router)
     app.include_router(history.router)
+    app.include_router(routes.router)
     return app

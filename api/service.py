@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
+from typing import Any
 
 import networkx as nx
 from pydantic import BaseModel
@@ -24,11 +26,12 @@ from graph.analysis.result import CoverageGap
 from graph.erasure import Skipped, without_erased
 from graph.errors import InvalidData, NotFound
 from graph.history import AccountDiff, Change, HealthChange, Stamp
-from graph.model import AccountGraph
+from graph.model import Account, AccountGraph
 from graph.network import to_networkx
 from graph.sample import SAMPLE_AS_OF, sample_portfolio
 from graph.store import AccountSummary, Erasure, GraphStore, Mention, WriteSummary
 from visual import board_html, board_svg, changes, review
+from visual.board import HANGING_KINDS
 from visual.layout import Layout
 
 __all__ = [
@@ -93,6 +96,43 @@ def list_accounts(
 ) -> list[AccountSummary]:
     """The accounts the caller may see whose name or id contains ``query``, by name."""
     return [s for s in store.list_accounts(query) if caller.sees(s.account.id)]
+
+
+class AccountRow(BaseModel):
+    """One line of the index of accounts: how the account stands today."""
+
+    account: Account
+    health_score: int
+    #: stakeholders who matter with no strong relationship (the board's hanging pieces)
+    hanging: int
+    single_threaded: bool
+    #: the date of the account's newest recorded change (None: nothing recorded)
+    last_change: dt.date | None
+
+
+def account_index(store: GraphStore, caller: Caller, query: str | None = None) -> list[AccountRow]:
+    """The accounts the caller may see (name or id containing ``query``), each analysed
+    as of today, by name."""
+    rows = []
+    for summary in list_accounts(store, caller, query):
+        account_id = summary.account.id
+        analysis = _analysed(store, caller, account_id, None)[1]
+        newest = store.history_page(account_id, page=1, per_page=1)
+        hanging = {
+            g.stakeholder_id
+            for g in analysis.coverage_gaps
+            if g.stakeholder_id is not None and g.kind in HANGING_KINDS
+        }
+        rows.append(
+            AccountRow(
+                account=summary.account,
+                health_score=analysis.health_score,
+                hanging=len(hanging),
+                single_threaded=analysis.single_threaded,
+                last_change=newest[0].at if newest else None,
+            )
+        )
+    return rows
 
 
 def analyze_account(
@@ -198,6 +238,14 @@ def account_board(
     return board_html.render(*_analysed(store, caller, account_id, as_of), layout=layout)
 
 
+def account_board_data(
+    store: GraphStore, caller: Caller, account_id: str, *, layout: Layout = Layout.board
+) -> dict[str, Any]:
+    """What the workspace draws the account's board from, today: the board's data and
+    vis-network's nodes, edges and options (the offline board's own)."""
+    return board_html.workspace_data(*_analysed(store, caller, account_id, None), layout=layout)
+
+
 def account_board_svg(
     store: GraphStore, caller: Caller, account_id: str, *, as_of: dt.date | None = None
 ) -> str:
@@ -212,16 +260,18 @@ def account_review(
     *,
     as_of: dt.date | None = None,
     since: dt.date | None = None,
+    links: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The account's review page (self-contained HTML, prints to A4 landscape); with
-    ``since`` (the last review), what changed from then to ``as_of``."""
+    ``since`` (the last review), what changed from then to ``as_of``; ``links`` (label,
+    URL) lead to the app's other pages."""
     G, analysis = _analysed(store, caller, account_id, as_of)
     changed = None
     if since is not None:
         compared = account_diff(store, caller, account_id, since, as_of)
         groups = changes.summarize(compared.diff, compared.before, compared.after)
         changed = review.ChangesSince(since=since, groups=groups)
-    return review.render(G, analysis, changes=changed)
+    return review.render(G, analysis, changes=changed, links=links)
 
 
 def diff_text(compared: Compared) -> str:

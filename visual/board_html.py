@@ -64,31 +64,79 @@ def render(G: nx.MultiDiGraph, analysis: AccountAnalysis, *, layout: Layout = La
     placement = place(board, layout)
     net = Network(height="calc(100vh - 74px)", width="100%", directed=True, cdn_resources="in_line")
     net.templateEnv = _TEMPLATES
-    fixed = layout is not Layout.network
+    for node in vis_nodes(board, placement):
+        net.add_node(**node)
+    for edge in vis_edges(board):
+        net.add_edge(edge.pop("from"), edge.pop("to"), **edge)
+    net.options = vis_options(layout)
+    page = _offline(net.generate_html())
+    return _dress(page, board, placement, analysis)
+
+
+def vis_nodes(board: Board, placement: Placement) -> list[dict[str, Any]]:
+    """vis-network's node data (the page and the app's workspace hand it to vis.js)."""
+    fixed = placement.layout is not Layout.network
+    nodes = []
     for p in board.pieces:
         spot = (
             {"x": placement.positions[p.id][0], "y": placement.positions[p.id][1]} if fixed else {}
         )
         # A plain dot in the stance colour until the page's script swaps in the piece.
-        net.add_node(
-            p.id, label=p.caption, shape="dot", color=p.colour, size=18, side=p.side, **spot
+        nodes.append(
+            {
+                "n_id": p.id,
+                "label": p.caption,
+                "shape": "dot",
+                "color": p.colour,
+                "size": 18,
+                "side": p.side,
+                **spot,
+            }
         )
+    return nodes
+
+
+def vis_edges(board: Board) -> list[dict[str, Any]]:
+    """vis-network's edge data: one per line, styled by its kind."""
+    edges = []
     for line in board.lines:
         style = LINE_STYLES[line.kind]
-        net.add_edge(
-            line.source,
-            line.target,
-            id=line.id,
-            kind=line.kind.value,
-            width=line.width,
-            dashes=list(line.dashes) if line.dashes else False,
-            color={"color": style.colour, "highlight": style.colour, "hover": style.colour},
-            arrows=_arrows(style),
-            smooth={"type": "curvedCW", "roundness": 0.12} if line.kind == "knows" else False,
+        edges.append(
+            {
+                "from": line.source,
+                "to": line.target,
+                "id": line.id,
+                "kind": line.kind.value,
+                "width": line.width,
+                "dashes": list(line.dashes) if line.dashes else False,
+                "color": {"color": style.colour, "highlight": style.colour, "hover": style.colour},
+                "arrows": _arrows(style),
+                "smooth": {"type": "curvedCW", "roundness": 0.12}
+                if line.kind == "knows"
+                else False,
+            }
         )
-    net.options = _options(fixed)
-    page = _offline(net.generate_html())
-    return _dress(page, board, placement, analysis)
+    return edges
+
+
+def workspace_data(
+    G: nx.MultiDiGraph, analysis: AccountAnalysis, *, layout: Layout = Layout.board
+) -> dict[str, Any]:
+    """What the app's workspace draws the board from (with :data:`DRAW_SCRIPT`): the
+    board's data and vis-network's nodes, edges and options, as the offline page has them,
+    and the facts its header shows."""
+    board = build_board(G, analysis)
+    placement = place(board, layout)
+    nodes = [{"id": n.pop("n_id"), **n} for n in vis_nodes(board, placement)]
+    return {
+        "health_score": analysis.health_score,
+        "hanging": sum(bool(p.hanging) for p in board.pieces),
+        "single_threaded": analysis.single_threaded,
+        "board": board_data(board, placement),
+        "nodes": nodes,
+        "edges": vis_edges(board),
+        "options": vis_options(layout),
+    }
 
 
 def board_data(board: Board, placement: Placement) -> dict[str, Any]:
@@ -151,7 +199,9 @@ def _arrows(style: LineStyle) -> dict[str, Any]:
     return {"to": {"enabled": False}}
 
 
-def _options(fixed: bool) -> dict[str, Any]:
+def vis_options(layout: Layout) -> dict[str, Any]:
+    """vis-network's options: fixed positions, except the network layout's physics."""
+    fixed = layout is not Layout.network
     return {
         "physics": {
             "enabled": not fixed,
@@ -199,7 +249,7 @@ def _dress(page: str, board: Board, placement: Placement, analysis: AccountAnaly
     return _replace_once(
         page,
         "</body>",
-        f"{_sidebar(board, placement)}\n{island}<script>{_SCRIPT}</script>\n</body>",
+        f"{_sidebar(board, placement)}\n{island}<script>{DRAW_SCRIPT}{_SCRIPT}</script>\n</body>",
     )
 
 
@@ -308,12 +358,13 @@ div.vis-tooltip { padding: 8px 10px; background: #fffdf7; border: 1px solid #c9b
   border-radius: 6px; box-shadow: 0 4px 14px rgba(0,0,0,.18); white-space: normal; }
 """.replace("%FONT%", _FONT)
 
-# The page's own script: draws pieces, squares and tooltips from the data island; it
-# never builds HTML from strings (textContent only), so no user text becomes markup.
-_SCRIPT = """
-(function () {
+# How a board is drawn: pieces, squares and tooltips from the board's data, onto a
+# vis-network whose nodes and edges came from vis_nodes and vis_edges. Shared by the
+# offline page (inlined) and the app's workspace (served as a script file); it never
+# builds HTML from strings (textContent only), so no user text becomes markup.
+DRAW_SCRIPT = """
+var kamgraphBoard = (function () {
   "use strict";
-  var board = JSON.parse(document.getElementById("kamgraph-board").textContent);
   var FONT = "%FONT%";
   var R = 24;
   var HANGING = "%HANGING%", CARRIER = "%CARRIER%", LEFT = "%LEFT%", MARK = "%MARK%";
@@ -423,36 +474,60 @@ _SCRIPT = """
     ctx.globalAlpha = 1;
   }
 
-  nodes.update(board.pieces.map(function (p) {
-    return {
-      id: p.id,
-      shape: "custom",
-      title: details(p.glyph + " " + p.name, p.details),
-      ctxRenderer: function (args) {
-        return {
-          drawNode: function () { drawPiece(args.ctx, p, args.x, args.y, args.state); },
-          nodeDimensions: {width: 2 * R + 10, height: 2 * R + 10}
-        };
-      }
-    };
-  }));
-  edges.update(board.lines.map(function (l) {
-    return {id: l.id, title: details(l.label, l.details)};
-  }));
+  function draw(board, network, nodes, edges) {
+    nodes.update(board.pieces.map(function (p) {
+      return {
+        id: p.id,
+        shape: "custom",
+        title: details(p.glyph + " " + p.name, p.details),
+        ctxRenderer: function (args) {
+          return {
+            drawNode: function () { drawPiece(args.ctx, p, args.x, args.y, args.state); },
+            nodeDimensions: {width: 2 * R + 10, height: 2 * R + 10}
+          };
+        }
+      };
+    }));
+    edges.update(board.lines.map(function (l) {
+      return {id: l.id, title: details(l.label, l.details)};
+    }));
 
-  network.on("beforeDrawing", function (ctx) {
-    board.areas.forEach(function (a) {
-      ctx.fillStyle = AREA[a.tone];
-      ctx.fillRect(a.x, a.y, a.w, a.h);
+    network.on("beforeDrawing", function (ctx) {
+      board.areas.forEach(function (a) {
+        ctx.fillStyle = AREA[a.tone];
+        ctx.fillRect(a.x, a.y, a.w, a.h);
+      });
+      board.captions.forEach(function (c) {
+        ctx.font = (c.role === "side" ? "italic 13px " : "bold 14px ") + FONT;
+        ctx.textAlign = c.anchor === "middle" ? "center" : c.anchor === "end" ? "right" : "left";
+        ctx.textBaseline = "middle";
+        ctx.fillStyle = "#5b5142";
+        ctx.fillText(c.text, c.x, c.y);
+      });
     });
-    board.captions.forEach(function (c) {
-      ctx.font = (c.role === "side" ? "italic 13px " : "bold 14px ") + FONT;
-      ctx.textAlign = c.anchor === "middle" ? "center" : c.anchor === "end" ? "right" : "left";
-      ctx.textBaseline = "middle";
-      ctx.fillStyle = "#5b5142";
-      ctx.fillText(c.text, c.x, c.y);
+  }
+
+  function fit(board, network, box) {
+    if (!board.bounds) return;
+    var w = board.bounds[2] - board.bounds[0], h = board.bounds[3] - board.bounds[1];
+    network.moveTo({
+      position: {x: board.bounds[0] + w / 2, y: board.bounds[1] + h / 2},
+      scale: Math.min(box.clientWidth / w, box.clientHeight / h)
     });
-  });
+  }
+
+  return {draw: draw, details: details, fit: fit};
+})();
+"""
+
+# The offline page's own script: the board from its data island, line toggles, the
+# details panel, and the fit to the window.
+_SCRIPT = """
+(function () {
+  "use strict";
+  var board = JSON.parse(document.getElementById("kamgraph-board").textContent);
+  var details = kamgraphBoard.details;
+  kamgraphBoard.draw(board, network, nodes, edges);
 
   document.querySelectorAll("input[data-line-kind]").forEach(function (box) {
     box.addEventListener("change", function () {
@@ -476,22 +551,14 @@ _SCRIPT = """
   network.on("click", show);
   network.on("hoverNode", function (e) { show({nodes: [e.node], edges: []}); });
 
-  function fit() {
-    if (!board.bounds) return;
-    var box = document.getElementById("mynetwork");
-    var w = board.bounds[2] - board.bounds[0], h = board.bounds[3] - board.bounds[1];
-    network.moveTo({
-      position: {x: board.bounds[0] + w / 2, y: board.bounds[1] + h / 2},
-      scale: Math.min(box.clientWidth / w, box.clientHeight / h)
-    });
-  }
+  function fit() { kamgraphBoard.fit(board, network, document.getElementById("mynetwork")); }
   fit();
   window.addEventListener("resize", fit);
   document.body.setAttribute("data-board-ready", String(board.pieces.length));
 })();
 """
-_SCRIPT = (
-    _SCRIPT.replace("%FONT%", _FONT)
+DRAW_SCRIPT = (
+    DRAW_SCRIPT.replace("%FONT%", _FONT)
     .replace("%HANGING%", HANGING_COLOUR)
     .replace("%CARRIER%", CARRIER_COLOUR)
     .replace("%LEFT%", LEFT_COLOUR)

@@ -36,9 +36,14 @@ class ChangesSince:
 
 
 def render(
-    G: nx.MultiDiGraph, analysis: AccountAnalysis, *, changes: ChangesSince | None = None
+    G: nx.MultiDiGraph,
+    analysis: AccountAnalysis,
+    *,
+    changes: ChangesSince | None = None,
+    links: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The review page of the account in ``G`` (with "what changed" when ``changes`` given)."""
+    """The review page of the account in ``G`` (with "what changed" when ``changes`` given);
+    ``links`` (label, URL) lead elsewhere, as the web app's pages (not printed)."""
     board = build_board(G, analysis)
     account = G.graph["account"]
     title = f"{account.name} — account review"
@@ -59,11 +64,18 @@ def render(
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        f"<header><h1>{esc(account.name)} <span>account review</span></h1>"
+        f"<header>{_links(links)}<h1>{esc(account.name)} <span>account review</span></h1>"
         f'<p class="facts">{esc(_facts(account, analysis))}</p></header>\n'
         + "\n".join(sections)
         + "\n</body>\n</html>\n"
     )
+
+
+def _links(links: Sequence[tuple[str, str]]) -> str:
+    if not links:
+        return ""
+    items = " · ".join(f'<a href="{esc(url)}">{esc(label)}</a>' for label, url in links)
+    return f'<nav class="links">{items}</nav>'
 
 
 def _facts(account: Account, analysis: AccountAnalysis) -> str:
@@ -231,6 +243,8 @@ body { margin: 0 auto; max-width: 1180px; padding: 18px 24px 40px; color: #1d1d1
 header h1 { margin: 0; font-size: 26px; }
 header h1 span { font-weight: 400; color: #6b6355; }
 .facts { margin: 2px 0 14px; color: #555; }
+.links { float: right; margin-top: 8px; }
+.links a { color: #1565c0; }
 h2 { font-size: 17px; margin: 22px 0 8px; padding-bottom: 3px; border-bottom: 2px solid #e4ddcf; }
 .summary { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; }
 .card { border: 1px solid #e4ddcf; border-radius: 8px; padding: 8px 12px; background: #fdfbf6; }
@@ -263,6 +277,7 @@ small { color: #666; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
+  .links { display: none; }
   .board { break-before: page; break-after: page; }
   .board h2 { display: none; }
   .board svg { border: 0; width: 100%; height: 180mm; }

@@ -1,17 +1,61 @@
 """The web app's pages: Jinja2 templates (autoescaped) and the static files they use.
 
-Everything a page needs is served from here — htmx is vendored as a static file — so
-the app works with no network and under a strict Content-Security-Policy.
+Everything a page needs is served from here — htmx is vendored as a static file,
+vis-network comes from pyvis's own copy — so the app works with no network and under a
+strict Content-Security-Policy.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Final
+from urllib.parse import quote
 
+import pyvis
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 HERE: Final = Path(__file__).parent
 STATIC_DIR: Final = HERE / "static"
+#: vis-network, as pyvis ships it (the offline board inlines the same file).
+VIS_DIR: Final = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 #: Starlette's Jinja2 environment autoescapes every template: a typed name is never markup.
 TEMPLATES: Final = Jinja2Templates(directory=HERE / "templates")
+
+
+def segment(value: str) -> str:
+    """``value`` as one URL path segment (an id may hold ``/``, ``?`` or ``#``)."""
+    return quote(value, safe="")
+
+
+def workspace_url(account_id: str) -> str:
+    """The account's workspace page."""
+    return f"/ui/accounts/{segment(account_id)}"
+
+
+def review_links(account_id: str) -> list[tuple[str, str]]:
+    """Where the review page leads back to in the app."""
+    return [
+        ("Accounts", "/"),
+        ("Workspace", workspace_url(account_id)),
+        ("History", workspace_url(account_id) + "/history"),
+    ]
+
+
+def value(recorded: object) -> str:
+    """A value from the change log as text: as typed, lists and records as JSON."""
+    if recorded is None:
+        return ""
+    return recorded if isinstance(recorded, str) else json.dumps(recorded, ensure_ascii=False)
+
+
+def shows_page(request: Request) -> bool:
+    """Whether the answer is a page a browser shows (a link followed, a form sent), not
+    data for a script or an htmx fragment: errors then come as a page too."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "hx-request" not in request.headers
+
+
+TEMPLATES.env.filters["segment"] = segment
+TEMPLATES.env.filters["value"] = value

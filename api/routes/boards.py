@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from api import service
 from api.auth import CallerDep
 from api.deps import NOT_FOUND, AccountId, AsOf, SinceReview, StoreDep
+from api.pages import review_links
 from visual import board_html, board_svg, review
 from visual.layout import Layout
 
@@ -69,5 +70,7 @@ def read_review(
 ) -> HTMLResponse:
     """The account's review page: board, health, threads, gaps, key people, next moves,
     and with ``since`` what changed since then."""
-    page = service.account_review(store, caller, account_id, as_of=as_of, since=since)
+    page = service.account_review(
+        store, caller, account_id, as_of=as_of, since=since, links=review_links(account_id)
+    )
     return HTMLResponse(page, headers=_headers(review.CSP))

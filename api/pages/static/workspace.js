@@ -1,0 +1,56 @@
+// The workspace: draws the board from its JSON data island with the offline board's own
+// drawing code (/ui/board.js), loads a stakeholder's panel on a click, and redraws from
+// fresh data whenever a panel form saved something (the "board-changed" event).
+(function () {
+  "use strict";
+  var box = document.getElementById("board");
+  if (!box) return;
+  var canvas = document.getElementById("network");
+  var state = {redraws: 0, selected: null};
+  window.kamgraphWorkspace = state;  // for tests: the network, its nodes, the board's data
+
+  function facts(data) {
+    document.querySelector("[data-fact=health]").textContent = String(data.health_score);
+    document.querySelector("[data-fact=hanging]").textContent = String(data.hanging);
+    document.querySelector("[data-fact=threaded]").textContent =
+      data.single_threaded ? "single-threaded" : "multi-threaded";
+  }
+
+  function build(data) {
+    if (state.network) state.network.destroy();
+    var nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
+    var network = new vis.Network(canvas, {nodes: nodes, edges: edges}, data.options);
+    kamgraphBoard.draw(data.board, network, nodes, edges);
+    var sides = {};
+    data.board.pieces.forEach(function (p) { sides[p.id] = p.side; });
+    network.on("click", function (params) {
+      var id = params.nodes[0];
+      if (id === undefined || sides[id] !== "customer") return;
+      state.selected = id;
+      htmx.ajax("GET", box.getAttribute("data-panel-url") + encodeURIComponent(id),
+                {target: "#panel", swap: "innerHTML"});
+    });
+    if (state.selected !== null && sides[state.selected]) network.selectNodes([state.selected]);
+    state.network = network;
+    state.nodes = nodes;
+    state.board = data.board;
+    kamgraphBoard.fit(data.board, network, canvas);
+    facts(data);
+    state.redraws += 1;
+    box.setAttribute("data-board-ready", String(state.redraws));
+  }
+
+  build(JSON.parse(document.getElementById("board-data").textContent));
+
+  document.body.addEventListener("board-changed", function () {
+    fetch(box.getAttribute("data-board-url"), {headers: {Accept: "application/json"}})
+      .then(function (answer) {
+        if (!answer.ok) throw new Error("board " + answer.status);
+        return answer.json();
+      })
+      .then(build);
+  });
+  window.addEventListener("resize", function () {
+    kamgraphBoard.fit(state.board, state.network, canvas);
+  });
+})();
