@@ -104,6 +104,7 @@ def test_graphml_reads_back_with_networkx(store: GraphStore, portfolio: Portfoli
         "name": "Zoë O'Neil",
         "seniority": "c_level",
         "dmu_roles": "decision_maker;economic_buyer",
+        "aliases": "",
         "influence": 5,
         "stance": "supporter",
         "inner_circle": False,
