@@ -888,11 +888,7 @@ class GraphStore:
                     run(_SCRUB[kind], {"rows": batch}, write=True)
             salt = run(cypher.ERASURE_SALT, {"salt": secrets.token_hex(32)}, write=True)[0]["salt"]
             # A one-word name ("Bob") is too common to redact in every later import's text.
-            names = [
-                n
-                for n in _identity(person)
-                if n and ("@" in n or len(normal(n).split()) > 1)
-            ]
+            names = [n for n in _identity(person) if n and ("@" in n or len(normal(n).split()) > 1)]
             rows = run(
                 cypher.ERASE_STAKEHOLDER,
                 {
