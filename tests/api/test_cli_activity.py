@@ -102,3 +102,32 @@ def test_erasure_takes_a_person_out_of_imported_meetings_and_mail(store_settings
     with open_store(store_settings) as store:
         kept = [i for i in store.read_portfolio().interactions if i.account_id == "acme"]
     assert len(kept) == 10 and all(i.stakeholder_ids == ("st-jane",) for i in kept)
+
+
+def test_the_readme_flow_on_the_sample(data_dir: Path) -> None:
+    settings = Settings(store=f"embedded:{data_dir}")
+    sample = Path(__file__).resolve().parents[2] / "graph" / "sample"
+    kamgraph(settings, "demo")
+    met = kamgraph(
+        settings,
+        "import",
+        "calendar",
+        str(sample / "calendar.ics"),
+        "--until",
+        "2026-11-25",
+        *DATED,
+    )
+    assert met.splitlines()[1:5] == [
+        "  read 5 events, occurrences up to 2026-11-25",
+        "  northwind              15 meetings; skipped 1 cancelled",
+        "  (no account)              skipped 1 events naming no known stakeholder",
+        "  interactions        15 new       0 changed       0 unchanged",
+    ]
+    mailed = kamgraph(settings, "import", "mail", str(sample / "mailbox.mbox"), *DATED)
+    assert mailed.splitlines()[1:5] == [
+        "  read 5 messages",
+        "  northwind               3 emails; skipped 1 duplicate",
+        "  (no account)              skipped 1 automated",
+        "  interactions         3 new       0 changed       0 unchanged",
+    ]
+    assert "health" in kamgraph(settings, "analyze", "northwind", "--as-of", "2026-11-25")
