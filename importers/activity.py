@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -98,7 +98,8 @@ class Activity:
     """One occurrence of a meeting, or one message: who took part, when, about what.
 
     ``key`` identifies it across imports (UID and occurrence start, or Message-ID);
-    ``declined`` are addresses that were invited but said no.
+    ``declined`` are addresses that were invited but said no; ``subject`` is as written
+    (the :class:`Matcher` decodes it, for what it keeps).
     """
 
     key: str
@@ -148,8 +149,16 @@ class Matcher:
     """Files activities as interactions of one channel, remembering the ids it made (a
     duplicate — the same meeting in two people's exports, a message twice — counts once)."""
 
-    def __init__(self, directory: Directory, *, prefix: str, subjects: bool) -> None:
+    def __init__(
+        self,
+        directory: Directory,
+        *,
+        prefix: str,
+        subjects: bool,
+        decode: Callable[[str], str] = str,
+    ) -> None:
         self.directory = directory
+        self.decode = decode  # subjects are decoded only for what is kept
         self.prefix = prefix
         self.channel = Channel.meeting if prefix == "cal" else Channel.email
         self.subjects = subjects
@@ -209,7 +218,8 @@ class Matcher:
         if not subject:
             return None
         text = ADDRESS.sub(
-            lambda m: m.group() if self.directory.known(m.group()) else "[address]", subject
+            lambda m: m.group() if self.directory.known(m.group()) else "[address]",
+            self.decode(subject),
         )
         text = _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
         return text[:MAX_SUMMARY] or None

@@ -27,6 +27,7 @@ from typing import Final
 
 import icalendar
 import recurring_ical_events
+from icalendar.timezone import tzp
 
 from graph.model import Interaction, Portfolio
 from importers.activity import ADDRESS, CANCELLED, Activity, Directory, Matcher, address
@@ -79,7 +80,7 @@ class _Index:
     """What the first pass learns of a file: its time zones and moved instances by UID."""
 
     path: Path
-    timezones: list[str] = field(default_factory=list)
+    timezones: dict[str, str] = field(default_factory=dict)  # TZID → the VTIMEZONE's text
     wr_timezone: str | None = None
     moved: dict[str, list[_Event]] = field(default_factory=lambda: defaultdict(list))
     series: set[str] = field(default_factory=set)
@@ -127,10 +128,13 @@ def _occurrences(
 ) -> Iterator[Activity]:
     """Every occurrence up to ``until`` of the file's events that name a known stakeholder."""
     name = index.path.name
-    if index.timezones:  # icalendar resolves the events' TZIDs by the zones it has parsed
-        icalendar.Calendar.from_ical(
-            "BEGIN:VCALENDAR\r\n" + "".join(index.timezones) + "END:VCALENDAR\r\n"
-        )
+    # icalendar resolves a TZID it knows (an IANA or Windows name: Outlook's "W. Europe
+    # Standard Time") to the zoneinfo zone; only the others need the file's VTIMEZONE,
+    # which icalendar then uses. (A VTIMEZONE's rules from 1601 cost a whole rule
+    # expansion per occurrence: 20x slower.)
+    custom = [text for tzid, text in index.timezones.items() if tzp.timezone(tzid) is None]
+    if custom:
+        icalendar.Calendar.from_ical("BEGIN:VCALENDAR\r\n" + "".join(custom) + "END:VCALENDAR\r\n")
     for event in _events(index.path, Problems()):
         if event.moved and event.uid in index.series:
             continue  # expanded with its series
@@ -261,7 +265,8 @@ def _components(path: Path, problems: Problems, index: _Index | None) -> Iterato
                     event = _Event(line=n)
                     continue
                 if len(stack) == 2 and stack[-1][0] == "VTIMEZONE":
-                    zone = []
+                    zone = [line]
+                    continue
             elif prop == "END":
                 kind = value.strip().upper()
                 if not stack or stack[-1][0] != kind:
@@ -274,8 +279,9 @@ def _components(path: Path, problems: Problems, index: _Index | None) -> Iterato
                     event = None
                     continue
                 if len(stack) == 1 and zone is not None:
-                    if index is not None:
-                        index.timezones.append("".join(f"{z}\r\n" for z in [*zone, line]))
+                    tzid = next((z.partition(":")[2] for z in zone if _name(z) == "TZID"), "")
+                    if index is not None and tzid:
+                        index.timezones[tzid.strip()] = "".join(f"{z}\r\n" for z in [*zone, line])
                     zone = None
                     continue
             if zone is not None:
