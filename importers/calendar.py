@@ -169,8 +169,12 @@ def _parse(
     except ValueError as error:
         problems.error(name, group[0].line, None, None, f"not a valid VEVENT: {error}")
         return None
+    components = calendar.walk("VEVENT")
+    if len(components) != len(group):
+        problems.error(name, group[0].line, None, None, "not a valid VEVENT")
+        return None
     ok = True
-    for event, component in zip(group, calendar.walk("VEVENT"), strict=True):
+    for event, component in zip(group, components, strict=True):
         for prop, why in component.errors:
             problems.error(name, event.line_of(prop), prop, None, f"not valid: {why}")
             ok = False
