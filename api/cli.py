@@ -12,7 +12,16 @@ from typing import Annotated
 
 import typer
 
-from api import cli_analysis, cli_crm, cli_history, cli_io, cli_tokens, cli_visual, service
+from api import (
+    cli_activity,
+    cli_analysis,
+    cli_crm,
+    cli_history,
+    cli_io,
+    cli_tokens,
+    cli_visual,
+    service,
+)
 from api.cli_common import cli_store, handle_errors
 from api.cli_visual import AsOf
 from graph.access import LOCAL
@@ -195,6 +204,8 @@ app.add_typer(cli_io.export_app, name="export")
 app.add_typer(cli_tokens.token_app, name="token")
 cli_io.import_app.command("salesforce")(cli_crm.import_salesforce)
 cli_io.import_app.command("hubspot")(cli_crm.import_hubspot)
+cli_io.import_app.command("calendar")(cli_activity.import_calendar)
+cli_io.import_app.command("mail")(cli_activity.import_mail)
 
 
 def _print_mentions(mentions: list[service.Mention], *, done: bool) -> None:

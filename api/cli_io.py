@@ -22,7 +22,10 @@ from graph.store import GraphStore
 from importers import exports, json_document, sheet
 from importers.load import ImportReport, Parsed, load, passes
 
-import_app = typer.Typer(help="Import accounts from a CRM export, a spreadsheet or JSON.")
+import_app = typer.Typer(
+    help="Import accounts from a CRM export, a spreadsheet or JSON; meetings and e-mails "
+    "from calendar exports and mailboxes."
+)
 export_app = typer.Typer(help="Export accounts as JSON, GraphML, CSV or a Cypher script.")
 
 DryRun = Annotated[
@@ -60,13 +63,15 @@ def run_import(
     at = effective.date() if effective else dt.date.today()
     stamp = Stamp(actor=f"import {source} {parsed.source}", at=at)
     with cli_store(ctx) as store:
-        report = _load_with_progress(store, parsed, dry_run, stamp)
+        report = load_with_progress(store, parsed, dry_run, stamp)
     typer.echo("\n".join(report.summary()))
 
 
-def _load_with_progress(
+def load_with_progress(
     store: GraphStore, parsed: Parsed, dry_run: bool, stamp: Stamp
 ) -> ImportReport:
+    """:func:`~importers.load.load`, with a progress bar on a terminal."""
+
     def waiting() -> None:
         typer.echo(f"waiting for another import into {store.describe()} to finish…", err=True)
 

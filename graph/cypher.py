@@ -395,6 +395,21 @@ RETURN m {.*} AS member
 ORDER BY m.id
 """
 
+# Who calendar and mail imports can recognise: everyone with an e-mail address or alias.
+MEMBER_ADDRESSES: Final = """
+MATCH (m:TeamMember)
+WHERE m.email IS NOT NULL OR m.aliases IS NOT NULL
+RETURN m.id AS id, m.email AS email, m.aliases AS aliases
+ORDER BY m.id
+"""
+
+STAKEHOLDER_ADDRESSES: Final = """
+MATCH (s:Stakeholder)
+WHERE s.email IS NOT NULL OR s.aliases IS NOT NULL
+RETURN s.id AS id, s.account_id AS account_id, s.email AS email, s.aliases AS aliases
+ORDER BY s.id
+"""
+
 LIST_COMPETITORS: Final = """
 MATCH (c:Competitor)
 RETURN c {.*} AS competitor

@@ -98,6 +98,11 @@ Name = Annotated[
     AfterValidator(single_line),
 ]
 
+#: A person's other e-mail addresses: calendar and mail imports match them as ``email``.
+Aliases = Annotated[
+    tuple[Line, ...], Field(description="Other e-mail addresses of the same person.")
+]
+
 MAX_STRENGTH = 5
 
 
@@ -248,6 +253,7 @@ class Stakeholder(Record):
     inner_circle: bool = False
     left_company: bool = False
     email: Line | None = None
+    aliases: Aliases = ()
     notes: Prose | None = None
 
     @field_validator("dmu_roles", mode="before")
@@ -273,6 +279,7 @@ class TeamMember(Record):
     #: (a CRM's users carry none) rather than flag them as a junior.
     seniority: Seniority | None = None
     email: Line | None = None
+    aliases: Aliases = ()
 
 
 class Competitor(Record):

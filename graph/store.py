@@ -139,6 +139,14 @@ class Changes(BaseModel):
     unchanged: int = 0
 
 
+class Addressed(BaseModel):
+    """A person's e-mail addresses (``email`` and aliases); ``account_id`` None for ours."""
+
+    id: str
+    account_id: str | None
+    addresses: tuple[str, ...]
+
+
 class Mention(BaseModel):
     """A field of another record that names an erased person (its text is not repeated).
 
@@ -219,6 +227,11 @@ def _redacted(value: Any, phrases: Phrases) -> Any:
     if isinstance(value, dict):
         return {k: _redacted(v, phrases) for k, v in value.items()}
     return value
+
+
+def _identity(person: dict[str, Any]) -> tuple[str | None, ...]:
+    """A stored person's name, e-mail and aliases: the phrases that mention them."""
+    return (person["name"], person.get("email"), *(person.get("aliases") or ()))
 
 
 def _load(model: type[M], props: dict[str, Any]) -> M:
@@ -931,6 +944,19 @@ class GraphStore:
             for r in rows
         ]
 
+    def addressed_people(self) -> list[Addressed]:
+        """Every team member, then every stakeholder, with an e-mail address or alias: whom
+        a calendar or mail import can recognise (one small row each, not whole records)."""
+        rows = [*self._read(cypher.MEMBER_ADDRESSES), *self._read(cypher.STAKEHOLDER_ADDRESSES)]
+        return [
+            Addressed(
+                id=r["id"],
+                account_id=r.get("account_id"),
+                addresses=tuple(a for a in (r["email"], *(r["aliases"] or ())) if a),
+            )
+            for r in rows
+        ]
+
     def read_portfolio(self, account_ids: Sequence[str] | None = None) -> Portfolio:
         """The stored graph as one document; the whole store when ``account_ids`` is None.
 
@@ -1196,7 +1222,7 @@ class GraphStore:
             mentions: list[Mention] = []
             scrubs: dict[str, list[dict]] = defaultdict(list)
             person, found = target._mentions(stakeholder_id)
-            phrases = Phrases.of(person["name"], person.get("email"))
+            phrases = Phrases.of(*_identity(person))
             for mention, row in found:
                 scrubbed = scrub and not mention.identity
                 mentions.append(mention.model_copy(update={"scrubbed": scrubbed}))
@@ -1214,11 +1240,7 @@ class GraphStore:
                     run(_SCRUB[kind], {"rows": batch}, write=True)
             salt = run(cypher.ERASURE_SALT, {"salt": secrets.token_hex(32)}, write=True)[0]["salt"]
             # A one-word name ("Bob") is too common to redact in every later import's text.
-            names = [
-                n
-                for n in (person["name"], person.get("email"))
-                if n and ("@" in n or len(normal(n).split()) > 1)
-            ]
+            names = [n for n in _identity(person) if n and ("@" in n or len(normal(n).split()) > 1)]
             rows = run(
                 cypher.ERASE_STAKEHOLDER,
                 {
@@ -1324,7 +1346,7 @@ class GraphStore:
             raise NotFound("stakeholder", stakeholder_id)
         person = found[0]["props"]
         name, email = person["name"], person.get("email")
-        phrases = Phrases.of(name, email)
+        phrases = Phrases.of(*_identity(person))
         rows = self._read(
             cypher.MENTION_CANDIDATES, stakeholder_id=stakeholder_id, **search_terms(name, email)
         )

@@ -37,12 +37,14 @@ BATCH: Final = 5000
 
 @dataclass
 class Parsed:
-    """A validated input, ready to write."""
+    """A validated input, ready to write; ``summary`` says what the importer read and left
+    out (calendar and mail imports: per account), for the report."""
 
     source: str
     batches: Callable[[], Iterator[Portfolio]]
     records: int
     problems: Problems = field(default_factory=Problems)
+    summary: list[str] = field(default_factory=list)
 
 
 class ImportReport(BaseModel):
@@ -51,11 +53,13 @@ class ImportReport(BaseModel):
     ``lines`` counts the edges written per kind; ``no_manager`` counts the people the
     input says report to nobody (a stored reporting line of theirs is removed).
     ``moves`` names each stakeholder who moves to another account and the stored lines
-    that drops (with people not at the new account).
+    that drops (with people not at the new account). ``read`` is the importer's own
+    summary of its input.
     """
 
     source: str
     dry_run: bool
+    read: list[str] = []
     nodes: dict[str, Changes]
     lines: dict[str, int]
     moves: list[Move] = []
@@ -65,7 +69,7 @@ class ImportReport(BaseModel):
     def summary(self) -> list[str]:
         """The report as lines of text for the terminal."""
         verb = "would import" if self.dry_run else "imported"
-        out = [f"{verb} {self.source}"]
+        out = [f"{verb} {self.source}", *self.read]
         for kind, c in self.nodes.items():
             out.append(
                 f"  {kind:<14} {c.created:>7} new {c.updated:>7} changed {c.unchanged:>7} unchanged"
@@ -155,6 +159,7 @@ def _load(
     return ImportReport(
         source=parsed.source,
         dry_run=dry_run,
+        read=parsed.summary,
         nodes=nodes,
         lines={kind: n for kind, n in lines.items() if n > 0},
         moves=pending.moves,

@@ -84,9 +84,9 @@ from importers.tabular import (
     refuse_duplicate_columns,
 )
 
-Kind = Literal["text", "id", "ids", "int", "number", "date", "bool", "enum", "enums"]
+Kind = Literal["text", "texts", "id", "ids", "int", "number", "date", "bool", "enum", "enums"]
 
-#: Separates the values of a multi-value cell (DMU roles, participants, competitors).
+#: Separates the values of a multi-value cell (DMU roles, participants, competitors, aliases).
 SEPARATOR = ";"
 
 #: The sheet (or CSV file) explaining every column; the importer skips it.
@@ -140,6 +140,7 @@ class Column:
         values = self.enum.allowed() if self.enum else ""
         return {
             "text": "text",
+            "texts": f"text, several separated by {SEPARATOR}",
             "id": f"an id{where}",
             "ids": f"ids{where}, separated by {SEPARATOR}",
             "int": f"a whole number {self.low}–{self.high}",
@@ -205,6 +206,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("title", "text", "Job title."),
             _enum("seniority", Seniority, "Seniority level."),
             Column("email", "text", "Email address."),
+            Column("aliases", "texts", "Other email addresses (calendar and mail imports)."),
         ),
         key=("id",),
     ),
@@ -239,6 +241,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("inner_circle", "bool", "A key player in the decision."),
             Column("left_company", "bool", "Has left the customer."),
             Column("email", "text", "Email address."),
+            Column("aliases", "texts", "Other email addresses (calendar and mail imports)."),
             Column(
                 "reports_to",
                 "id",
@@ -617,10 +620,10 @@ def _cell(column: Column, row: Row, problems: Problems) -> Any:
     if column.kind == "number":
         return _number(row, name, text, problems)
     text = text[1:] if _GUARDED.match(text) else text
-    if column.kind not in {"ids", "enums"}:
+    if column.kind not in {"texts", "ids", "enums"}:
         return text
     parts = tuple(p for p in (p.strip() for p in text.split(SEPARATOR)) if p)
-    if column.kind == "ids":
+    if column.kind in {"texts", "ids"}:
         return parts or None
     allowed = column.enum.allowed()  # type: ignore[union-attr]
     roles = []
@@ -998,6 +1001,7 @@ EXAMPLE = Portfolio(
             title="Key Account Manager",
             seniority=Seniority.manager,
             email="kim.park@example.com",
+            aliases=("kim@example.com",),
         )
     ],
     competitors=[Competitor(id="rival", name="Rival Systems")],

@@ -104,6 +104,7 @@ def test_graphml_reads_back_with_networkx(store: GraphStore, portfolio: Portfoli
         "name": "Zoë O'Neil",
         "seniority": "c_level",
         "dmu_roles": "decision_maker;economic_buyer",
+        "aliases": "",
         "influence": 5,
         "stance": "supporter",
         "inner_circle": False,
@@ -212,7 +213,7 @@ def test_the_cypher_script_passes_the_neo4j_5_lint(portfolio: Portfolio) -> None
     assert (
         "MERGE (n:Stakeholder {id: 'h0'}) SET n += {account_id: 'evil', "
         "name: 'x\\'}) DETACH DELETE n //', seniority: 'individual', dmu_roles: ['blocker'], "
-        "stance: 'neutral', inner_circle: false, left_company: false, "
+        "stance: 'neutral', inner_circle: false, left_company: false, aliases: [], "
         "notes: 'x\\'}) DETACH DELETE n //'}"
     ) in lines
     assert (
