@@ -114,3 +114,13 @@ async def current_caller(request: Request, store: StoreDep) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def admin_caller(caller: CallerDep) -> Caller:
+    """The caller, if an admin (403 otherwise) — resolved before the body is read, so a
+    non-admin learns nothing from a validation error."""
+    caller.check_admin()
+    return caller
+
+
+AdminDep = Annotated[Caller, Depends(admin_caller)]

@@ -7,15 +7,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from api import service, workspace
-from api.auth import CallerDep, Sessions
+from api import records, service, workspace
+from api.auth import AdminDep, CallerDep, Sessions
 from api.deps import AccountId, Search, StakeholderId, StoreDep
 from api.pages import TEMPLATES
 from graph.access import Caller, Role
-from graph.errors import AlreadyExists, InvalidData, VersionConflict
+from graph.errors import AlreadyExists, InvalidData, NotFound, VersionConflict
 from graph.model import Channel, DmuRole, Id, Line, RelationshipLevel, Stance
 from visual import board_html
 from visual.board import STANCE_COLOURS
@@ -92,7 +92,7 @@ def history(
 
 
 @router.get("/ui/tokens", response_class=HTMLResponse)
-def tokens(request: Request, store: StoreDep, caller: CallerDep) -> HTMLResponse:
+def tokens(request: Request, store: StoreDep, caller: AdminDep) -> HTMLResponse:
     """Every token, and the form that issues one (admins only)."""
     return _tokens_page(request, store, caller)
 
@@ -101,7 +101,7 @@ def tokens(request: Request, store: StoreDep, caller: CallerDep) -> HTMLResponse
 def issue_token(
     request: Request,
     store: StoreDep,
-    caller: CallerDep,
+    caller: AdminDep,
     member_id: Annotated[Id, Form()],
     role: Annotated[Role, Form()],
     label: Annotated[Line | None, Form()] = None,
@@ -112,7 +112,7 @@ def issue_token(
 
 
 @router.post("/ui/tokens/{token_id}/revoke")
-def revoke_token(store: StoreDep, caller: CallerDep, token_id: TokenId) -> RedirectResponse:
+def revoke_token(store: StoreDep, caller: AdminDep, token_id: TokenId) -> RedirectResponse:
     """Revoke a token, then back to the list."""
     service.revoke_token(store, caller, token_id)
     return RedirectResponse("/ui/tokens", status_code=303)
@@ -154,7 +154,21 @@ def stakeholder_panel(
     return _panel(request, store, caller, account_id, stakeholder_id)
 
 
-@router.post("/ui/accounts/{account_id}/stakeholders/{stakeholder_id}")
+def writable_stakeholder(
+    store: StoreDep, caller: CallerDep, account_id: AccountId, stakeholder_id: StakeholderId
+) -> None:
+    """A panel form's access check, from the path and before the form is read: 404 unless
+    the stakeholder is on the account and the caller sees it, 403 if they only read it."""
+    records.authorize(store, caller, "stakeholders", (stakeholder_id,), "update")
+    if store.stakeholder_account(stakeholder_id) != account_id:
+        raise NotFound("stakeholder", stakeholder_id)
+
+
+PANEL = "/ui/accounts/{account_id}/stakeholders/{stakeholder_id}"
+PANEL_WRITE = [Depends(writable_stakeholder)]
+
+
+@router.post(PANEL, dependencies=PANEL_WRITE)
 def save_stakeholder(
     request: Request,
     store: StoreDep,
@@ -170,7 +184,7 @@ def save_stakeholder(
     )  # fmt: skip
 
 
-@router.post("/ui/accounts/{account_id}/stakeholders/{stakeholder_id}/owner")
+@router.post(PANEL + "/owner", dependencies=PANEL_WRITE)
 def save_owner(
     request: Request,
     store: StoreDep,
@@ -186,7 +200,7 @@ def save_owner(
     )  # fmt: skip
 
 
-@router.post("/ui/accounts/{account_id}/stakeholders/{stakeholder_id}/relationships")
+@router.post(PANEL + "/relationships", dependencies=PANEL_WRITE)
 def save_relationship(
     request: Request,
     store: StoreDep,
@@ -202,7 +216,7 @@ def save_relationship(
     )  # fmt: skip
 
 
-@router.post("/ui/accounts/{account_id}/stakeholders/{stakeholder_id}/interactions")
+@router.post(PANEL + "/interactions", dependencies=PANEL_WRITE)
 def save_interaction(
     request: Request,
     store: StoreDep,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, status
 from pydantic import BaseModel
 
 from api import service
-from api.auth import CallerDep
+from api.auth import AdminDep
 from api.deps import NOT_FOUND, StoreDep
 from graph.access import Role, Token
 from graph.model import Id, Line
@@ -26,7 +26,7 @@ class TokenCreate(BaseModel):
 
 
 @router.get("/tokens", operation_id="list_tokens")
-def list_tokens(store: StoreDep, caller: CallerDep) -> list[Token]:
+def list_tokens(store: StoreDep, caller: AdminDep) -> list[Token]:
     """Every token, revoked ones too (never their secrets). Admins only."""
     return service.list_tokens(store, caller)
 
@@ -37,7 +37,7 @@ def list_tokens(store: StoreDep, caller: CallerDep) -> list[Token]:
     status_code=status.HTTP_201_CREATED,
     responses=NOT_FOUND,
 )
-def create_token(store: StoreDep, caller: CallerDep, body: TokenCreate) -> service.IssuedToken:
+def create_token(store: StoreDep, caller: AdminDep, body: TokenCreate) -> service.IssuedToken:
     """Issue a token; the answer holds its secret, which is never shown again. Admins only."""
     return service.create_token(store, caller, body.member_id, body.role, body.label)
 
@@ -48,6 +48,6 @@ def create_token(store: StoreDep, caller: CallerDep, body: TokenCreate) -> servi
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND,
 )
-def revoke_token(store: StoreDep, caller: CallerDep, token_id: TokenId) -> None:
+def revoke_token(store: StoreDep, caller: AdminDep, token_id: TokenId) -> None:
     """Revoke a token now (its browser sessions end too). Admins only."""
     service.revoke_token(store, caller, token_id)
