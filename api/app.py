@@ -26,7 +26,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from api import guard
 from api.auth import CallerDep, Sessions
 from api.pages import STATIC_DIR
-from api.routes import accounts, analysis, boards, history, session, tokens
+from api.routes import accounts, analysis, boards, history, portfolio, session, tokens
 from graph.errors import (
     ConfigError,
     Forbidden,
@@ -189,4 +189,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analysis.router)
     app.include_router(boards.router)
     app.include_router(history.router)
+    app.include_router(portfolio.router)
     return app

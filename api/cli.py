@@ -12,7 +12,16 @@ from typing import Annotated
 
 import typer
 
-from api import cli_analysis, cli_crm, cli_history, cli_io, cli_tokens, cli_visual, service
+from api import (
+    cli_analysis,
+    cli_crm,
+    cli_history,
+    cli_io,
+    cli_portfolio,
+    cli_tokens,
+    cli_visual,
+    service,
+)
 from api.cli_common import cli_store, handle_errors
 from api.cli_visual import AsOf
 from graph.access import LOCAL
@@ -188,6 +197,7 @@ app.command("analyze")(cli_analysis.analyze)
 app.command("diff")(cli_history.diff)
 app.command("history")(cli_history.history)
 app.command("map")(cli_visual.map_board)
+app.command("portfolio")(cli_portfolio.portfolio)
 app.command("review")(cli_visual.review)
 app.command("template")(cli_io.template)
 app.add_typer(cli_io.import_app, name="import")

@@ -80,6 +80,9 @@ def portfolio_view(
     return PortfolioView(
         as_of=as_of,
         criteria=criteria.source,
+        attractiveness_cut=criteria.matrix.attractiveness_cut,
+        strength_cut=criteria.matrix.strength_cut,
+        top_share=criteria.pareto.top_share,
         accounts=rows,
         key_accounts=key,
         pareto=pareto.pareto(briefs, criteria),

@@ -148,6 +148,11 @@ class PortfolioView(BaseModel):
 
     as_of: dt.date
     criteria: str  # the criteria file read, or "defaults"
+    #: where the matrix divides attractive from not and strong from weak (0–100)
+    attractiveness_cut: float
+    strength_cut: float
+    #: the share of accounts the Pareto top sets hold (0–1)
+    top_share: float
     accounts: list[PortfolioAccount]
     key_accounts: list[str]
     pareto: ParetoResult
