@@ -37,7 +37,8 @@ def test_kamgraph_toml_in_the_folder_is_read(tmp_path: Path) -> None:
         (
             "[selection.weights]\nprofit = 'a lot'\n",
             [
-                "key selection.weights.profit: Input should be a valid number, unable to parse string as a number"
+                "key selection.weights.profit: Input should be a valid number, "
+                "unable to parse string as a number"
             ],
         ),
         (
@@ -63,7 +64,8 @@ def test_kamgraph_toml_in_the_folder_is_read(tmp_path: Path) -> None:
         (
             "[load]\nkey_accounts_per_quarterback = 1.5\n",
             [
-                "key load.key_accounts_per_quarterback: Input should be a valid integer, got a number with a fractional part"
+                "key load.key_accounts_per_quarterback: Input should be a valid integer, "
+                "got a number with a fractional part"
             ],
         ),
         ("source = 'x'\n", ["key source: not a key kamgraph knows"]),
