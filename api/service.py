@@ -311,6 +311,10 @@ def _visible_chunks(
     is read in a second thread while the caller analyses this one (the engine works in its
     own process, so reading and analysing overlap)."""
     mine = None if caller.accounts is None else sorted(caller.accounts)
+    if as_of is not None:
+        newest = store.history_newest()
+        if newest is None or as_of >= newest:
+            as_of = None  # nothing to rewind: every account reads as it is now
 
     def read(after: str | None) -> tuple[str | None, list[AccountGraph]]:
         if mine is None:
