@@ -14,7 +14,7 @@ LINTER := tools/cypher-lint
 .PHONY: run reviews test test-neo4j install browser clean
 
 # The sample portfolio is dated: analyse it on the day its data describes.
-SAMPLE_ACCOUNTS := northwind helix orbital
+SAMPLE_ACCOUNTS := northwind helix orbital baltic
 SAMPLE_AS_OF := 2026-11-25
 KAMGRAPH := $(BIN)/kamgraph --store $(STORE)
 PORT ?= 8000

@@ -26,7 +26,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from api import guard
 from api.auth import CallerDep, Sessions
 from api.pages import STATIC_DIR, TEMPLATES, VIS_DIR, routes, shows_page
-from api.routes import accounts, analysis, boards, history, records, session, tokens
+from api.routes import accounts, analysis, boards, history, portfolio, records, session, tokens
 from graph.errors import (
     AlreadyExists,
     ConfigError,
@@ -200,5 +200,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analysis.router)
     app.include_router(boards.router)
     app.include_router(history.router)
+    app.include_router(portfolio.router)
     app.include_router(routes.router)
     return app

@@ -18,6 +18,7 @@ from api import (
     cli_crm,
     cli_history,
     cli_io,
+    cli_portfolio,
     cli_tokens,
     cli_visual,
     service,
@@ -197,6 +198,7 @@ app.command("analyze")(cli_analysis.analyze)
 app.command("diff")(cli_history.diff)
 app.command("history")(cli_history.history)
 app.command("map")(cli_visual.map_board)
+app.command("portfolio")(cli_portfolio.portfolio)
 app.command("review")(cli_visual.review)
 app.command("template")(cli_io.template)
 app.add_typer(cli_io.import_app, name="import")

@@ -6,6 +6,7 @@ Registered on :data:`api.cli_io.import_app`; each validates the whole export fir
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ import typer
 
 from api.cli_io import DryRun, Effective, run_import
 from importers import hubspot, salesforce
+from importers.load import Parsed
 
 
 def import_salesforce(
@@ -27,9 +29,24 @@ def import_salesforce(
     ],
     dry_run: DryRun = False,
     effective: Effective = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Feed a selection fact from an Account field, e.g. "
+            "Account.Gross_Margin__c=profit (repeatable; targets: "
+            f"{', '.join(salesforce.MAP_TARGETS)}; margin is a percentage of our revenue).",
+        ),
+    ] = None,
 ) -> None:
-    """Import a Salesforce export folder; Salesforce ids stay the records' ids."""
-    run_import(ctx, "salesforce", lambda: salesforce.read(folder), dry_run, effective)
+    """Import a Salesforce export folder; Salesforce ids stay the records' ids. Our revenue
+    from an account is what its opportunities won in the 12 months up to the import's date."""
+
+    def parse() -> Parsed:
+        on = effective.date() if effective else dt.date.today()
+        return salesforce.read(folder, on=on, mapping=salesforce.parse_mapping(maps or []))
+
+    run_import(ctx, "salesforce", parse, dry_run, effective)
 
 
 def import_hubspot(

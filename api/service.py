@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import networkx as nx
@@ -28,6 +30,8 @@ from graph.errors import InvalidData, NotFound
 from graph.history import AccountDiff, Change, HealthChange, Stamp
 from graph.model import Account, AccountGraph
 from graph.network import to_networkx
+from graph.portfolio import PortfolioView, brief, portfolio_view
+from graph.portfolio.criteria import DEFAULT_CRITERIA, Criteria
 from graph.sample import SAMPLE_AS_OF, sample_portfolio
 from graph.store import AccountSummary, Erasure, GraphStore, Mention, WriteSummary
 from visual import board_html, board_svg, changes, review
@@ -37,13 +41,19 @@ from visual.layout import Layout
 __all__ = [
     "AccountSummary",
     "Mention",
+    "PortfolioView",
     "account_board",
     "account_board_svg",
     "account_review",
     "analyze_account",
     "erase_stakeholder",
     "load_sample",
+    "portfolio",
 ]
+
+#: Accounts read (and analysed) per round trip in a portfolio: memory stays bounded by
+#: two chunks, the one being analysed and the next one being read.
+PORTFOLIO_CHUNK = 100
 
 
 class ErasureReport(Erasure):
@@ -319,6 +329,61 @@ def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.Multi
         elif change.collection == "reports_to" and change.at > joined.get(change.subject_id, first):
             manager_changed[change.subject_id] = change.at
     return to_networkx(graph, joined=joined, manager_changed=manager_changed)
+
+
+def portfolio(
+    store: GraphStore,
+    caller: Caller,
+    *,
+    as_of: dt.date | None = None,
+    criteria: Criteria = DEFAULT_CRITERIA,
+    chunk: int = PORTFOLIO_CHUNK,
+) -> PortfolioView:
+    """The portfolio view of the accounts the caller sees, as they were on ``as_of`` (today
+    when None): selection and tiers, the KAM matrix, Pareto, KAM load, revenue at risk and
+    door openers. Accounts are streamed in chunks of ``chunk``, each cut down to its brief
+    as it comes, so memory holds briefs, not graphs. Accounts whose history starts after
+    ``as_of`` are not in it yet."""
+    day = as_of or dt.date.today()
+    briefs = [
+        brief(to_networkx(graph), as_of=day)
+        for graphs in _visible_chunks(store, caller, as_of, chunk)
+        for graph in graphs
+    ]
+    return portfolio_view(briefs, as_of=day, criteria=criteria)
+
+
+def _visible_chunks(
+    store: GraphStore, caller: Caller, as_of: dt.date | None, chunk: int
+) -> Iterator[list[AccountGraph]]:
+    """The graphs of the caller's accounts, ``chunk`` at a time in id order; the next chunk
+    is read in a second thread while the caller analyses this one (the engine works in its
+    own process, so reading and analysing overlap)."""
+    mine = None if caller.accounts is None else sorted(caller.accounts)
+    if as_of is not None:
+        newest = store.history_newest()
+        if newest is None or as_of >= newest:
+            as_of = None  # nothing to rewind: every account reads as it is now
+
+    def read(after: str | None) -> tuple[str | None, list[AccountGraph]]:
+        if mine is None:
+            ids = store.account_ids(after=after, limit=chunk)
+        else:
+            start = 0 if after is None else bisect.bisect_right(mine, after)
+            ids = mine[start : start + chunk]
+        if not ids:
+            return None, []
+        graphs = store.account_graphs_as_of(ids, as_of) if as_of else store.account_graphs(ids)
+        return ids[-1], graphs
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="portfolio-read") as reader:
+        ahead = reader.submit(read, None)
+        while True:
+            last, graphs = ahead.result()
+            if last is None:
+                return
+            ahead = reader.submit(read, last)
+            yield graphs
 
 
 def _check_stakeholder(

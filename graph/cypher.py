@@ -389,6 +389,16 @@ RETURN a {.*} AS account, stakeholder_count
 ORDER BY toLower(a.name), a.id
 """
 
+# One page of account ids after $after (null: from the first), in id order: a portfolio
+# walks the store in pages instead of reading every account at once.
+ACCOUNT_IDS: Final = """
+MATCH (a:Account)
+WHERE $after IS NULL OR a.id > $after
+RETURN a.id AS id
+ORDER BY a.id
+LIMIT $limit
+"""
+
 LIST_TEAM_MEMBERS: Final = """
 MATCH (m:TeamMember)
 RETURN m {.*} AS member
@@ -932,6 +942,21 @@ MATCH (c:Change {account_id: $account_id})
 WHERE c.at > $after AND ($until IS NULL OR c.at <= $until)
 RETURN c {.*} AS change
 ORDER BY c.seq
+"""
+
+# The same for a chunk of accounts: what a portfolio read as of a date rewinds.
+ACCOUNTS_CHANGES: Final = """
+UNWIND $account_ids AS wanted
+MATCH (c:Change {account_id: wanted})
+WHERE c.at > $after
+RETURN wanted AS account_id, c {.*} AS change
+ORDER BY c.seq
+"""
+
+ACCOUNTS_HISTORY_START: Final = """
+UNWIND $account_ids AS wanted
+MATCH (c:Change {account_id: wanted})
+RETURN wanted AS account_id, min(c.at) AS first
 """
 
 ACCOUNT_HISTORY_SPAN: Final = """

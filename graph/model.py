@@ -225,8 +225,18 @@ class Record(BaseModel):
     )
 
 
+#: A selection rating: 0 (none) to 5 (the best), fractions allowed.
+Rating = Annotated[float, Field(ge=0, le=5)]
+
+
 class Account(Record):
-    """A key account: the customer organisation."""
+    """A key account: the customer organisation, with the facts its selection weighs.
+
+    ``tier`` is a recorded decision (it wins over the tier the selection criteria
+    compute); revenue and profit are ours from the account, per year; the four ratings
+    (0–5) are the team's judgement. Every fact may be missing: the selection weighs
+    what is known (:mod:`graph.portfolio.selection`).
+    """
 
     id: Id
     name: Name
@@ -234,6 +244,18 @@ class Account(Record):
     tier: Tier | None = None
     annual_revenue: float | None = Field(default=None, ge=0, description="Our revenue from it.")
     profit: float | None = Field(default=None, description="Our profit from it (may be < 0).")
+    growth_potential: Rating | None = Field(
+        default=None, description="How much more business it could give us (0–5)."
+    )
+    financial_stability: Rating | None = Field(
+        default=None, description="How sound its finances are (0–5)."
+    )
+    strategic_fit: Rating | None = Field(
+        default=None, description="How well it fits our strategy and offer (0–5)."
+    )
+    relationship_closeness: Rating | None = Field(
+        default=None, description="How close our relationship with it is (0–5)."
+    )
     notes: Prose | None = None
 
 

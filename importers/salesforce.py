@@ -12,7 +12,12 @@ file names are matched case-insensitively, extra columns are ignored):
 - ``Account.csv`` → account: ``Id``, ``Name``, ``Industry``. ``AnnualRevenue`` is the
   customer's own revenue, not our revenue from them (kamgraph's ``annual_revenue``),
   so it is not imported. ``OwnerId`` is the quarterback when the account team has no
-  Account Manager.
+  Account Manager. Custom fields feed the selection facts the user maps
+  (:func:`parse_mapping`: ``Account.Gross_Margin__c=profit``, ``Account.Fit__c=strategic_fit``;
+  ``margin`` is a percentage of our revenue, as a Percent field exports it).
+- ``Opportunity.csv`` with ``Amount``, ``CloseDate`` and ``IsWon`` (or ``StageName``
+  Closed Won) → our revenue from each account: the Amounts of its won opportunities
+  that closed in the 12 months up to the import's date (0 when none did).
 - ``Contact.csv`` → stakeholder: ``Id``, ``AccountId``, ``FirstName`` + ``LastName``,
   ``Title``, ``Department`` (function), ``Email``; ``ReportsToId`` → reporting line
   (blank: they report to nobody, so a stored line of theirs goes — the org chart
@@ -69,12 +74,14 @@ check reads each account once.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
+from graph.errors import InvalidData
 from graph.model import (
     Account,
     Channel,
@@ -146,11 +153,66 @@ _TASK_SUBTYPES: Final = {"call": Channel.call, "email": Channel.email, "listemai
 _ACTIVITY_TYPES: Final = {"call": Channel.call, "email": Channel.email, "meeting": Channel.meeting}
 _LEAD_PREFIX: Final = "00Q"
 
+#: What a mapped Account field may feed (``--map Account.FIELD=TARGET``).
+MAP_TARGETS: Final = (
+    "annual_revenue",
+    "profit",
+    "margin",
+    "growth_potential",
+    "financial_stability",
+    "strategic_fit",
+    "relationship_closeness",
+    "tier",
+)
+#: The columns that make Opportunity.csv a source of our revenue.
+REVENUE_COLUMNS: Final = ("Amount", "CloseDate")
 
-def read(folder: Path) -> Parsed:
-    """Validate a Salesforce export folder (pass 1); the result streams it in batches."""
+
+def parse_mapping(specs: Sequence[str]) -> dict[str, str]:
+    """``Account.COLUMN=TARGET`` options → column → target; every bad one is an error.
+
+    >>> parse_mapping(["Account.Gross_Margin__c=profit", "Account.Fit__c = strategic_fit"])
+    {'Gross_Margin__c': 'profit', 'Fit__c': 'strategic_fit'}
+    >>> parse_mapping(["Contact.X=profit"])
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidData: --map: 1 problem:
+      - 'Contact.X=profit': only Account fields can be mapped (Account.FIELD=TARGET)
+    """
+    problems: list[str] = []
+    mapping: dict[str, str] = {}
+    for spec in specs:
+        field, _, target = (part.strip() for part in spec.partition("="))
+        obj, _, column = field.partition(".")
+        if not target or not column or obj != "Account":
+            problems.append(f"{spec!r}: only Account fields can be mapped (Account.FIELD=TARGET)")
+        elif target not in MAP_TARGETS:
+            targets = ", ".join(MAP_TARGETS)
+            problems.append(f"{spec!r}: {target!r} is not a target; use one of {targets}")
+        elif target in mapping.values():
+            problems.append(f"{spec!r}: {target} is mapped twice")
+        elif column in mapping:
+            problems.append(f"{spec!r}: Account.{column} is mapped twice")
+        else:
+            mapping[column] = target
+    if "profit" in mapping.values() and "margin" in mapping.values():
+        problems.append("map either profit or margin, not both: each gives the profit")
+    if problems:
+        raise InvalidData(problems, "--map")
+    return mapping
+
+
+def read(
+    folder: Path, *, on: dt.date | None = None, mapping: Mapping[str, str] | None = None
+) -> Parsed:
+    """Validate a Salesforce export folder (pass 1); the result streams it in batches.
+
+    ``on`` is the import's date (today when None): our revenue counts the opportunities
+    won in the 12 months up to it. ``mapping`` (from :func:`parse_mapping`) names the
+    Account columns that feed selection facts.
+    """
     problems = Problems()
-    export = _Export(folder)
+    export = _Export(folder, on=on or dt.date.today(), mapping=dict(mapping or {}))
     export.scan(problems)
     problems.raise_if_errors(str(folder))
     return Parsed(
@@ -187,6 +249,9 @@ class _Export:
     """One export folder: what pass 1 learnt (ids only), and pass 2 (:meth:`batches`)."""
 
     folder: Path
+    on: dt.date
+    #: Account column → the selection fact it feeds
+    mapping: dict[str, str]
     files: dict[str, Path] = field(default_factory=dict)
     #: account id → itself, so every contact shares one string per account
     accounts: dict[str, str] = field(default_factory=dict)
@@ -205,6 +270,9 @@ class _Export:
     owner_quarterbacks: list[str] = field(default_factory=list)
     activity_ids: set[str] = field(default_factory=set)
     team_rows: int = 0
+    opportunity_account: dict[str, str] = field(default_factory=dict)
+    #: account id → our revenue from won opportunities; None: the export has no amounts
+    revenue: dict[str, float] | None = None
 
     @property
     def records(self) -> int:
@@ -234,6 +302,7 @@ class _Export:
                 problems.error(name, None, None, None, "required file is missing from the folder")
         if any(name not in self.files for name in REQUIRED_FILES):
             return
+        self._scan_opportunities(problems)
         errors = len(problems.errors)
         if self._scan_accounts(problems) == 0 and len(problems.errors) == errors:
             problems.error(
@@ -256,6 +325,28 @@ class _Export:
         self._scan_roles(problems)
         self._scan_team(problems)
         self._scan_activities(problems)
+
+    def _scan_opportunities(self, problems: Problems) -> None:
+        """Which account each opportunity is at, and our revenue: what won in the last year."""
+        since = _year_before(self.on)
+        for row in self._rows(OPPORTUNITY, problems):
+            opportunity, account = row.get("Id"), row.get("AccountId")
+            if not (opportunity and account):
+                continue
+            self.opportunity_account[opportunity] = account
+            if not all(c in row.values for c in REVENUE_COLUMNS):
+                continue
+            if self.revenue is None:
+                self.revenue = {}
+            won = (
+                parse_bool(row, "IsWon", problems)
+                if "IsWon" in row.values
+                else (row.get("StageName") or "").lower() == "closed won"
+            )
+            closed = parse_date(row, "CloseDate", problems)
+            amount = _amount(row, "Amount", problems)
+            if won and closed is not None and since < closed <= self.on and amount:
+                self.revenue[account] = self.revenue.get(account, 0.0) + amount
 
     def _scan_accounts(self, problems: Problems) -> int:
         """Read Account.csv; returns how many records it holds."""
@@ -346,11 +437,7 @@ class _Export:
 
     def _scan_roles(self, problems: Problems) -> None:
         """Collect each contact's DMU roles: only roles at the contact's own account count."""
-        opportunity_account = {
-            opportunity: account
-            for row in self._rows(OPPORTUNITY, problems)
-            if (opportunity := row.get("Id")) and (account := row.get("AccountId"))
-        }
+        opportunity_account = self.opportunity_account
         for name, column, where in (
             (CONTACT_ROLE, "Role", "OpportunityId"),
             (RELATION, "Roles", "AccountId"),
@@ -483,7 +570,8 @@ class _Export:
         path = self.files.get(name)
         if path is None:
             return
-        for row in read_csv(path, problems, required=COLUMNS[name]):
+        required = COLUMNS[name] + (tuple(self.mapping) if name == ACCOUNT else ())
+        for row in read_csv(path, problems, required=required):
             if parse_bool(row, "IsDeleted", problems):
                 problems.warn(
                     "deleted records",
@@ -497,7 +585,28 @@ class _Export:
             yield row
 
     def _account(self, row: Row, problems: Problems) -> Account | None:
-        return build(Account, row, problems, {"id": "Id", "name": "Name", "industry": "Industry"})
+        columns = {"id": "Id", "name": "Name", "industry": "Industry"}
+        columns |= {target: column for column, target in self.mapping.items() if target != "margin"}
+        extra: dict[str, Any] = {}
+        revenue = None
+        if "annual_revenue" in columns:
+            revenue = _amount(row, columns["annual_revenue"], Problems())  # build reports it
+        elif self.revenue is not None:
+            revenue = extra["annual_revenue"] = self.revenue.get(row.get("Id") or "", 0.0)
+        margin_column = next((c for c, t in self.mapping.items() if t == "margin"), None)
+        if margin_column and (margin := _amount(row, margin_column, problems)) is not None:
+            if revenue is None:
+                problems.warn(
+                    "margins without our revenue",
+                    row.file,
+                    row.line,
+                    margin_column,
+                    row.get(margin_column),
+                    "no revenue to take the margin of (no Opportunity amounts); profit left out",
+                )
+            else:
+                extra["profit"] = round(revenue * margin / 100, 2)
+        return build(Account, row, problems, columns, **extra)
 
     def _user(self, row: Row, problems: Problems) -> TeamMember | None:
         return build(
@@ -629,6 +738,33 @@ class _Export:
 
 def _duplicate(row: Row, problems: Problems) -> None:
     problems.error(row.file, row.line, "Id", row.get("Id"), "the same Id is on an earlier line")
+
+
+def _amount(row: Row, column: str, problems: Problems) -> float | None:
+    """A number cell (an amount or a percentage); None when blank or not a number."""
+    text = row.get(column)
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if number == number and abs(number) != float("inf"):
+        return number
+    problems.error(row.file, row.line, column, text, "expected a number")
+    return None
+
+
+def _year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for a 29th).
+
+    >>> _year_before(dt.date(2028, 2, 29))
+    datetime.date(2027, 2, 28)
+    """
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 def _some(records: Iterable[T | None]) -> Iterator[T]:

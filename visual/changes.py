@@ -11,7 +11,8 @@ sentences, in the order a review asks its questions:
 - **Ownership** — who owns whom now.
 - **Team** — our people joining or leaving the account's team, or changing role.
 - **Lines** — reporting lines ("X now reports to Y (was Z)"), influence and conflict lines.
-- **Account** — the account's name, industry, tier, revenue or profit; for an account new
+- **Account** — the account's name, industry, tier, revenue, profit or selection ratings
+  (growth potential, financial stability, strategic fit, closeness); for an account new
   in the window, one line counting what was first mapped instead of every record.
 - **Activity** — interactions logged or removed, counted by channel.
 - **Gaps opened** / **Gaps closed** — the coverage gaps' reasons.
@@ -80,13 +81,27 @@ _MOVES: Final = (
 #: The records that tie a stakeholder to someone or something: gone when they are (a
 #: reporting line too, but "now reports to Y (was Z)" is told: see :func:`_lines`).
 _TIES: Final = frozenset({"knows", "owners", "influences", "conflicts", "favors"})
-_ACCOUNT: Final = ("name", "industry", "tier", "annual_revenue", "profit")
+_ACCOUNT: Final = (
+    "name",
+    "industry",
+    "tier",
+    "annual_revenue",
+    "profit",
+    "growth_potential",
+    "financial_stability",
+    "strategic_fit",
+    "relationship_closeness",
+)
 #: How a field is named in a sentence ("" for a relationship's strength, its first word).
 _LABELS: Final = {
     "dmu_roles": "roles",
     "annual_revenue": "revenue",
     "target_level": "target",
     "strength": "",
+    "growth_potential": "growth potential",
+    "financial_stability": "financial stability",
+    "strategic_fit": "strategic fit",
+    "relationship_closeness": "closeness",
 }
 #: Fields holding enum values, shown with spaces for underscores.
 _ENUMS: Final = frozenset({"stance", "seniority", "dmu_roles", "level", "target_level", "tier"})

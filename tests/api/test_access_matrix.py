@@ -67,6 +67,7 @@ POLICY: Final[dict[tuple[str, str], str]] = {
     ("POST", "/ui/tokens"): ADMIN,
     ("POST", "/ui/tokens/{token_id}/revoke"): ADMIN,
     ("GET", "/accounts"): ANY,
+    ("GET", "/portfolio"): ANY,  # of the accounts the caller sees
     ("POST", "/accounts"): CREATE_ACCOUNT,
     ("GET", "/accounts/{account_id}"): READ,
     ("PATCH", "/accounts/{account_id}"): WRITE,

@@ -34,7 +34,19 @@ def store_json(store: GraphStore) -> str:
 def small_portfolio() -> Portfolio:
     """One account with every kind of record, user text included."""
     return Portfolio(
-        accounts=[Account(id="acme", name="Acme <GmbH>", tier="gold", annual_revenue=1.5e6)],
+        accounts=[
+            Account(
+                id="acme",
+                name="Acme <GmbH>",
+                tier="gold",
+                annual_revenue=1.5e6,
+                profit=-2e4,
+                growth_potential=4,
+                financial_stability=3.5,
+                strategic_fit=5,
+                relationship_closeness=0,
+            )
+        ],
         stakeholders=[
             Stakeholder(
                 id="ceo",

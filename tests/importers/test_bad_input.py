@@ -216,6 +216,13 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], list[str]]] = {
         _csv_folder({"accounts.csv": b"id,name,profit\nacme,Acme,1e999\n"}),
         ["accounts.csv line 2, column profit, value '1e999': expected a number"],
     ),
+    "csv: a selection rating above 5": (
+        _csv_folder({"accounts.csv": b"id,name,strategic_fit\nacme,Acme,6\n"}),
+        [
+            "accounts.csv line 2, column strategic_fit, value '6': "
+            "Input should be less than or equal to 5"
+        ],
+    ),
     "csv: UTF-16": (
         _csv_folder({"accounts.csv": UTF16}),
         ["accounts.csv: not UTF-8 text (looks like UTF-16); save or export the file as UTF-8"],

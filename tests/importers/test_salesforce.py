@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ CEO, CFO, CTO, ITM = (
     "0035g00000ItMgrAAQ",
 )
 runner = CliRunner()
+IMPORTED = dt.date(2026, 3, 1)
 
 
 def copy_export(tmp_path: Path) -> Path:
@@ -43,7 +45,7 @@ def edit(folder: Path, name: str, change: Callable[[str], str]) -> None:
 
 
 def test_a_real_export_imports_with_counted_warnings(store: GraphStore) -> None:
-    report = load(store, salesforce.read(EXPORT))
+    report = load(store, salesforce.read(EXPORT, on=IMPORTED))
 
     assert {kind: c.created for kind, c in report.nodes.items()} == {
         "accounts": 2,
@@ -73,7 +75,9 @@ def test_a_real_export_imports_with_counted_warnings(store: GraphStore) -> None:
     )
 
     acme = store.account_graph(ACME)
-    assert acme.account.name == "Acme Corporation" and acme.account.annual_revenue is None
+    # Won in the year up to the import: 180,000 + 45,000.50; not the deal closed exactly a
+    # year before, the lost one or the open ones. AnnualRevenue is Acme's own, not ours.
+    assert acme.account.name == "Acme Corporation" and acme.account.annual_revenue == 225000.5
     people = {s.id: s for s in acme.stakeholders}
     assert people[CEO].name == "Zoë O'Neil"
     assert people[CFO].name == 'Robert Smith "Bob"'
@@ -98,6 +102,7 @@ def test_a_real_export_imports_with_counted_warnings(store: GraphStore) -> None:
     }
 
     globex = store.account_graph(GLOBEX)
+    assert globex.account.annual_revenue == 0  # nothing won: the export says so
     # No Account Manager on Globex's team: its owner is the quarterback.
     assert {(t.member_id, t.role) for t in globex.team} == {(RAJ, "sales"), (LEA, "quarterback")}
     roles = {s.name: s.dmu_roles for s in globex.stakeholders}
@@ -385,3 +390,79 @@ def test_a_reporting_line_to_another_account_is_left_out_with_a_warning(tmp_path
     ) in [str(w) for w in parsed.problems.warnings]
     lines = [r for b in parsed.batches() for r in b.reports_to if r.manager_id]
     assert len(lines) == 3
+
+
+def _custom_fields(folder: Path) -> None:
+    """Give Account.csv a gross-margin amount and a margin percentage (Acme only)."""
+
+    def change(text: str) -> str:
+        text = text.replace('"Description"\r\n', '"Description","Gross_Margin__c","Margin__c"\r\n')
+        text = text.replace('""strategic"""\r\n', '""strategic""","61000","12.5"\r\n')
+        return text.replace('.000Z",""\r\n', '.000Z","",""," "\r\n')
+
+    edit(folder, "Account.csv", change)
+
+
+@pytest.mark.parametrize(
+    ("maps", "profit"),
+    [
+        (["Account.Gross_Margin__c=profit"], 61000),
+        (["Account.Margin__c=margin"], 28125.06),  # 12.5% of 225,000.50, to the cent
+    ],
+)
+def test_profit_comes_from_the_mapped_custom_field(
+    store: GraphStore, tmp_path: Path, maps: list[str], profit: float
+) -> None:
+    folder = copy_export(tmp_path)
+    _custom_fields(folder)
+    load(store, salesforce.read(folder, on=IMPORTED, mapping=salesforce.parse_mapping(maps)))
+    assert store.account_graph(ACME).account.profit == profit
+    assert store.account_graph(GLOBEX).account.profit is None  # blank: nothing set
+
+
+def test_a_margin_without_our_revenue_is_a_warning(store: GraphStore, tmp_path: Path) -> None:
+    folder = copy_export(tmp_path)
+    _custom_fields(folder)
+    (folder / "Opportunity.csv").unlink()  # no amounts: no revenue to take 12.5% of
+    report = load(store, salesforce.read(folder, mapping={"Margin__c": "margin"}))
+    assert report.skipped["margins without our revenue"] == 1
+    assert store.account_graph(ACME).account.profit is None
+
+
+def test_the_cli_maps_fields_and_dates_the_revenue_window(data_dir: Path, tmp_path: Path) -> None:
+    folder = copy_export(tmp_path)
+    _custom_fields(folder)
+    store = ["--store", f"embedded:{data_dir}"]
+    done = runner.invoke(
+        app,
+        [
+            *store,
+            *("import", "salesforce", str(folder), "--effective", "2026-12-01"),
+            *("--map", "Account.Gross_Margin__c=profit"),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    with open_store(Settings(store=f"embedded:{data_dir}")) as opened:
+        acme = opened.account_graph(ACME).account
+    assert (acme.annual_revenue, acme.profit) == (180000, 61000)  # the 2025 deals are older
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("Gross_Margin__c=profit", "only Account fields can be mapped (Account.FIELD=TARGET)"),
+        ("Account.Gross_Margin__c=margins", "'margins' is not a target; use one of"),
+        ("Account.Missing__c=profit", "Account.csv line 1, column Missing__c: required column"),
+    ],
+)
+def test_a_bad_map_is_refused_naming_it(
+    data_dir: Path, tmp_path: Path, spec: str, expected: str
+) -> None:
+    result = runner.invoke(
+        app,
+        ["--store", f"embedded:{data_dir}", "import", "salesforce", str(EXPORT), "--map", spec],
+    )
+    assert result.exit_code == 2
+    assert expected in result.output
+    with open_store(Settings(store=f"embedded:{data_dir}")) as opened:
+        assert opened.count_nodes() == 0

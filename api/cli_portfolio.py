@@ -1,0 +1,118 @@
+"""``kamgraph portfolio``: every account at once — tiers, the KAM matrix, Pareto, load, risk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api import service
+from api.cli_common import cli_store, handle_errors, write_file
+from graph.access import LOCAL
+from graph.portfolio import PortfolioView
+from graph.portfolio.criteria import load_criteria
+from visual import portfolio_svg
+
+#: Rows of the long lists (revenue at risk, members) the text report shows.
+SHOWN = 10
+
+
+def portfolio(
+    ctx: typer.Context,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
+            help="The accounts as they were at the end of this date (default: now).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the whole portfolio view as one JSON object.")
+    ] = False,
+    svg: Annotated[
+        Path | None,
+        typer.Option("--svg", help="Also write the matrix and Pareto curves as an A4 SVG."),
+    ] = None,
+    criteria_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--criteria",
+            help="The selection criteria (TOML; default: kamgraph.toml here, else built-in).",
+        ),
+    ] = None,
+) -> None:
+    """The portfolio: selection scores and tiers, the KAM matrix, Pareto by revenue and
+    profit, KAM load, revenue at risk per person and door openers."""
+    with handle_errors():
+        criteria = load_criteria(criteria_file)
+    with cli_store(ctx) as store:
+        view = service.portfolio(
+            store, LOCAL, as_of=as_of.date() if as_of else None, criteria=criteria
+        )
+    if svg is not None:
+        write_file(svg, portfolio_svg.render(view))
+    typer.echo(view.model_dump_json(indent=2) if as_json else report(view))
+
+
+def report(view: PortfolioView) -> str:
+    """The portfolio as plain text: the accounts table, then each list."""
+    lines = [
+        f"portfolio as of {view.as_of.isoformat()}: {len(view.accounts)} accounts, "
+        f"{len(view.key_accounts)} key (criteria: {view.criteria})",
+        "",
+        f"{'account':<16} {'score':>5} {'tier':<16} {'quadrant':<10} {'health':>6} "
+        f"{'revenue':>7} {'profit':>7}",
+    ]
+    for a in view.accounts:
+        tier = a.tier or "-"
+        if a.tier_recorded and a.tier_computed != a.tier_recorded:
+            tier += f" ({a.tier_computed or '-'})"
+        score = "-" if a.score is None else f"{a.score:g}"
+        lines.append(
+            f"{a.account_id:<16} {score:>5} {tier:<16} {a.quadrant or '-':<10} "
+            f"{a.health_score:>6} {_share(a.revenue_share):>7} {_share(a.profit_share):>7}"
+            + ("  single-threaded" if a.single_threaded else "")
+        )
+    p = view.pareto
+    lines += [
+        "",
+        f"top by revenue: {_ids(p.top_by_revenue)}",
+        f"top by profit: {_ids(p.top_by_profit)}",
+        f"revenue, not profit: {_ids(p.revenue_not_profit)}",
+        f"profit, not revenue: {_ids(p.profit_not_revenue)}",
+        f"dominant: {_ids(p.dominant)}",
+        "",
+        "KAM load (key accounts per quarterback):",
+    ]
+    lines += [
+        f"  {k.member_id}: {len(k.key_accounts)} key of {len(k.accounts)} ({_ids(k.key_accounts)})"
+        + ("  over the limit" if k.over_limit else "")
+        for k in view.kam_load
+    ] or ["  none"]
+    lines += ["", "revenue at risk per person:"]
+    lines += [
+        f"  {r.person_id} ({r.side}): revenue {r.revenue:,.0f}, profit {r.profit:,.0f} "
+        f"on {_ids(r.accounts)}"
+        for r in view.revenue_at_risk[:SHOWN]
+    ] or ["  none"]
+    if len(view.revenue_at_risk) > SHOWN:
+        lines.append(f"  … {len(view.revenue_at_risk) - SHOWN} more (--json lists all)")
+    lines += ["", "door openers:"]
+    lines += [
+        f"  {d.email}: {_ids(d.stakeholder_ids)} at {_ids(d.account_ids)}"
+        for d in view.door_openers
+    ] or ["  none"]
+    return "\n".join(lines)
+
+
+def _share(share: float | None) -> str:
+    return "-" if share is None else f"{share:.1%}"
+
+
+def _ids(ids: list[str]) -> str:
+    return ", ".join(ids) or "none"

@@ -1,0 +1,97 @@
+"""The portfolio: pure functions over many accounts' analyses (no store).
+
+:func:`~graph.portfolio.brief.brief` cuts each account's analysis down to an
+:class:`AccountBrief`; the caller streams the accounts and keeps only the briefs.
+:func:`portfolio_view` then runs every portfolio function over them, configured by the
+criteria file (:mod:`graph.portfolio.criteria`). One concept per module:
+
+- :mod:`~graph.portfolio.selection` — weighted score 0–100, tiers, key accounts
+- :mod:`~graph.portfolio.matrix` — the KAM portfolio matrix and its postures
+- :mod:`~graph.portfolio.pareto` — revenue and profit shares, top sets, dominant accounts
+- :mod:`~graph.portfolio.team` — KAM load, members' spread, bow-tie → diamond
+- :mod:`~graph.portfolio.risk` — revenue at risk per person, door openers
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from graph.portfolio import matrix, pareto, risk, selection, team
+from graph.portfolio.brief import brief
+from graph.portfolio.criteria import DEFAULT_CRITERIA, Criteria, load_criteria
+from graph.portfolio.result import AccountBrief, PortfolioAccount, PortfolioView
+
+__all__ = [
+    "AccountBrief",
+    "Criteria",
+    "PortfolioView",
+    "brief",
+    "load_criteria",
+    "portfolio_view",
+]
+
+
+def portfolio_view(
+    briefs: Sequence[AccountBrief], *, as_of: dt.date, criteria: Criteria = DEFAULT_CRITERIA
+) -> PortfolioView:
+    """Every portfolio result for the accounts ``briefs`` describe, best score first.
+
+    >>> a = AccountBrief(account_id="a", name="A", revenue=80.0, profit=8.0, strategic_fit=5,
+    ...                  health_score=80, power_coverage=100, threads_to_power=50,
+    ...                  quarterbacks=["kim"])
+    >>> b = AccountBrief(account_id="b", name="B", revenue=20.0, profit=6.0,
+    ...                  quarterbacks=["kim"])
+    >>> view = portfolio_view([b, a], as_of=dt.date(2026, 11, 25))
+    >>> [(x.account_id, x.score, x.tier, x.quadrant) for x in view.accounts]
+    [('a', 100.0, 'gold', 'strategic'), ('b', 58.3, 'silver', 'star')]
+    >>> view.key_accounts, view.kam_load[0].over_limit, view.pareto.dominant
+    (['a', 'b'], True, ['a', 'b'])
+    """
+    marks = selection.full_marks(briefs, criteria)
+    revenue_shares = pareto.shares(briefs, "revenue")
+    profit_shares = pareto.shares(briefs, "profit")
+    rows = []
+    for b in briefs:
+        chosen = selection.select(b, marks=marks, criteria=criteria)
+        strength = matrix.relative_strength(b, criteria)
+        quadrant = matrix.quadrant(chosen.score, strength, criteria)
+        rows.append(
+            PortfolioAccount(
+                account_id=b.account_id,
+                name=b.name,
+                **chosen.model_dump(),
+                strength=strength,
+                quadrant=quadrant,
+                posture=matrix.POSTURES[quadrant] if quadrant else None,
+                health_score=b.health_score,
+                single_threaded=b.single_threaded,
+                revenue=b.revenue,
+                profit=b.profit,
+                revenue_share=_rounded(revenue_shares[b.account_id]),
+                profit_share=_rounded(profit_shares[b.account_id]),
+                quarterbacks=b.quarterbacks,
+                diamond=team.diamond(b),
+                strong_holders=len(b.strong_holders),
+            )
+        )
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.account_id))
+    key = [r.account_id for r in rows if r.key]
+    return PortfolioView(
+        as_of=as_of,
+        criteria=criteria.source,
+        attractiveness_cut=criteria.matrix.attractiveness_cut,
+        strength_cut=criteria.matrix.strength_cut,
+        top_share=criteria.pareto.top_share,
+        accounts=rows,
+        key_accounts=key,
+        pareto=pareto.pareto(briefs, criteria),
+        kam_load=team.kam_load(briefs, key, criteria),
+        members=team.members(briefs, criteria),
+        revenue_at_risk=risk.revenue_at_risk(briefs),
+        door_openers=risk.door_openers(briefs),
+    )
+
+
+def _rounded(share: float | None) -> float | None:
+    return None if share is None else round(share, 4)
