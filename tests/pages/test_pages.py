@@ -15,12 +15,12 @@ from .conftest import PAGE, Browser, logged_in
 
 #: (role, member) → the sample accounts the index lists.
 SEES = {
-    (Role.admin, "admin"): ["helix", "northwind", "orbital"],
-    (Role.leader, "tm-david"): ["helix", "northwind", "orbital"],
+    (Role.admin, "admin"): ["baltic", "helix", "northwind", "orbital"],
+    (Role.leader, "tm-david"): ["baltic", "helix", "northwind", "orbital"],
     (Role.kam, "tm-maria"): ["orbital"],
     (Role.viewer, "tm-tomasz"): ["northwind", "orbital"],
 }
-ACCOUNTS = ["helix", "northwind", "orbital"]
+ACCOUNTS = ["baltic", "helix", "northwind", "orbital"]
 
 
 def listed(page: str) -> list[str]:
