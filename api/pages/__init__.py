@@ -50,6 +50,16 @@ def value(recorded: object) -> str:
     return recorded if isinstance(recorded, str) else json.dumps(recorded, ensure_ascii=False)
 
 
+def money(amount: float | None) -> str:
+    """An amount as the portfolio page shows it: whole units, thousands grouped."""
+    return "—" if amount is None else f"{amount:,.0f}"
+
+
+def share(fraction: float | None) -> str:
+    """A share (0–1) as a percentage to one decimal."""
+    return "—" if fraction is None else f"{fraction:.1%}"
+
+
 def shows_page(request: Request) -> bool:
     """Whether the answer is a page a browser shows (a link followed, a form sent), not
     data for a script or an htmx fragment: errors then come as a page too."""
@@ -59,3 +69,5 @@ def shows_page(request: Request) -> bool:
 
 TEMPLATES.env.filters["segment"] = segment
 TEMPLATES.env.filters["value"] = value
+TEMPLATES.env.filters["money"] = money
+TEMPLATES.env.filters["share"] = share

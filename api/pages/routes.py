@@ -1,5 +1,6 @@
-"""The web app's pages: the index of accounts, each account's workspace and history, and
-token management. Every route renders what a service call answers; none holds logic."""
+"""The web app's pages: the index of accounts, each account's workspace and history, the
+portfolio, and token management. Every route renders what a service call answers; none
+holds logic."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from api import records, service, workspace
 from api.auth import AdminDep, CallerDep, Sessions
-from api.deps import AccountId, Search, StakeholderId, StoreDep
+from api.deps import AccountId, AsOf, Search, StakeholderId, StoreDep
 from api.pages import TEMPLATES
+from api.pages import portfolio as table
 from graph.access import Caller, Role
 from graph.errors import AlreadyExists, InvalidData, NotFound, VersionConflict
 from graph.model import Channel, DmuRole, Id, Line, RelationshipLevel, Stance
-from visual import board_html
+from graph.portfolio.criteria import load_criteria
+from visual import board_html, portfolio_svg
 from visual.board import STANCE_COLOURS
 
 router = APIRouter(include_in_schema=False)
@@ -89,6 +93,42 @@ def history(
     account = service.account_graph(store, caller, account_id).account
     context = {"history": log, "account": account, "nav": "accounts"}
     return render(request, caller, "history.html", context)
+
+
+@router.get("/ui/portfolio", response_class=HTMLResponse)
+def portfolio(
+    request: Request,
+    store: StoreDep,
+    caller: CallerDep,
+    as_of: AsOf = None,
+    sort: table.Sort = table.DEFAULT_SORT,
+) -> HTMLResponse:
+    """Every account the caller sees at once, on ``as_of``: the sortable table, the KAM
+    matrix, Pareto, KAM load, revenue at risk and door openers (the criteria as
+    ``GET /portfolio`` reads them: a bad file is a page naming each problem)."""
+    try:
+        criteria = load_criteria()
+    except InvalidData as error:
+        context = {
+            "title": "The portfolio's criteria file has problems",
+            "problem": "Fix them and reload the page:",
+            "problems": error.problems,
+        }
+        return render(request, caller, "error.html", context, status_code=422)
+    view = service.portfolio(store, caller, as_of=as_of, criteria=criteria)
+    context = {
+        "view": view,
+        "rows": table.sort_rows(view.accounts, sort, list(criteria.selection.tiers)),
+        "columns": table.COLUMNS,
+        "sort": sort,
+        "link": table.link,
+        "as_of": as_of,
+        "names": {a.account_id: a.name for a in view.accounts},
+        "matrix": Markup(portfolio_svg.matrix(view)),  # escaped by visual/ as it is drawn
+        "pareto": Markup(portfolio_svg.pareto(view)),
+        "nav": "portfolio",
+    }
+    return render(request, caller, "portfolio.html", context)
 
 
 @router.get("/ui/tokens", response_class=HTMLResponse)

@@ -59,6 +59,7 @@ POLICY: Final[dict[tuple[str, str], str]] = {
     ("GET", "/openapi.json"): ANY,
     ("GET", "/docs"): ANY,
     ("GET", "/"): ANY,
+    ("GET", "/ui/portfolio"): ANY,  # of the accounts the caller sees
     ("GET", "/ui/board.js"): OPEN,  # the board's drawing code, no data: a static file
     ("GET", "/tokens"): ADMIN,
     ("POST", "/tokens"): ADMIN,
