@@ -25,7 +25,9 @@ HOSTILE = (IMG, SCRIPT)
 def hostile_settings(store_settings: Settings) -> Settings:
     """An account whose every typed string is markup."""
     portfolio = Portfolio(
-        accounts=(Account(id="evil", name=f"Evil {IMG} Corp", notes=SCRIPT),),
+        accounts=(  # scored (it has revenue), so the portfolio's matrix draws its name
+            Account(id="evil", name=f"Evil {IMG} Corp", notes=SCRIPT, annual_revenue=1000),
+        ),
         stakeholders=(
             Stakeholder(id="evil-ceo", account_id="evil", name=SCRIPT, title=IMG, notes=IMG),
             Stakeholder(id="evil-cfo", account_id="evil", name=IMG, function=SCRIPT),
@@ -49,6 +51,7 @@ def test_hostile_text_is_never_markup_on_any_page(hostile_settings: Settings) ->
                 "/ui/accounts/evil/history",
                 "/ui/tokens",
                 "/accounts/evil/review",
+                "/ui/portfolio",
             )
         }
         pages["search"] = browser.client.get("/", params={"q": SCRIPT}, headers=PAGE)
@@ -59,6 +62,9 @@ def test_hostile_text_is_never_markup_on_any_page(hostile_settings: Settings) ->
         assert "Evil &lt;img src=x onerror=alert(1)&gt; Corp" in pages["/"].text
         assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in pages["/ui/tokens"].text
         assert "&lt;/script&gt;" in pages["search"].text
+        matrix = pages["/ui/portfolio"].text.split('aria-label="The KAM portfolio matrix"')[1]
+        assert "<title>Evil &lt;img src=x onerror=alert(1)&gt; Corp (evil)" in matrix
+        assert "Evil &lt;img src=x onerror=ale…</text>" in matrix  # its label, cut short
         # The board's data island holds the names exactly, escaped for <script>.
         island = re.search(
             r'<script type="application/json" id="board-data">(.*?)</script>',
