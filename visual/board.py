@@ -104,6 +104,20 @@ HANGING_COLOUR: Final = "#d7191c"
 CARRIER_COLOUR: Final = "#111111"
 LEFT_COLOUR: Final = "#777777"
 COMPETITOR_MARK: Final = "⚑"
+#: Our people's own colours, by id order, for the owner markers (ColorBrewer Dark2:
+#: qualitative, and white initials read on each); a larger team reuses them in turn.
+OWNER_COLOURS: Final = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#a6761d",
+    "#666666",
+    "#e6ab02",
+)
+#: The owner marker of an important piece nobody owns.
+UNOWNED_MARK: Final = "?"
 
 #: The markers a piece can carry, for legends: (name, colour, meaning).
 MARKERS: Final = (
@@ -176,6 +190,13 @@ class Piece:
     competitors: tuple[str, ...]
     left_company: bool
     details: Details
+    #: ours: the initials and colour of their owner markers; theirs: empty
+    initials: str = ""
+    tint: str = ""
+    #: theirs: the id of the team member who owns the relationship (None: nobody)
+    owner: str | None = None
+    #: theirs: important, and nobody owns them (the analysis's "unowned" issue)
+    unowned: bool = False
 
     @property
     def glyph(self) -> str:
@@ -237,6 +258,17 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def initials(name: str) -> str:
+    """The first letters of a name's first and last word, for a small marker.
+
+    >>> initials("Maria González"), initials("Dr. Ahmed Karimi"), initials("Kim")
+    ('MG', 'AK', 'K')
+    """
+    words = [w for w in name.split() if not w.endswith(".")] or name.split() or ["?"]
+    first, last = words[0], words[-1]
+    return (first[0] + (last[0] if len(words) > 1 else "")).upper()
+
+
 def ink_for(colour: str) -> str:
     """Black or white, whichever reads better on ``colour`` (WCAG relative luminance)."""
     channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
@@ -278,6 +310,8 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
         if s.last_contact and s.last_contact > last.get(s.stakeholder_id, dt.date.min):
             last[s.stakeholder_id] = s.last_contact
     owners = {v: u for u, v, k in G.edges(keys=True) if k == "owns"}
+    unowned = {i.subject_id for i in analysis.ownership_issues if i.kind == "unowned"}
+    tints = {m: OWNER_COLOURS[i % len(OWNER_COLOURS)] for i, m in enumerate(members)}
     computed = {i.stakeholder_id: i.computed for i in analysis.influence}
 
     pieces = []
@@ -323,6 +357,8 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
                 competitors=competitors,
                 left_company=a["left_company"],
                 details=tuple(details),
+                owner=owners.get(n),
+                unowned=n in unowned,
             )
         )
     for n in members:
@@ -358,6 +394,8 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
                 competitors=(),
                 left_company=False,
                 details=tuple(details),
+                initials=initials(a["name"]),
+                tint=tints[n],
             )
         )
     return Board(

@@ -14,6 +14,7 @@ from graph.network import to_networkx
 from graph.store import AccountGraph
 from visual.board import (
     NO_FUNCTION,
+    OWNER_COLOURS,
     STANCE_COLOURS,
     LineKind,
     build_board,
@@ -84,6 +85,24 @@ def test_markers_come_from_the_analysis(acme: Acme) -> None:
     assert details["Strongest relationship"].startswith("1.0/5 with Kim Lee")
     assert details["Last contact"] == "2025-06-01"
     assert "economic buyer" in details["Hanging"]
+
+
+def test_each_of_theirs_shows_its_owner_and_each_of_ours_a_colour(acme: Acme) -> None:
+    board = build_board(*acme)
+    assert {p.id: p.owner for p in board.pieces if p.side == "customer" and p.owner} == {
+        "ceo": "kim",
+        "cfo": "kim",
+        "cto": "sol",
+    }
+    assert [p.id for p in board.pieces if p.unowned] == ["vpops"]  # the analysis's "unowned"
+    ours = {p.id: (p.initials, p.tint) for p in board.pieces if p.side == "ours"}
+    assert ours == {  # by id: ava, kim, sam, sol
+        "ava": ("AM", OWNER_COLOURS[0]),
+        "kim": ("KL", OWNER_COLOURS[1]),
+        "sam": ("SS", OWNER_COLOURS[2]),
+        "sol": ("SV", OWNER_COLOURS[3]),
+    }
+    assert len(set(OWNER_COLOURS)) == len(OWNER_COLOURS)
 
 
 def test_no_queen_without_influence_data(acme: Acme) -> None:
