@@ -42,7 +42,7 @@ from typing import Final, Literal
 import networkx as nx
 
 from graph.analysis.result import AccountAnalysis, Strength
-from graph.model import DmuRole, Seniority, Stance, TeamRole
+from graph.model import DmuRole, RelationshipLevel, Seniority, Stance, TeamRole
 from graph.network import MEMBER, STAKEHOLDER
 
 Side = Literal["customer", "ours"]
@@ -103,6 +103,8 @@ OUR_COLOUR: Final = "#33393f"
 HANGING_COLOUR: Final = "#d7191c"
 CARRIER_COLOUR: Final = "#111111"
 LEFT_COLOUR: Final = "#777777"
+BLOCKER_COLOUR: Final = "#b35806"
+GATEKEEPER_COLOUR: Final = "#2166ac"
 COMPETITOR_MARK: Final = "⚑"
 #: Our people's own colours, by id order, for the owner markers (ColorBrewer Dark2:
 #: qualitative, and white initials read on each); a larger team reuses them in turn.
@@ -125,7 +127,12 @@ MARKERS: Final = (
     ("single thread", CARRIER_COLOUR, "carries every strong relationship with the account"),
     (COMPETITOR_MARK, CARRIER_COLOUR, "favours a competitor"),
     ("left", LEFT_COLOUR, "has left the company (faded)"),
+    ("blocker", BLOCKER_COLOUR, "can stop the deal (DMU role)"),
+    ("gatekeeper", GATEKEEPER_COLOUR, "controls access to others (DMU role)"),
 )
+MARKER_COLOURS: Final = {name: colour for name, colour, _ in MARKERS}
+#: The DMU roles a piece shows as a marker (its glyph says only its power).
+MARKED_ROLES: Final = (DmuRole.blocker, DmuRole.gatekeeper)
 
 RANK_NAMES: Final = {
     Seniority.c_level: "C-suite",
@@ -197,6 +204,8 @@ class Piece:
     owner: str | None = None
     #: theirs: important, and nobody owns them (the analysis's "unowned" issue)
     unowned: bool = False
+    #: theirs: the :data:`MARKED_ROLES` they hold, as marker names ("blocker", "gatekeeper")
+    marked_roles: tuple[str, ...] = ()
 
     @property
     def glyph(self) -> str:
@@ -332,6 +341,8 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
             ("DMU roles", ", ".join(_label(r) for r in a["dmu_roles"]) or "none recorded"),
             ("Stance", a["stance"]),
             ("Influence", influence),
+            ("Decision orientation", _label(a["orientation"]) if a["orientation"] else "—"),
+            ("Inner circle", "yes, a key player" if a["inner_circle"] else "no"),
             ("Owner", names[owners[n]] if n in owners else "nobody"),
             ("Strongest relationship", _strength_text(best.get(n), names)),
             ("Last contact", _when(last.get(n))),
@@ -359,6 +370,7 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
                 details=tuple(details),
                 owner=owners.get(n),
                 unowned=n in unowned,
+                marked_roles=tuple(r.value for r in MARKED_ROLES if r in roles),
             )
         )
     for n in members:
@@ -455,6 +467,21 @@ def _strength_text(strength: Strength | None, names: dict[str, str]) -> str:
     return f"{strength.strength:.1f}/5 with {names[strength.member_id]} ({strength.source}{fading})"
 
 
+def _levels(level: str | None, target: str | None) -> list[tuple[str, str]]:
+    """The relationship level now → aimed at, and the gap between them in steps."""
+    if not level and not target:
+        return []
+    rows = [("Level (now → aim)", f"{_label(level or '?')} → {_label(target or '?')}")]
+    if level and target:
+        steps = _LEVELS.index(RelationshipLevel(target)) - _LEVELS.index(RelationshipLevel(level))
+        gap = f"{steps} step{'s' if steps != 1 else ''} to go" if steps > 0 else "reached"
+        rows.append(("Gap", gap))
+    return rows
+
+
+_LEVELS: Final = list(RelationshipLevel)
+
+
 def _flags(
     competitors: tuple[str, ...], hanging: Iterable[str], carrier: bool, left: bool
 ) -> list[tuple[str, str]]:
@@ -495,9 +522,7 @@ def _lines(
             ]
             if fading:
                 details.append(("Fading", "no recent contact"))
-            if a.get("level") or a.get("target_level"):
-                level = f"{_label(a.get('level') or '?')} → {_label(a.get('target_level') or '?')}"
-                details.append(("Level (now → aim)", level))
+            details += _levels(a.get("level"), a.get("target_level"))
         elif kind is LineKind.reports_to:
             width, details = 1.5, [("Reports to", f"{names[u]} → {names[v]}")]
         elif kind is LineKind.influences:

@@ -29,6 +29,7 @@ from visual.board import (
     HANGING_COLOUR,
     LEFT_COLOUR,
     LINE_STYLES,
+    MARKER_COLOURS,
     MARKERS,
     OUR_PIECES,
     STANCE_COLOURS,
@@ -167,6 +168,7 @@ def board_data(board: Board, placement: Placement) -> dict[str, Any]:
                 "left": p.left_company,
                 "owner": p.owner,
                 "unowned": p.unowned,
+                "roles": [[r, MARKER_COLOURS[r]] for r in p.marked_roles],
                 "initials": p.initials,
                 "tint": p.tint,
                 "details": [list(row) for row in p.details],
@@ -517,6 +519,7 @@ var kamgraphBoard = (function () {
     if (p.hanging.length) badges.push(["hanging", HANGING]);
     if (p.carrier) badges.push(["single thread", CARRIER]);
     if (p.left) badges.push(["left", LEFT]);
+    badges = badges.concat(p.roles || []);
     var bx = x - 45 * (badges.length - 1);
     badges.forEach(function (b) { pill(ctx, b[0].toUpperCase(), bx, y - R - 14, b[1]); bx += 90; });
     ctx.globalAlpha = 1;

@@ -22,6 +22,7 @@ from visual.board import (
     HANGING_COLOUR,
     LEFT_COLOUR,
     LINE_STYLES,
+    MARKER_COLOURS,
     MARKERS,
     OUR_PIECES,
     STANCE_COLOURS,
@@ -237,7 +238,7 @@ def _piece(p: Piece, x: float, y: float) -> str:
             ("LEFT", LEFT_COLOUR, p.left_company),
         )
         if on
-    ]
+    ] + [(role.upper(), MARKER_COLOURS[role]) for role in p.marked_roles]
     for i, (name, colour) in enumerate(badges):
         out.append(_badge(name, x + 90 * i - 45 * (len(badges) - 1), y - R - 14, colour))
     out.append("</g>")

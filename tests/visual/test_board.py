@@ -105,6 +105,29 @@ def test_each_of_theirs_shows_its_owner_and_each_of_ours_a_colour(acme: Acme) ->
     assert len(set(OWNER_COLOURS)) == len(OWNER_COLOURS)
 
 
+def test_what_is_stored_is_shown(acme: Acme) -> None:
+    G, analysis = acme
+    G.nodes["ceo"].update(orientation="financial", inner_circle=True)
+    G.nodes["ceo"]["dmu_roles"] += ["blocker", "gatekeeper"]
+    G.edges["kim", "ceo", "knows"].update(level="credible_source", target_level="trusted_advisor")
+    G.edges["sam", "ceo", "knows"].update(level="problem_solver", target_level="problem_solver")
+    board = build_board(G, analysis)
+    ceo = dict(board.piece("ceo").details)
+    assert ceo["Decision orientation"] == "financial" and ceo["Inner circle"] == "yes, a key player"
+    assert board.piece("ceo").marked_roles == ("blocker", "gatekeeper")
+    assert board.piece("cto").marked_roles == ()
+    assert dict(board.piece("cto").details)["Inner circle"] == "no"
+    gaps = {
+        (line.source, line.target): dict(line.details)
+        for line in board.lines
+        if line.kind is LineKind.knows
+    }
+    assert gaps["kim", "ceo"]["Level (now → aim)"] == "credible source → trusted advisor"
+    assert gaps["kim", "ceo"]["Gap"] == "2 steps to go"
+    assert gaps["sam", "ceo"]["Gap"] == "reached"
+    assert "Gap" not in gaps["sol", "cto"]
+
+
 def test_no_queen_without_influence_data(acme: Acme) -> None:
     G, analysis = acme
     for n in G:
