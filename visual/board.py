@@ -175,6 +175,8 @@ LINE_STYLES: Final = {
 _LINE_KEYS: Final = frozenset(k.value for k in LineKind)
 #: The dash pattern of a fading relationship.
 FADING_DASHES: Final = (8, 6)
+#: A relationship with someone who has left: lost, whatever its strength was.
+LOST_STYLE: Final = LineStyle("lost (they left the company)", LEFT_COLOUR, (3, 5), "none")
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,8 @@ class Line:
     strength: float | None
     fading: bool
     details: Details
+    #: a relationship with someone who has left the company (drawn thin, grey, dashed)
+    lost: bool = False
 
 
 @dataclass(frozen=True)
@@ -509,12 +513,15 @@ def _lines(
     edges = sorted(recorded + logged, key=lambda e: (list(LineKind).index(e[0]), e[1], e[2]))
     for kind, u, v, a in edges:
         style = LINE_STYLES[kind]
-        width, dashes, value, fading = 2.0, style.dashes, None, False
+        width, dashes, value, fading, lost = 2.0, style.dashes, None, False, False
         if kind is LineKind.knows:
             s = strengths.get((u, v))
             value, fading = (s.strength, s.fading) if s else (None, False)
             width = 1.0 + 1.2 * (value or 0)
             dashes = FADING_DASHES if fading else None
+            lost = G.nodes[v]["left_company"]
+            if lost:  # the strongest line of a champion who left is no strength of ours
+                width, dashes = 1.0, LOST_STYLE.dashes
             details = [
                 ("Relationship", f"{names[u]} → {names[v]}"),
                 ("Strength", f"{value:.1f}/5 ({s.source})" if s else "not rated"),
@@ -522,6 +529,8 @@ def _lines(
             ]
             if fading:
                 details.append(("Fading", "no recent contact"))
+            if lost:
+                details.append(("Lost", f"{names[v]} has left the company"))
             details += _levels(a.get("level"), a.get("target_level"))
         elif kind is LineKind.reports_to:
             width, details = 1.5, [("Reports to", f"{names[u]} → {names[v]}")]
@@ -545,6 +554,7 @@ def _lines(
                 strength=value,
                 fading=fading,
                 details=tuple(details),
+                lost=lost,
             )
         )
     return lines

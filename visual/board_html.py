@@ -29,6 +29,7 @@ from visual.board import (
     HANGING_COLOUR,
     LEFT_COLOUR,
     LINE_STYLES,
+    LOST_STYLE,
     MARKER_COLOURS,
     MARKERS,
     OUR_PIECES,
@@ -102,7 +103,7 @@ def vis_edges(board: Board) -> list[dict[str, Any]]:
     """vis-network's edge data: one per line, styled by its kind."""
     edges = []
     for line in board.lines:
-        style = LINE_STYLES[line.kind]
+        style = LOST_STYLE if line.lost else LINE_STYLES[line.kind]
         edges.append(
             {
                 "from": line.source,
@@ -186,7 +187,8 @@ def board_data(board: Board, placement: Placement) -> dict[str, Any]:
                 "dashes": list(line.dashes) if line.dashes else None,
                 "strength": line.strength,
                 "fading": line.fading,
-                "label": LINE_STYLES[line.kind].label,
+                "lost": line.lost,
+                "label": (LOST_STYLE if line.lost else LINE_STYLES[line.kind]).label,
                 "details": [list(row) for row in line.details],
             }
             for line in board.lines
@@ -298,6 +300,7 @@ def _sidebar(board: Board, placement: Placement) -> str:
     )
     knows = LINE_STYLES["knows"]
     fading = f'<div class="row">{_swatch(knows, (6, 4))} fading relationship (dashed)</div>'
+    fading += f'<div class="row">{_swatch(LOST_STYLE)} {esc(LOST_STYLE.label)}</div>'
     theirs = "".join(
         f'<div class="row"><span class="glyph">{p.glyph}</span> {p.name}: {esc(p.meaning)}</div>'
         for p in CUSTOMER_PIECES

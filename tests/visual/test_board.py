@@ -13,6 +13,7 @@ from graph.model import Account, Interaction, Stakeholder, Stance, TeamMember
 from graph.network import to_networkx
 from graph.store import AccountGraph
 from visual.board import (
+    LOST_STYLE,
     NO_FUNCTION,
     OWNER_COLOURS,
     STANCE_COLOURS,
@@ -126,6 +127,21 @@ def test_what_is_stored_is_shown(acme: Acme) -> None:
     assert gaps["kim", "ceo"]["Gap"] == "2 steps to go"
     assert gaps["sam", "ceo"]["Gap"] == "reached"
     assert "Gap" not in gaps["sol", "cto"]
+
+
+def test_a_departed_persons_relationships_are_drawn_lost(acme: Acme) -> None:
+    G, analysis = acme
+    G.add_edge("kim", "mgrfin", key="knows", strength=5)  # a 5/5 champion who has left
+    strong = analysis.strengths[0].model_copy(
+        update={"member_id": "kim", "stakeholder_id": "mgrfin", "strength": 5.0}
+    )
+    board = build_board(G, analysis.model_copy(update={"strengths": [*analysis.strengths, strong]}))
+    knows = {(x.source, x.target): x for x in board.lines if x.kind is LineKind.knows}
+    lost = knows["kim", "mgrfin"]
+    assert lost.lost and lost.width == 1.0 and lost.dashes == LOST_STYLE.dashes
+    assert dict(lost.details)["Lost"] == "Mo Malik has left the company"
+    assert lost.width < min(x.width for x in knows.values() if not x.lost)
+    assert not any(x.lost for k, x in knows.items() if k != ("kim", "mgrfin"))
 
 
 def test_no_queen_without_influence_data(acme: Acme) -> None:
