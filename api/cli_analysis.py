@@ -14,8 +14,6 @@ from graph.access import LOCAL
 from graph.analysis.result import AccountAnalysis
 from graph.network import MEMBER
 
-_THREADS = {0: "none", 1: "fragile"}
-
 
 def analyze(
     ctx: typer.Context,
@@ -65,7 +63,7 @@ def report(G: nx.MultiDiGraph, a: AccountAnalysis) -> str:
     lines += _section(
         "threads to power",
         [
-            f"{who(t.stakeholder_id)}: {t.threads} ({_THREADS.get(t.threads, 'resilient')}"
+            f"{who(t.stakeholder_id)}: {t.threads} ({t.status}"
             + (f", {t.direct or 'none'} direct)" if t.threads else ")")
             for t in a.threads_to_power
         ],

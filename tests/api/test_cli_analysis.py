@@ -129,6 +129,8 @@ def test_on_the_sample_portfolio(data_dir: Path) -> None:
         " → Hannah Schubert (COO)" in orbital.output
     )
     assert "orb-" not in orbital.output and "tm-" not in orbital.output
+    # nobody of ours knows the COO: three threads through colleagues are not "resilient"
+    assert "Hannah Schubert (COO): 3 (through colleagues only, none direct)" in orbital.output
     text = runner.invoke(app, [*store, "analyze", "helix", "--as-of", "2026-11-25"]).output
     assert "single-threaded: yes, carried by Jonas Lindqvist (ours)" in text
     assert "Dr. Rachel Adeyemi (CEO): 1 (fragile, none direct)" in text
