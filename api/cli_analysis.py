@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+import networkx as nx
 import typer
 
 from api import service
 from api.cli_common import cli_store
 from graph.access import LOCAL
 from graph.analysis.result import AccountAnalysis
-
-_THREADS = {0: "none", 1: "fragile"}
+from graph.network import MEMBER
 
 
 def analyze(
@@ -34,13 +34,20 @@ def analyze(
 ) -> None:
     """Analyse one account: health, threads to power, gaps, key people and next moves."""
     with cli_store(ctx) as store:
-        result = service.analyze_account(store, LOCAL, account_id, as_of.date() if as_of else None)
-    typer.echo(result.model_dump_json(indent=2) if as_json else report(result))
+        G, result = service.analyzed_account(
+            store, LOCAL, account_id, as_of.date() if as_of else None
+        )
+    typer.echo(result.model_dump_json(indent=2) if as_json else report(G, result))
 
 
-def report(a: AccountAnalysis) -> str:
-    """The analysis as a readable plain-text report, most telling parts first."""
-    lines = [f"account {a.account_id} as of {a.as_of.isoformat()}", ""]
+def report(G: nx.MultiDiGraph, a: AccountAnalysis) -> str:
+    """The analysis as a readable plain-text report, most telling parts first; people by
+    name (``G`` names them), ids only in the JSON."""
+
+    def who(node: str) -> str:
+        return _who(G, node)
+
+    lines = [f"account {G.graph['account'].name} as of {a.as_of.isoformat()}", ""]
     lines.append(f"health {a.health_score}/100")
     lines += [
         f"  {c.name:<17} {c.score:>5.1f}  (weight {c.weight:g})  {c.explanation}"
@@ -49,14 +56,14 @@ def report(a: AccountAnalysis) -> str:
     carrier = a.thread_carrier
     lines += [
         "",
-        f"single-threaded: yes, carried by {carrier.id} ({carrier.side})"
+        f"single-threaded: yes, carried by {who(carrier.id)}"
         if a.single_threaded and carrier
         else "single-threaded: no",
     ]
     lines += _section(
         "threads to power",
         [
-            f"{t.stakeholder_id}: {t.threads} ({_THREADS.get(t.threads, 'resilient')}"
+            f"{who(t.stakeholder_id)}: {t.threads} ({t.status}"
             + (f", {t.direct or 'none'} direct)" if t.threads else ")")
             for t in a.threads_to_power
         ],
@@ -68,13 +75,14 @@ def report(a: AccountAnalysis) -> str:
     lines += _section(
         "paths to power",
         [
-            f"{p.target_id}: {' → '.join(p.path) if p.path else 'no path'} — {p.reason}"
+            f"{who(p.target_id)}: {' → '.join(map(who, p.path)) if p.path else 'no path'}"
+            f" — {p.reason}"
             for p in a.paths_to_power
         ],
     )
-    lines += _section("key people", [f"{r.id} ({r.side}): {r.reason}" for r in a.key_person_risks])
+    lines += _section("key people", [f"{who(r.id)}: {r.reason}" for r in a.key_person_risks])
     lines += _section(
-        "hidden influencers", [f"{h.stakeholder_id}: {h.reason}" for h in a.hidden_influencers]
+        "hidden influencers", [f"{who(h.stakeholder_id)}: {h.reason}" for h in a.hidden_influencers]
     )
     lines += _section("ownership issues", [f"{i.kind}: {i.reason}" for i in a.ownership_issues])
     lines += _section(
@@ -86,3 +94,11 @@ def report(a: AccountAnalysis) -> str:
 
 def _section(title: str, items: list[str]) -> list[str]:
     return ["", f"{title}:", *(f"  {item}" for item in items or ["none"])]
+
+
+def _who(G: nx.MultiDiGraph, node: str) -> str:
+    """A person for the report: "Jonas Lindqvist (ours)", "Philippe Moreau (CFO)"."""
+    attrs = G.nodes[node]
+    if attrs["kind"] == MEMBER:
+        return f"{attrs['name']} (ours)"
+    return f"{attrs['name']} ({attrs['title']})" if attrs.get("title") else attrs["name"]

@@ -133,10 +133,14 @@ def template(
     as_csv: Annotated[
         bool, typer.Option("--csv", help="Write a folder of CSV files even for OUT.xlsx.")
     ] = False,
+    example: Annotated[
+        bool,
+        typer.Option("--example", help="Add an example row to each sheet (one small account)."),
+    ] = False,
 ) -> None:
-    """Write the spreadsheet template to fill in: a sheet per kind, an example row each."""
+    """Write the spreadsheet template to fill in: a sheet per kind, blank unless --example."""
     with writing(out):
-        sheet.write_template(out, as_csv=as_csv)
+        sheet.write_template(out, as_csv=as_csv, example=example)
 
 
 @export_app.command("graphml")

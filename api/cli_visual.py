@@ -84,6 +84,12 @@ def review(
 ) -> None:
     """Write an account's review page: board, health, threads, gaps, key people, next moves,
     and with --since what changed since the last review."""
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise typer.BadParameter(
+            f"{output.name!r}: the review is an HTML page (print it to PDF from a browser); "
+            "name an .html file",
+            param_hint="'--output'",
+        )
     with cli_store(ctx) as store:
         text = service.account_review(
             store,

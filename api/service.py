@@ -156,6 +156,14 @@ def analyze_account(
     return _analysed(store, caller, account_id, as_of)[1]
 
 
+def analyzed_account(
+    store: GraphStore, caller: Caller, account_id: str, as_of: dt.date | None = None
+) -> tuple[nx.MultiDiGraph, AccountAnalysis]:
+    """:func:`analyze_account` with the graph it analysed, which names the people its ids
+    stand for (what a report for people prints)."""
+    return _analysed(store, caller, account_id, as_of)
+
+
 def account_graph(
     store: GraphStore, caller: Caller, account_id: str, as_of: dt.date | None = None
 ) -> AccountGraph:

@@ -901,12 +901,14 @@ _NOTES = (
 )
 
 
-def write_template(out: Path, *, as_csv: bool = False) -> None:
-    """Write the template with its example rows: ``OUT.xlsx`` a workbook, else CSV files."""
+def write_template(out: Path, *, as_csv: bool = False, example: bool = False) -> None:
+    """Write the template, blank or with ``example`` rows: ``OUT.xlsx`` a workbook, else CSV
+    files. Blank by default: example rows left in a filled-in sheet import as real data."""
+    rows = EXAMPLE if example else Portfolio()
     if as_csv or out.suffix.lower() != ".xlsx":
-        write_folder(EXAMPLE, out, with_help=True)
+        write_folder(rows, out, with_help=True)
     else:
-        _write_workbook(EXAMPLE, out)
+        _write_workbook(rows, out)
 
 
 def _write_workbook(portfolio: Portfolio, path: Path) -> None:

@@ -42,7 +42,7 @@ from typing import Final, Literal
 import networkx as nx
 
 from graph.analysis.result import AccountAnalysis, Strength
-from graph.model import DmuRole, Seniority, Stance, TeamRole
+from graph.model import DmuRole, RelationshipLevel, Seniority, Stance, TeamRole
 from graph.network import MEMBER, STAKEHOLDER
 
 Side = Literal["customer", "ours"]
@@ -103,7 +103,23 @@ OUR_COLOUR: Final = "#33393f"
 HANGING_COLOUR: Final = "#d7191c"
 CARRIER_COLOUR: Final = "#111111"
 LEFT_COLOUR: Final = "#777777"
+BLOCKER_COLOUR: Final = "#b35806"
+GATEKEEPER_COLOUR: Final = "#2166ac"
 COMPETITOR_MARK: Final = "⚑"
+#: Our people's own colours, by id order, for the owner markers (ColorBrewer Dark2:
+#: qualitative, and white initials read on each); a larger team reuses them in turn.
+OWNER_COLOURS: Final = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#a6761d",
+    "#666666",
+    "#e6ab02",
+)
+#: The owner marker of an important piece nobody owns.
+UNOWNED_MARK: Final = "?"
 
 #: The markers a piece can carry, for legends: (name, colour, meaning).
 MARKERS: Final = (
@@ -111,7 +127,12 @@ MARKERS: Final = (
     ("single thread", CARRIER_COLOUR, "carries every strong relationship with the account"),
     (COMPETITOR_MARK, CARRIER_COLOUR, "favours a competitor"),
     ("left", LEFT_COLOUR, "has left the company (faded)"),
+    ("blocker", BLOCKER_COLOUR, "can stop the deal (DMU role)"),
+    ("gatekeeper", GATEKEEPER_COLOUR, "controls access to others (DMU role)"),
 )
+MARKER_COLOURS: Final = {name: colour for name, colour, _ in MARKERS}
+#: The DMU roles a piece shows as a marker (its glyph says only its power).
+MARKED_ROLES: Final = (DmuRole.blocker, DmuRole.gatekeeper)
 
 RANK_NAMES: Final = {
     Seniority.c_level: "C-suite",
@@ -154,6 +175,8 @@ LINE_STYLES: Final = {
 _LINE_KEYS: Final = frozenset(k.value for k in LineKind)
 #: The dash pattern of a fading relationship.
 FADING_DASHES: Final = (8, 6)
+#: A relationship with someone who has left: lost, whatever its strength was.
+LOST_STYLE: Final = LineStyle("lost (they left the company)", LEFT_COLOUR, (3, 5), "none")
 
 
 @dataclass(frozen=True)
@@ -176,6 +199,15 @@ class Piece:
     competitors: tuple[str, ...]
     left_company: bool
     details: Details
+    #: ours: the initials and colour of their owner markers; theirs: empty
+    initials: str = ""
+    tint: str = ""
+    #: theirs: the id of the team member who owns the relationship (None: nobody)
+    owner: str | None = None
+    #: theirs: important, and nobody owns them (the analysis's "unowned" issue)
+    unowned: bool = False
+    #: theirs: the :data:`MARKED_ROLES` they hold, as marker names ("blocker", "gatekeeper")
+    marked_roles: tuple[str, ...] = ()
 
     @property
     def glyph(self) -> str:
@@ -196,6 +228,8 @@ class Line:
     strength: float | None
     fading: bool
     details: Details
+    #: a relationship with someone who has left the company (drawn thin, grey, dashed)
+    lost: bool = False
 
 
 @dataclass(frozen=True)
@@ -235,6 +269,17 @@ def shorten(text: str, limit: int) -> str:
     'Chief Execu…'
     """
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def initials(name: str) -> str:
+    """The first letters of a name's first and last word, for a small marker.
+
+    >>> initials("Maria González"), initials("Dr. Ahmed Karimi"), initials("Kim")
+    ('MG', 'AK', 'K')
+    """
+    words = [w for w in name.split() if not w.endswith(".")] or name.split() or ["?"]
+    first, last = words[0], words[-1]
+    return (first[0] + (last[0] if len(words) > 1 else "")).upper()
 
 
 def ink_for(colour: str) -> str:
@@ -278,6 +323,8 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
         if s.last_contact and s.last_contact > last.get(s.stakeholder_id, dt.date.min):
             last[s.stakeholder_id] = s.last_contact
     owners = {v: u for u, v, k in G.edges(keys=True) if k == "owns"}
+    unowned = {i.subject_id for i in analysis.ownership_issues if i.kind == "unowned"}
+    tints = {m: OWNER_COLOURS[i % len(OWNER_COLOURS)] for i, m in enumerate(members)}
     computed = {i.stakeholder_id: i.computed for i in analysis.influence}
 
     pieces = []
@@ -298,6 +345,8 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
             ("DMU roles", ", ".join(_label(r) for r in a["dmu_roles"]) or "none recorded"),
             ("Stance", a["stance"]),
             ("Influence", influence),
+            ("Decision orientation", _label(a["orientation"]) if a["orientation"] else "—"),
+            ("Inner circle", "yes, a key player" if a["inner_circle"] else "no"),
             ("Owner", names[owners[n]] if n in owners else "nobody"),
             ("Strongest relationship", _strength_text(best.get(n), names)),
             ("Last contact", _when(last.get(n))),
@@ -323,6 +372,9 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
                 competitors=competitors,
                 left_company=a["left_company"],
                 details=tuple(details),
+                owner=owners.get(n),
+                unowned=n in unowned,
+                marked_roles=tuple(r.value for r in MARKED_ROLES if r in roles),
             )
         )
     for n in members:
@@ -358,6 +410,8 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
                 competitors=(),
                 left_company=False,
                 details=tuple(details),
+                initials=initials(a["name"]),
+                tint=tints[n],
             )
         )
     return Board(
@@ -417,6 +471,21 @@ def _strength_text(strength: Strength | None, names: dict[str, str]) -> str:
     return f"{strength.strength:.1f}/5 with {names[strength.member_id]} ({strength.source}{fading})"
 
 
+def _levels(level: str | None, target: str | None) -> list[tuple[str, str]]:
+    """The relationship level now → aimed at, and the gap between them in steps."""
+    if not level and not target:
+        return []
+    rows = [("Level (now → aim)", f"{_label(level or '?')} → {_label(target or '?')}")]
+    if level and target:
+        steps = _LEVELS.index(RelationshipLevel(target)) - _LEVELS.index(RelationshipLevel(level))
+        gap = f"{steps} step{'s' if steps != 1 else ''} to go" if steps > 0 else "reached"
+        rows.append(("Gap", gap))
+    return rows
+
+
+_LEVELS: Final = list(RelationshipLevel)
+
+
 def _flags(
     competitors: tuple[str, ...], hanging: Iterable[str], carrier: bool, left: bool
 ) -> list[tuple[str, str]]:
@@ -444,12 +513,15 @@ def _lines(
     edges = sorted(recorded + logged, key=lambda e: (list(LineKind).index(e[0]), e[1], e[2]))
     for kind, u, v, a in edges:
         style = LINE_STYLES[kind]
-        width, dashes, value, fading = 2.0, style.dashes, None, False
+        width, dashes, value, fading, lost = 2.0, style.dashes, None, False, False
         if kind is LineKind.knows:
             s = strengths.get((u, v))
             value, fading = (s.strength, s.fading) if s else (None, False)
             width = 1.0 + 1.2 * (value or 0)
             dashes = FADING_DASHES if fading else None
+            lost = G.nodes[v]["left_company"]
+            if lost:  # the strongest line of a champion who left is no strength of ours
+                width, dashes = 1.0, LOST_STYLE.dashes
             details = [
                 ("Relationship", f"{names[u]} → {names[v]}"),
                 ("Strength", f"{value:.1f}/5 ({s.source})" if s else "not rated"),
@@ -457,9 +529,9 @@ def _lines(
             ]
             if fading:
                 details.append(("Fading", "no recent contact"))
-            if a.get("level") or a.get("target_level"):
-                level = f"{_label(a.get('level') or '?')} → {_label(a.get('target_level') or '?')}"
-                details.append(("Level (now → aim)", level))
+            if lost:
+                details.append(("Lost", f"{names[v]} has left the company"))
+            details += _levels(a.get("level"), a.get("target_level"))
         elif kind is LineKind.reports_to:
             width, details = 1.5, [("Reports to", f"{names[u]} → {names[v]}")]
         elif kind is LineKind.influences:
@@ -482,6 +554,7 @@ def _lines(
                 strength=value,
                 fading=fading,
                 details=tuple(details),
+                lost=lost,
             )
         )
     return lines

@@ -29,9 +29,12 @@ from visual.board import (
     HANGING_COLOUR,
     LEFT_COLOUR,
     LINE_STYLES,
+    LOST_STYLE,
+    MARKER_COLOURS,
     MARKERS,
     OUR_PIECES,
     STANCE_COLOURS,
+    UNOWNED_MARK,
     Board,
     LineStyle,
     build_board,
@@ -100,7 +103,7 @@ def vis_edges(board: Board) -> list[dict[str, Any]]:
     """vis-network's edge data: one per line, styled by its kind."""
     edges = []
     for line in board.lines:
-        style = LINE_STYLES[line.kind]
+        style = LOST_STYLE if line.lost else LINE_STYLES[line.kind]
         edges.append(
             {
                 "from": line.source,
@@ -164,6 +167,11 @@ def board_data(board: Board, placement: Placement) -> dict[str, Any]:
                 "carrier": p.carrier,
                 "competitors": list(p.competitors),
                 "left": p.left_company,
+                "owner": p.owner,
+                "unowned": p.unowned,
+                "roles": [[r, MARKER_COLOURS[r]] for r in p.marked_roles],
+                "initials": p.initials,
+                "tint": p.tint,
                 "details": [list(row) for row in p.details],
                 "position": list(placement.positions[p.id]) if placement.positions else None,
             }
@@ -179,7 +187,8 @@ def board_data(board: Board, placement: Placement) -> dict[str, Any]:
                 "dashes": list(line.dashes) if line.dashes else None,
                 "strength": line.strength,
                 "fading": line.fading,
-                "label": LINE_STYLES[line.kind].label,
+                "lost": line.lost,
+                "label": (LOST_STYLE if line.lost else LINE_STYLES[line.kind]).label,
                 "details": [list(row) for row in line.details],
             }
             for line in board.lines
@@ -291,6 +300,7 @@ def _sidebar(board: Board, placement: Placement) -> str:
     )
     knows = LINE_STYLES["knows"]
     fading = f'<div class="row">{_swatch(knows, (6, 4))} fading relationship (dashed)</div>'
+    fading += f'<div class="row">{_swatch(LOST_STYLE)} {esc(LOST_STYLE.label)}</div>'
     theirs = "".join(
         f'<div class="row"><span class="glyph">{p.glyph}</span> {p.name}: {esc(p.meaning)}</div>'
         for p in CUSTOMER_PIECES
@@ -308,6 +318,20 @@ def _sidebar(board: Board, placement: Placement) -> str:
         f"{esc(meaning)}</div>"
         for name, colour, meaning in MARKERS
     )
+    team = [p for p in board.pieces if p.side == "ours"]
+    owners = "".join(
+        f'<div class="row"><span class="owner" style="background:{p.tint}">{esc(p.initials)}'
+        f"</span> {esc(p.name)}</div>"
+        for p in team
+    ) + (
+        f'<div class="row"><span class="owner unowned">{UNOWNED_MARK}</span> '
+        "matters, and nobody owns them</div>"
+    )
+    choices = "".join(f'<option value="{esc(p.id)}">{esc(p.name)}</option>' for p in team)
+    focus = (
+        '<label class="focus">Show one of ours <select id="focus">'
+        f'<option value="">everyone</option>{choices}</select></label>'
+    )
     files = ""
     if placement.layout is Layout.board:
         files = "<h3>Files (function)</h3>" + "".join(
@@ -316,10 +340,11 @@ def _sidebar(board: Board, placement: Placement) -> str:
         )
     return (
         '<aside id="sidebar">'
-        f'<section id="toggles"><h3>Lines</h3>{toggles}{fading}</section>'
+        f'<section id="toggles"><h3>Lines</h3>{toggles}{fading}{focus}</section>'
         '<section id="details" aria-live="polite"><p class="hint">Hover or click a piece or '
         "a line for details.</p></section>"
-        f'<section id="legend"><h3>Their pieces (power)</h3>{theirs}'
+        f'<section id="legend"><h3>Owners (who owns each of theirs)</h3>{owners}'
+        f"<h3>Their pieces (power)</h3>{theirs}"
         f"<h3>Our pieces (role)</h3>{ours}<h3>Stance</h3>{stances}<h3>Markers</h3>{markers}"
         f"{files}</section></aside>"
     )
@@ -344,6 +369,12 @@ header .facts { margin: 2px 0 0; color: #555; font-size: 13px; }
 .swatch { width: 36px; height: 10px; flex: none; }
 .glyph { font: 20px/1 %FONT%; width: 22px; text-align: center; }
 .dot { width: 14px; height: 14px; border-radius: 50%; border: 1.5px solid #222; flex: none; }
+.owner { width: 20px; height: 20px; border-radius: 50%; border: 1.5px solid #fff; flex: none;
+  box-shadow: 0 0 0 1px #555; color: #fff; font: bold 9px/20px system-ui, sans-serif;
+  text-align: center; }
+.owner.unowned { background: #fff; color: %HANGING%; box-shadow: 0 0 0 2px %HANGING%; }
+label.focus { margin-top: 8px !important; }
+label.focus select { flex: 1; min-width: 0; }
 .badge { color: #fff; font-size: 10px; font-weight: 700; padding: 1px 5px; border-radius: 8px;
   text-transform: uppercase; flex: none; }
 #details { margin-top: 10px; padding: 8px 10px; border: 1px solid #e4ddcf; border-radius: 6px;
@@ -356,7 +387,7 @@ header .facts { margin: 2px 0 0; color: #555; font-size: 13px; }
 .tip dd { margin: 0; overflow-wrap: anywhere; }
 div.vis-tooltip { padding: 8px 10px; background: #fffdf7; border: 1px solid #c9bfa9;
   border-radius: 6px; box-shadow: 0 4px 14px rgba(0,0,0,.18); white-space: normal; }
-""".replace("%FONT%", _FONT)
+""".replace("%FONT%", _FONT).replace("%HANGING%", HANGING_COLOUR)
 
 # How a board is drawn: pieces, squares and tooltips from the board's data, onto a
 # vis-network whose nodes and edges came from vis_nodes and vis_edges. Shared by the
@@ -368,6 +399,7 @@ var kamgraphBoard = (function () {
   var FONT = "%FONT%";
   var R = 24;
   var HANGING = "%HANGING%", CARRIER = "%CARRIER%", LEFT = "%LEFT%", MARK = "%MARK%";
+  var UNOWNED = "%UNOWNED%";
   var AREA = %AREA%;
 
   function details(head, rows) {
@@ -415,8 +447,28 @@ var kamgraphBoard = (function () {
     return w;
   }
 
-  function drawPiece(ctx, p, x, y, state) {
-    ctx.globalAlpha = p.left ? 0.5 : 1;
+  // The owner marker, low right of a piece: their owner's initials in the owner's colour
+  // (on ours: their own), or a red "?" on an important piece nobody owns.
+  function ownerMark(ctx, p, owner, x, y) {
+    var who = p.side === "ours" ? p : owner;
+    if (!who && !p.unowned) return;
+    var mx = x + R * 0.8, my = y + R * 0.8;
+    ctx.beginPath();
+    ctx.arc(mx, my, 10, 0, 2 * Math.PI);
+    ctx.fillStyle = who ? who.tint : "#fff";
+    ctx.fill();
+    ctx.lineWidth = who ? 1.5 : 2.5;
+    ctx.strokeStyle = who ? "#fff" : HANGING;
+    ctx.stroke();
+    ctx.fillStyle = who ? "#fff" : HANGING;
+    ctx.font = "bold " + (who ? 9 : 13) + "px " + FONT;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(who ? who.initials : UNOWNED, mx, my + 0.5);
+  }
+
+  function drawPiece(ctx, p, owner, x, y, state, dim) {
+    ctx.globalAlpha = (p.left ? 0.5 : 1) * (dim ? 0.18 : 1);
     if (p.hanging.length) {
       ctx.beginPath();
       ctx.arc(x, y, R + 7, 0, 2 * Math.PI);
@@ -463,18 +515,24 @@ var kamgraphBoard = (function () {
       ctx.font = "bold 11px " + FONT;
       ctx.fillText(MARK, x + R * 0.8, y - R * 0.8 + 1);
     }
+    ownerMark(ctx, p, owner, x, y);
     text(ctx, p.caption, x, y + R + 15, "bold 13px " + FONT, "#111");
     if (p.subcaption) text(ctx, p.subcaption, x, y + R + 30, "11px " + FONT, "#3d3a34");
     var badges = [];
     if (p.hanging.length) badges.push(["hanging", HANGING]);
     if (p.carrier) badges.push(["single thread", CARRIER]);
     if (p.left) badges.push(["left", LEFT]);
+    badges = badges.concat(p.roles || []);
     var bx = x - 45 * (badges.length - 1);
     badges.forEach(function (b) { pill(ctx, b[0].toUpperCase(), bx, y - R - 14, b[1]); bx += 90; });
     ctx.globalAlpha = 1;
   }
 
+  // Draws the board; returns focus(memberId): that member, what they own and whom they
+  // know stay, the rest dims ("" or null: everyone).
   function draw(board, network, nodes, edges) {
+    var byId = {}, kept = null;
+    board.pieces.forEach(function (p) { byId[p.id] = p; });
     nodes.update(board.pieces.map(function (p) {
       return {
         id: p.id,
@@ -482,7 +540,10 @@ var kamgraphBoard = (function () {
         title: details(p.glyph + " " + p.name, p.details),
         ctxRenderer: function (args) {
           return {
-            drawNode: function () { drawPiece(args.ctx, p, args.x, args.y, args.state); },
+            drawNode: function () {
+              drawPiece(args.ctx, p, byId[p.owner], args.x, args.y, args.state,
+                        kept !== null && !kept[p.id]);
+            },
             nodeDimensions: {width: 2 * R + 10, height: 2 * R + 10}
           };
         }
@@ -505,6 +566,24 @@ var kamgraphBoard = (function () {
         ctx.fillText(c.text, c.x, c.y);
       });
     });
+
+    return function focus(member) {
+      kept = null;
+      if (member) {
+        kept = {};
+        kept[member] = true;
+        board.pieces.forEach(function (p) { if (p.owner === member) kept[p.id] = true; });
+        board.lines.forEach(function (l) {
+          if (l.kind === "knows" && l.from === member) kept[l.to] = true;
+        });
+      }
+      edges.update(board.lines.map(function (l) {
+        var lit = !member || l.from === member || l.to === member;
+        return {id: l.id, color: {opacity: lit ? 1 : 0.12}};
+      }));
+      network.redraw();
+      return kept ? Object.keys(kept).length : board.pieces.length;
+    };
   }
 
   function fit(board, network, box) {
@@ -527,7 +606,11 @@ _SCRIPT = """
   "use strict";
   var board = JSON.parse(document.getElementById("kamgraph-board").textContent);
   var details = kamgraphBoard.details;
-  kamgraphBoard.draw(board, network, nodes, edges);
+  var focus = kamgraphBoard.draw(board, network, nodes, edges);
+  var chooser = document.getElementById("focus");
+  chooser.addEventListener("change", function () {
+    document.body.setAttribute("data-focus-shown", String(focus(chooser.value)));
+  });
 
   document.querySelectorAll("input[data-line-kind]").forEach(function (box) {
     box.addEventListener("change", function () {
@@ -563,5 +646,6 @@ DRAW_SCRIPT = (
     .replace("%CARRIER%", CARRIER_COLOUR)
     .replace("%LEFT%", LEFT_COLOUR)
     .replace("%MARK%", COMPETITOR_MARK)
+    .replace("%UNOWNED%", UNOWNED_MARK)
     .replace("%AREA%", script_json(AREA_COLOURS))
 )

@@ -22,6 +22,8 @@ from visual.board import (
     HANGING_COLOUR,
     LEFT_COLOUR,
     LINE_STYLES,
+    LOST_STYLE,
+    MARKER_COLOURS,
     MARKERS,
     OUR_PIECES,
     STANCE_COLOURS,
@@ -148,7 +150,7 @@ def _tooltip(head: str, details: Details) -> str:
 
 def _line(line: Line, placement: Placement) -> str:
     (x1, y1), (x2, y2) = placement.positions[line.source], placement.positions[line.target]
-    style = LINE_STYLES[line.kind]
+    style = LOST_STYLE if line.lost else LINE_STYLES[line.kind]
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     ux, uy = (x2 - x1) / length, (y2 - y1) / length
     # Arrows and bars stop at the disc's edge; relationships curve a little, like on screen.
@@ -237,7 +239,7 @@ def _piece(p: Piece, x: float, y: float) -> str:
             ("LEFT", LEFT_COLOUR, p.left_company),
         )
         if on
-    ]
+    ] + [(role.upper(), MARKER_COLOURS[role]) for role in p.marked_roles]
     for i, (name, colour) in enumerate(badges):
         out.append(_badge(name, x + 90 * i - 45 * (len(badges) - 1), y - R - 14, colour))
     out.append("</g>")
@@ -282,6 +284,7 @@ def _legend(board: Board) -> tuple[str, float]:
     for style in LINE_STYLES.values():
         row(_swatch(style.colour, style.dashes), style.label)
     row(_swatch(LINE_STYLES[LineKind.knows].colour, (6, 4)), "fading relationship (dashed)")
+    row(_swatch(LOST_STYLE.colour, LOST_STYLE.dashes), LOST_STYLE.label)
     head("Markers")
     for name, colour, meaning in MARKERS:
         width = _badge_width(name.upper())

@@ -138,7 +138,8 @@ def _health(analysis: AccountAnalysis) -> str:
         (
             esc(c.name.replace("_", " ")),
             f"{c.weight:g}",
-            f'<span class="bar"><span style="width:{c.score:.0f}%"></span></span> {c.score:.0f}',
+            f'<span class="meter"><span class="bar"><span style="width:{c.score:.0f}%"></span>'
+            f"</span> {c.score:.0f}</span>",
             esc(c.explanation),
         )
         for c in analysis.health_components
@@ -154,9 +155,6 @@ def _health(analysis: AccountAnalysis) -> str:
 def _threads(board: Board, analysis: AccountAnalysis) -> str:
     paths = {p.target_id: p for p in analysis.paths_to_power}
 
-    def status(threads: int) -> str:
-        return ("none", "fragile", "resilient")[min(threads, 2)]
-
     rows = []
     for t in sorted(analysis.threads_to_power, key=lambda t: (t.threads, t.stakeholder_id)):
         path = paths.get(t.stakeholder_id)
@@ -166,7 +164,7 @@ def _threads(board: Board, analysis: AccountAnalysis) -> str:
                 _name(board, t.stakeholder_id),
                 str(t.threads)
                 + (f"<br><small>{t.direct or 'none'} direct</small>" if t.threads else ""),
-                f'<span class="tag {status(t.threads)}">{status(t.threads)}</span>',
+                f'<span class="tag {t.status.split()[0]}">{t.status}</span>',
                 route + (f"<br><small>{esc(path.reason)}</small>" if path else ""),
             )
         )
@@ -266,6 +264,8 @@ small { color: #666; }
 .tag.none { background: #d7191c; }
 .tag.fragile { background: #e66101; }
 .tag.resilient { background: #1b7a6e; }
+.tag.through { background: #b35806; }
+.meter { white-space: nowrap; }
 .sev { color: #d7191c; letter-spacing: 1px; white-space: nowrap; }
 .moves li { margin-bottom: 6px; }
 .groups { columns: 3 250px; column-gap: 28px; }

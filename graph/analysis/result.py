@@ -42,6 +42,18 @@ class ThreadsToPower(BaseModel):
     #: threads, none direct" reaches them only through their colleagues.
     direct: int = 0
 
+    @property
+    def status(self) -> str:
+        """ "none", "fragile" (one thread), "through colleagues only" (2+, none of them our
+        own strong relationship: nobody of ours covers the target) or "resilient".
+
+        >>> ThreadsToPower(stakeholder_id="coo", threads=3, direct=0).status
+        'through colleagues only'
+        """
+        if self.threads < 2:
+            return ("none", "fragile")[self.threads]
+        return "resilient" if self.direct else "through colleagues only"
+
 
 class CoverageGap(BaseModel):
     """A place the account is exposed; ``stakeholder_id`` is None for a missing DMU role."""

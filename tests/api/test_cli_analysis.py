@@ -58,19 +58,21 @@ def test_the_report_shows_every_part(store_arg: list[str]) -> None:
     result = runner.invoke(app, [*store_arg, "analyze", "acme", "--as-of", "2026-11-25"])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert out.startswith("account acme as of 2026-11-25\n")
+    assert out.startswith("account Acme as of 2026-11-25\n")
     for heading in (
         "health ",
-        "single-threaded: yes, carried by kim (ours)",
-        "threads to power:\n  ceo: 1 (fragile, none direct)",
+        "single-threaded: yes, carried by Kim (ours)",
+        "threads to power:\n  Cy (CEO): 1 (fragile, none direct)",
         "coverage gaps:\n  [5] missing_role: nobody is identified as the economic buyer",
-        "paths to power:\n  ceo: kim → cto → ceo",
-        "key people:\n  kim (ours): Quarterback Kim carries every strong relationship",
+        "paths to power:\n  Cy (CEO): Kim (ours) → Ty (CTO) → Cy (CEO)",
+        "key people:\n  Kim (ours): Quarterback Kim carries every strong relationship",
         "hidden influencers:\n  none",
         "ownership issues:",
         "next moves:\n  1. ",
     ):
         assert heading in out
+    for id_ in ("kim", "ceo", "cto"):  # ids are for --json; people read names
+        assert f" {id_}" not in out and f"{id_}:" not in out
 
 
 def test_json_is_one_object_with_the_documented_keys(store_arg: list[str]) -> None:
@@ -122,4 +124,13 @@ def test_on_the_sample_portfolio(data_dir: Path) -> None:
     assert json.loads(helix.output)["thread_carrier"] == {"id": "tm-jonas", "side": "ours"}
     orbital = runner.invoke(app, [*store, "analyze", "orbital", "--as-of", "2026-11-25"])
     assert orbital.exit_code == 0, orbital.output
-    assert "orb-coo: tm-maria → orb-dir-ops → orb-coo" in orbital.output
+    assert (
+        "Hannah Schubert (COO): Maria González (ours) → Rajesh Iyer (Director of Operations)"
+        " → Hannah Schubert (COO)" in orbital.output
+    )
+    assert "orb-" not in orbital.output and "tm-" not in orbital.output
+    # nobody of ours knows the COO: three threads through colleagues are not "resilient"
+    assert "Hannah Schubert (COO): 3 (through colleagues only, none direct)" in orbital.output
+    text = runner.invoke(app, [*store, "analyze", "helix", "--as-of", "2026-11-25"]).output
+    assert "single-threaded: yes, carried by Jonas Lindqvist (ours)" in text
+    assert "Dr. Rachel Adeyemi (CEO): 1 (fragile, none direct)" in text

@@ -80,7 +80,7 @@ def _workbook(spoil: Callable[[dict[str, bytes]], dict[str, bytes]]) -> Callable
     """The template workbook with its parts changed by ``spoil`` (part name → bytes)."""
 
     def make(tmp: Path) -> list[str]:
-        sheet.write_template(tmp / "good.xlsx")
+        sheet.write_template(tmp / "good.xlsx", example=True)
         with zipfile.ZipFile(tmp / "good.xlsx") as good:
             parts = {name: good.read(name) for name in good.namelist()}
         with zipfile.ZipFile(tmp / "bad.xlsx", "w", zipfile.ZIP_DEFLATED) as bad:
@@ -95,7 +95,7 @@ def _cut(fraction: float) -> Callable[[Path], list[str]]:
     """The template workbook cut off part-way (a download that stopped)."""
 
     def make(tmp: Path) -> list[str]:
-        sheet.write_template(tmp / "good.xlsx")
+        sheet.write_template(tmp / "good.xlsx", example=True)
         data = (tmp / "good.xlsx").read_bytes()
         (tmp / "bad.xlsx").write_bytes(data[: int(len(data) * fraction)])
         return ["sheet", str(tmp / "bad.xlsx")]

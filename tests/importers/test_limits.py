@@ -23,7 +23,7 @@ ROW = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
 def bomb(path: Path, unpacked_mb: int) -> Path:
     """The template workbook whose accounts sheet unpacks to ``unpacked_mb`` MB of rows
     (about 3 MB on disk for 1 GB): valid XML, so only its size is wrong."""
-    sheet.write_template(path.with_name("good.xlsx"))
+    sheet.write_template(path.with_name("good.xlsx"), example=True)
     chunk = ROW * ((1 << 20) // len(ROW))
     with (
         zipfile.ZipFile(path.with_name("good.xlsx")) as good,

@@ -51,7 +51,7 @@ def write_folder(folder: Path, files: dict[str, str | bytes]) -> Path:
 def test_the_template_imports_cleanly_and_a_rerun_changes_nothing(
     store: GraphStore, tmp_path: Path, name: str
 ) -> None:
-    sheet.write_template(tmp_path / name)
+    sheet.write_template(tmp_path / name, example=True)
     report = load(store, sheet.read(tmp_path / name))
     assert report.nodes["stakeholders"].created == 2
     assert report.warnings == []
@@ -63,8 +63,30 @@ def test_the_template_imports_cleanly_and_a_rerun_changes_nothing(
     assert store_json(store) == json_document.dumps(sheet.EXAMPLE)
 
 
+@pytest.mark.parametrize("args", [["t.xlsx"], ["t.xlsx", "--csv"]])
+def test_the_template_is_blank_unless_asked_for_examples(tmp_path: Path, args: list[str]) -> None:
+    out = tmp_path / args[0]
+    written = runner.invoke(app, ["template", str(out), *args[1:]])
+    assert written.exit_code == 0, written.output
+    with pytest.raises(InvalidData, match="nothing to import"):  # no "acme" imported by mistake
+        sheet.read(out)
+    headers = {s.name: list(s.column_names) for s in sheet.SHEETS}
+    if out.is_dir():
+        assert (out / "stakeholders.csv").read_text("utf-8-sig").splitlines() == [
+            ",".join(headers["stakeholders"])
+        ]
+    else:
+        workbook = openpyxl.load_workbook(out)
+        assert [[c.value for c in row] for row in workbook["stakeholders"].iter_rows()] == [
+            headers["stakeholders"]
+        ]
+    example = runner.invoke(app, ["template", "--example", str(tmp_path / "e.xlsx")])
+    assert example.exit_code == 0, example.output
+    assert sheet.read(tmp_path / "e.xlsx").records > 0
+
+
 def test_the_workbook_has_a_readme_drop_downs_and_date_cells(tmp_path: Path) -> None:
-    sheet.write_template(tmp_path / "t.xlsx")
+    sheet.write_template(tmp_path / "t.xlsx", example=True)
     workbook = openpyxl.load_workbook(tmp_path / "t.xlsx")
     assert workbook.sheetnames == ["README", *(s.name for s in sheet.SHEETS)]
     readme = [tuple(r) for r in workbook["README"].iter_rows(values_only=True)]
@@ -87,7 +109,7 @@ def test_the_workbook_has_a_readme_drop_downs_and_date_cells(tmp_path: Path) -> 
 
 
 def test_the_csv_template_has_a_readme_the_import_skips(tmp_path: Path) -> None:
-    sheet.write_template(tmp_path / "t.xlsx", as_csv=True)
+    sheet.write_template(tmp_path / "t.xlsx", as_csv=True, example=True)
     readme = (tmp_path / "t.xlsx" / "README.csv").read_bytes().decode("utf-8")
     assert readme.startswith("\ufeffsheet,column,required,values,description\r\n")
     assert "relationships,strength,,a whole number 0–5," in readme
@@ -384,7 +406,7 @@ def test_lines_are_written_after_every_stakeholder_of_any_batch(
 
 def test_cli_template_then_import(data_dir: Path, tmp_path: Path) -> None:
     store = ["--store", f"embedded:{data_dir}"]
-    written = runner.invoke(app, ["template", str(tmp_path / "accounts.xlsx")])
+    written = runner.invoke(app, ["template", "--example", str(tmp_path / "accounts.xlsx")])
     assert written.exit_code == 0, written.output
     assert f"wrote {tmp_path / 'accounts.xlsx'}" in written.output
     dry = runner.invoke(

@@ -13,7 +13,9 @@ from graph.model import Account, Interaction, Stakeholder, Stance, TeamMember
 from graph.network import to_networkx
 from graph.store import AccountGraph
 from visual.board import (
+    LOST_STYLE,
     NO_FUNCTION,
+    OWNER_COLOURS,
     STANCE_COLOURS,
     LineKind,
     build_board,
@@ -84,6 +86,62 @@ def test_markers_come_from_the_analysis(acme: Acme) -> None:
     assert details["Strongest relationship"].startswith("1.0/5 with Kim Lee")
     assert details["Last contact"] == "2025-06-01"
     assert "economic buyer" in details["Hanging"]
+
+
+def test_each_of_theirs_shows_its_owner_and_each_of_ours_a_colour(acme: Acme) -> None:
+    board = build_board(*acme)
+    assert {p.id: p.owner for p in board.pieces if p.side == "customer" and p.owner} == {
+        "ceo": "kim",
+        "cfo": "kim",
+        "cto": "sol",
+    }
+    assert [p.id for p in board.pieces if p.unowned] == ["vpops"]  # the analysis's "unowned"
+    ours = {p.id: (p.initials, p.tint) for p in board.pieces if p.side == "ours"}
+    assert ours == {  # by id: ava, kim, sam, sol
+        "ava": ("AM", OWNER_COLOURS[0]),
+        "kim": ("KL", OWNER_COLOURS[1]),
+        "sam": ("SS", OWNER_COLOURS[2]),
+        "sol": ("SV", OWNER_COLOURS[3]),
+    }
+    assert len(set(OWNER_COLOURS)) == len(OWNER_COLOURS)
+
+
+def test_what_is_stored_is_shown(acme: Acme) -> None:
+    G, analysis = acme
+    G.nodes["ceo"].update(orientation="financial", inner_circle=True)
+    G.nodes["ceo"]["dmu_roles"] += ["blocker", "gatekeeper"]
+    G.edges["kim", "ceo", "knows"].update(level="credible_source", target_level="trusted_advisor")
+    G.edges["sam", "ceo", "knows"].update(level="problem_solver", target_level="problem_solver")
+    board = build_board(G, analysis)
+    ceo = dict(board.piece("ceo").details)
+    assert ceo["Decision orientation"] == "financial" and ceo["Inner circle"] == "yes, a key player"
+    assert board.piece("ceo").marked_roles == ("blocker", "gatekeeper")
+    assert board.piece("cto").marked_roles == ()
+    assert dict(board.piece("cto").details)["Inner circle"] == "no"
+    gaps = {
+        (line.source, line.target): dict(line.details)
+        for line in board.lines
+        if line.kind is LineKind.knows
+    }
+    assert gaps["kim", "ceo"]["Level (now → aim)"] == "credible source → trusted advisor"
+    assert gaps["kim", "ceo"]["Gap"] == "2 steps to go"
+    assert gaps["sam", "ceo"]["Gap"] == "reached"
+    assert "Gap" not in gaps["sol", "cto"]
+
+
+def test_a_departed_persons_relationships_are_drawn_lost(acme: Acme) -> None:
+    G, analysis = acme
+    G.add_edge("kim", "mgrfin", key="knows", strength=5)  # a 5/5 champion who has left
+    strong = analysis.strengths[0].model_copy(
+        update={"member_id": "kim", "stakeholder_id": "mgrfin", "strength": 5.0}
+    )
+    board = build_board(G, analysis.model_copy(update={"strengths": [*analysis.strengths, strong]}))
+    knows = {(x.source, x.target): x for x in board.lines if x.kind is LineKind.knows}
+    lost = knows["kim", "mgrfin"]
+    assert lost.lost and lost.width == 1.0 and lost.dashes == LOST_STYLE.dashes
+    assert dict(lost.details)["Lost"] == "Mo Malik has left the company"
+    assert lost.width < min(x.width for x in knows.values() if not x.lost)
+    assert not any(x.lost for k, x in knows.items() if k != ("kim", "mgrfin"))
 
 
 def test_no_queen_without_influence_data(acme: Acme) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from graph.analysis.result import AccountAnalysis
 from visual import board_html, board_svg, review
-from visual.board import STANCE_COLOURS
+from visual.board import STANCE_COLOURS, build_board
 from visual.changes import ChangeGroup
 from visual.layout import Layout
 
@@ -84,6 +84,56 @@ def test_board_loads_draws_and_escapes(acme: Acme, browser: Browser, layout: Lay
     if layout is Layout.board:  # fixed positions: the discs are where the board says
         assert _close(checks["colours"]["ceo"], STANCE_COLOURS["supporter"])
         assert _close(checks["colours"]["cto"], STANCE_COLOURS["champion"])
+
+
+OWNER_CHECKS = """
+var canvas = document.querySelector("#mynetwork canvas");
+var ratio = window.devicePixelRatio;
+function pixel(id, dx, dy) {
+  var at = network.canvasToDOM(network.getPositions([id])[id]);
+  var scale = network.getScale();
+  var d = canvas.getContext("2d").getImageData(Math.round((at.x + dx * scale) * ratio),
+    Math.round((at.y + dy * scale) * ratio), 1, 1).data;
+  var hex = function (v) { return v.toString(16).padStart(2, "0"); };
+  return "#" + hex(d[0]) + hex(d[1]) + hex(d[2]);
+}
+var marker = {ceo: pixel("ceo", 19.2, 19.2 - 6.5), sol: pixel("sol", 19.2, 19.2 - 6.5)};
+var before = pixel("ceo", -18, 0);
+var chooser = document.getElementById("focus");
+chooser.value = "sol";
+chooser.dispatchEvent(new Event("change"));
+var shown = document.body.getAttribute("data-focus-shown");
+var after = {ceo: pixel("ceo", -18, 0), cto: pixel("cto", -18, 0)};
+var dimmed = edges.get().filter(function (e) { return e.color.opacity < 1; }).length;
+chooser.value = "";
+chooser.dispatchEvent(new Event("change"));
+return {
+  marker: marker, before: before, after: after, shown: shown, dimmed: dimmed,
+  again: document.body.getAttribute("data-focus-shown"),
+  options: Array.from(chooser.options).map(function (o) { return o.textContent; }),
+  owners: document.querySelector("#legend").textContent
+};
+"""
+
+
+def test_owners_are_drawn_and_one_of_ours_can_be_shown_alone(acme: Acme, browser: Browser) -> None:
+    G, _ = acme
+    board = build_board(*acme)
+    tint = {p.id: p.tint for p in board.pieces}
+    result = browser(board_html.render(*acme), OWNER_CHECKS)
+    assert result["errors"] == []
+    checks = result["checks"]
+    # The owner marker, low right: Kim's colour on the CEO Kim owns, Sol's own on Sol.
+    assert _close(checks["marker"]["ceo"], tint["kim"]), checks["marker"]
+    assert _close(checks["marker"]["sol"], tint["sol"]), checks["marker"]
+    # Sol alone: Sol, the CTO Sol owns and the director Sol knows; the rest fades.
+    assert checks["shown"] == "3" and checks["again"] == str(len(G))
+    assert _close(checks["before"], STANCE_COLOURS["supporter"])
+    assert not _close(checks["after"]["ceo"], STANCE_COLOURS["supporter"])
+    assert _close(checks["after"]["cto"], STANCE_COLOURS["champion"])
+    assert checks["dimmed"] == len(board.lines) - 2  # Sol's two relationships stay lit
+    assert checks["options"] == ["everyone", "Ava Moss", "Kim Lee", "Sam Stone", "Sol Vega"]
+    assert "KL Kim Lee" in checks["owners"] and "nobody owns them" in checks["owners"]
 
 
 SVG_CHECKS = """

@@ -70,6 +70,16 @@ def test_bad_options_are_usage_errors(
     assert not list(tmp_path.glob("board.*"))
 
 
+@pytest.mark.parametrize("name", ["r.pdf", "r.png", "review"])
+def test_review_refuses_a_suffix_it_does_not_write(
+    store_arg: list[str], tmp_path: Path, name: str
+) -> None:
+    result = runner.invoke(app, [*store_arg, "review", "acme", "-o", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert f"'{name}': the review is an HTML page" in result.output
+    assert not list(tmp_path.glob("r*"))
+
+
 def test_unknown_account_writes_nothing(store_arg: list[str], tmp_path: Path) -> None:
     out = tmp_path / "review.html"
     result = runner.invoke(app, [*store_arg, "review", "nope", "-o", str(out)])

@@ -7,8 +7,9 @@ import html
 import re
 
 import networkx as nx
+import pytest
 
-from graph.analysis.result import AccountAnalysis
+from graph.analysis.result import AccountAnalysis, ThreadsToPower
 from visual import review
 from visual.changes import ChangeGroup
 
@@ -42,6 +43,37 @@ def _section(page: str) -> str:
     found = re.search(r"<section[^>]*><h2>What changed since [^<]*</h2>.*?</section>", page)
     assert found, "no what-changed section"
     return found.group()
+
+
+@pytest.mark.parametrize(
+    ("threads", "direct", "tag"),
+    [
+        (0, 0, '<span class="tag none">none</span>'),
+        (1, 1, '<span class="tag fragile">fragile</span>'),
+        (3, 0, '<span class="tag through">through colleagues only</span>'),
+        (2, 1, '<span class="tag resilient">resilient</span>'),
+    ],
+)
+def test_a_target_nobody_of_ours_covers_is_never_resilient(
+    acme: Acme, threads: int, direct: int, tag: str
+) -> None:
+    G, analysis = acme
+    shown = analysis.model_copy(
+        update={
+            "threads_to_power": [
+                ThreadsToPower(stakeholder_id="ceo", threads=threads, direct=direct)
+            ]
+        }
+    )
+    page = review.render(G, shown)
+    assert tag in page
+    assert ('class="tag resilient"' in page) == (direct > 0 and threads > 1)
+
+
+def test_a_score_stays_beside_its_bar(acme: Acme) -> None:
+    page = review.render(*acme)
+    assert '<span class="meter"><span class="bar">' in page
+    assert ".meter { white-space: nowrap; }" in page
 
 
 def test_what_changed_is_grouped_under_headings_in_order(acme: Acme) -> None:
