@@ -118,12 +118,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    # Outermost last: the host check, then the size limit, then the headers on everything.
-    app.add_middleware(guard.SecurityHeaders)
+    # Each one added wraps those before it: the headers go outermost, so the host check's
+    # 400 and the size limit's 413 carry them too.
     app.add_middleware(guard.BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(
         TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, *settings.allowed_hosts]
     )
+    app.add_middleware(guard.SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/static-vis", StaticFiles(directory=VIS_DIR), name="static-vis")
     app.mount("/static-docs", StaticFiles(directory=guard.DOCS_ASSETS), name="static-docs")

@@ -83,20 +83,31 @@ class BodyLimit:
             await self._refuse(send)
             return
         seen = 0
+        refused = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    # Answered here: the app may turn the error into its own answer (FastAPI
+                    # makes any failure while reading a body a 400 "error parsing the body").
+                    if not refused:
+                        refused = True
+                        await self._refuse(send)
                     raise _TooLarge
             return message
 
+        async def unless_refused(message: Message) -> None:
+            if not refused:
+                await send(message)
+
         try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(send)
+            await self.app(scope, counted, unless_refused)
+        except Exception:
+            if not refused:  # after the 413, whatever the cut-off body led to is moot
+                raise
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(
