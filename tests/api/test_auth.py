@@ -304,7 +304,8 @@ def test_the_login_cookie_is_secure_over_https(sample: Settings) -> None:
 @pytest.mark.parametrize(
     "tamper",
     [
-        lambda v: v[:-1] + ("A" if v[-1] != "A" else "B"),  # the signature
+        # the signature (not its last character: base64 drops that one's low bits)
+        lambda v: v[:-5] + ("A" if v[-5] != "A" else "B") + v[-4:],
         lambda v: "Ijk5OTk5OTk5OTk5OSI" + v[v.index(".") :],  # another token id, same signature
         lambda v: v.split(".")[0],  # no signature
         lambda v: "",
@@ -492,3 +493,38 @@ def test_other_methods_let_nobody_in(sample: Settings, app_client: TestClient, m
         answer = app_client.request(method, path)
         assert answer.status_code in (401, 403, 405), (method, path, answer.status_code)
         assert "orbital" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b'{"member_id": ', "application/json"),  # JSON FastAPI decodes before any check
+        (b"\xff\xfe{", "application/json"),  # not even UTF-8
+        (b"[]", "application/json"),
+        (b"member_id=x", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_credentials_come_before_the_shape_of_the_body(
+    sample: Settings, app_client: TestClient, content: bytes, kind: str
+) -> None:
+    """Without a login, a malformed body learns nothing but the 401; a browser's without
+    the CSRF token, the 403; with both, the 422."""
+    post = {"content": content, "headers": {"content-type": kind}}
+    anonymous = app_client.post("/tokens", **post)
+    assert anonymous.status_code == 401, anonymous.text
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    csrf = log_in(app_client, issue(sample))
+    assert app_client.post("/tokens", **post).status_code == 403
+    refused = app_client.post(
+        "/tokens", content=content, headers={"content-type": kind, CSRF_HEADER: csrf}
+    )
+    assert refused.status_code == 422, refused.text
+    assert content.decode(errors="replace") not in refused.text
+
+
+def test_the_open_routes_answer_a_malformed_request_without_a_login(
+    app_client: TestClient,
+) -> None:
+    answer = app_client.post("/login", data={})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "token"]
