@@ -48,8 +48,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = [(k.lower(), v) for k, v in message.get("headers", [])]
                 names = {k for k, _ in headers}
                 for name, value in HEADERS.items():
@@ -64,7 +68,23 @@ class SecurityHeaders:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette's 500 is sent from outside every middleware: send it from here,
+            # with the headers (Starlette then sees the answer started and only re-raises).
+            if not started:
+                await send_with_headers(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                    }
+                )
+                await send_with_headers(
+                    {"type": "http.response.body", "body": b"Internal Server Error"}
+                )
+            raise
 
 
 class BodyLimit:

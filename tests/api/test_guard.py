@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.service import load_sample
 from graph.settings import Settings
 from graph.store import open_store
@@ -173,3 +174,18 @@ def test_the_docs_load_every_asset_from_the_app(client: TestClient) -> None:
         assert_guarded(asset)
     # No absolute URL anywhere in the page (inline script included) but the app's own.
     assert re.findall(r"(?:https?:)?//[\w.-]+", page.text) == []
+
+
+def test_a_crash_is_a_plain_500_with_the_headers(store_settings: Settings) -> None:
+    """Starlette answers an unhandled error from outside every middleware; the headers
+    are on that answer too, and it says nothing of the error."""
+    app = create_app(store_settings)
+
+    @app.get("/crash")
+    def crash() -> None:
+        raise RuntimeError("a secret in the traceback")
+
+    with TestClient(app, base_url="http://localhost", raise_server_exceptions=False) as client:
+        answer = client.get("/crash")
+    assert (answer.status_code, answer.text) == (500, "Internal Server Error")
+    assert_guarded(answer)
