@@ -28,9 +28,11 @@ def sample_client(store_settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Headless Chromium for the run (skips, saying why, without /usr/bin/chromium)."""
+    """Headless Chromium for a test module (skips, saying why, without /usr/bin/chromium).
+    Not for the whole run: while Playwright's sync API is open, no other module could
+    start it."""
     with browser_session() as browser:
         yield browser
 
