@@ -17,11 +17,13 @@ from api.service import load_sample
 from graph.access import LOCAL, SERVE_ADMIN, Role
 from graph.history import Stamp
 from graph.model import Portfolio, TeamAssignment
+from graph.sample import sample_portfolio
 from graph.settings import Settings
 from graph.store import open_store
 
 #: On orbital's team and no other's in the sample portfolio.
-MEMBER, OWN, OTHERS = "tm-maria", "orbital", ("helix", "northwind")
+MEMBER, OWN = "tm-maria", "orbital"
+OTHERS = tuple(a.id for a in sample_portfolio().accounts if a.id != OWN)
 #: An id no record has, as long as "helix": the answers about it are compared byte for byte.
 MISSING = "xileh"
 #: A value for each required query parameter an account route may have, by its format.
