@@ -16,15 +16,18 @@ from contextlib import asynccontextmanager
 from typing import Final
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api import guard
-from api.auth import CallerDep, Sessions
+from api.auth import CallerDep, Sessions, current_caller
+from api.deps import UNPROCESSABLE, get_store
 from api.pages import STATIC_DIR, TEMPLATES, VIS_DIR, routes, shows_page
 from api.routes import accounts, analysis, boards, history, portfolio, records, session, tokens
 from graph.errors import (
@@ -56,6 +59,8 @@ STATUS: dict[type[KamgraphError], int] = {
 }
 #: Host headers always answered: the machine itself (IPv6 literals come bracketed).
 LOOPBACK_HOSTS: Final = ("localhost", "127.0.0.1", "[::1]")
+#: The routes open to callers without credentials (their 422s need none either).
+OPEN_PATHS: Final = frozenset({"/health", "/login"})
 WATCH_INTERVAL: Final = 1.0  # seconds between the watchdog's checks of the engine
 log = logging.getLogger("kamgraph")
 
@@ -109,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             store.close()
 
     app = FastAPI(
+        responses=UNPROCESSABLE,
         title="kamgraph",
         summary="Relationship maps for key account management.",
         version="0.1.0",
@@ -118,12 +124,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    # Outermost last: the host check, then the size limit, then the headers on everything.
-    app.add_middleware(guard.SecurityHeaders)
+    # Each one added wraps those before it: the headers go outermost, so the host check's
+    # 400 and the size limit's 413 carry them too.
     app.add_middleware(guard.BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(
         TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_HOSTS, *settings.allowed_hosts]
     )
+    app.add_middleware(guard.SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/static-vis", StaticFiles(directory=VIS_DIR), name="static-vis")
     app.mount("/static-docs", StaticFiles(directory=guard.DOCS_ASSETS), name="static-docs")
@@ -152,10 +159,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(status_code=status, content=body, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
-        """FastAPI's 422 body without the rejected input: a 100 KB id is not echoed back."""
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        """FastAPI's 422 body without the rejected input (a 100 KB id is not echoed back);
+        but first the credentials, as for every other answer: FastAPI decodes a JSON body
+        before the route's dependencies run, so its 422 would come before their 401."""
+        if request.url.path not in OPEN_PATHS:
+            try:
+                await current_caller(request, get_store(request))
+            except KamgraphError as refused:
+                return await kamgraph_error(request, refused)
         problems = [{"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in error.errors()]
         return JSONResponse(status_code=422, content={"detail": problems})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        """A body FastAPI cannot even decode (not UTF-8) is malformed JSON like any other:
+        a 422, not its undeclared 400 "error parsing the body"."""
+        if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
+            problem = {"loc": ("body",), "msg": "the body is not UTF-8", "type": "json_invalid"}
+            return await invalid_request(request, RequestValidationError([problem]))
+        return await http_exception_handler(request, error)
 
     @app.get(
         "/health",

@@ -107,3 +107,31 @@ class InvalidAnswer(BaseModel):
 
     detail: str | list[RequestProblem]
     problems: list[FieldProblem] = []
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's JSON schema with its ``$defs`` put in place of their references, for a
+    schema given inline in ``responses`` (where ``#/$defs/…`` would point nowhere)."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return walk(defs[node["$ref"].rsplit("/", 1)[1]])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
+
+
+#: The 422 any route may answer, declared app-wide: FastAPI's own default names only a
+#: malformed request's shape, so a refusal of the store on a route with no 422 of its own
+#: would be off the schema. Inline, as :data:`ERROR`, for the HTML routes' sake.
+UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
+    422: {
+        "description": "The request is malformed, or the store refuses its data.",
+        "content": {"application/json": {"schema": _inlined(InvalidAnswer.model_json_schema())}},
+    }
+}

@@ -48,8 +48,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = [(k.lower(), v) for k, v in message.get("headers", [])]
                 names = {k for k, _ in headers}
                 for name, value in HEADERS.items():
@@ -64,7 +68,23 @@ class SecurityHeaders:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette's 500 is sent from outside every middleware: send it from here,
+            # with the headers (Starlette then sees the answer started and only re-raises).
+            if not started:
+                await send_with_headers(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                    }
+                )
+                await send_with_headers(
+                    {"type": "http.response.body", "body": b"Internal Server Error"}
+                )
+            raise
 
 
 class BodyLimit:
@@ -83,20 +103,31 @@ class BodyLimit:
             await self._refuse(send)
             return
         seen = 0
+        refused = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    # Answered here: the app may turn the error into its own answer (FastAPI
+                    # makes any failure while reading a body a 400 "error parsing the body").
+                    if not refused:
+                        refused = True
+                        await self._refuse(send)
                     raise _TooLarge
             return message
 
+        async def unless_refused(message: Message) -> None:
+            if not refused:
+                await send(message)
+
         try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(send)
+            await self.app(scope, counted, unless_refused)
+        except Exception:
+            if not refused:  # after the 413, whatever the cut-off body led to is moot
+                raise
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(

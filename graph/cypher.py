@@ -834,6 +834,18 @@ WHERE NOT n:WriteLock
 DETACH DELETE n
 """
 
+# Everything the store holds, for comparing a store before and after, and for searching it
+# for what must never be kept (a token's secret).
+DUMP_NODES: Final = """
+MATCH (n)
+RETURN labels(n) AS labels, properties(n) AS props
+"""
+
+DUMP_RELATIONSHIPS: Final = """
+MATCH (a)-[r]->(b)
+RETURN properties(a) AS source, type(r) AS type, properties(r) AS props, properties(b) AS target
+"""
+
 # --- access: API tokens (hashes only), the session-signing secret, a member's accounts ----
 
 ADD_TOKEN: Final = """

@@ -131,6 +131,8 @@ def _net(changes: Iterable[Change]) -> list[_Net]:
     """Each touched record as it was at the start and is at the end, in order of first change."""
     steps: dict[tuple[str, tuple[str, ...]], list[Change]] = defaultdict(list)
     for c in changes:
+        if c.field is None and c.before is None and c.after is None:
+            continue  # an erasure's marker: it names nobody and holds no values
         key = (c.subject_id,) if c.counterpart_id is None else (c.subject_id, c.counterpart_id)
         steps[(c.collection, key)].append(c)
     nets = []

@@ -43,18 +43,25 @@ async def login(
 def login_page(
     request: Request, problem: str | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    """The login page, saying what went wrong when there is something to say."""
-    return TEMPLATES.TemplateResponse(
+    """The login page, saying what went wrong when there is something to say; as a 401,
+    it names the scheme to log in with, as every 401 must (RFC 9110)."""
+    page = TEMPLATES.TemplateResponse(
         request, "login.html", {"problem": problem}, status_code=status_code
     )
+    if status_code == 401:
+        page.headers["WWW-Authenticate"] = "Bearer"
+    return page
 
 
-@router.post("/login")
+@router.post("/login", response_class=HTMLResponse, response_model=None)
 async def login_form(
     request: Request, store: StoreDep, token: Annotated[str, Form(max_length=200)]
-) -> RedirectResponse:
-    """The login page's form."""
-    return await _log_in(request, store, token)
+) -> RedirectResponse | HTMLResponse:
+    """The login page's form; a wrong token gets the page again, saying so."""
+    try:
+        return await _log_in(request, store, token)
+    except Unauthenticated as error:
+        return login_page(request, str(error), status_code=401)
 
 
 @router.post("/logout")

@@ -100,3 +100,12 @@ def test_every_route_is_in_the_readme(sample_client: TestClient) -> None:
         shown = re.sub(r"\{[a-z_]+_id\}", "{id}", path)
         for method in operations:
             assert f"`{method.upper()} {shown}" in readme, f"README lacks {method.upper()} {path}"
+
+
+def test_an_account_reads_back_over_its_erasure(sample_client: TestClient) -> None:
+    """The log's erasure entry is no record: the review and the diff read past it."""
+    assert sample_client.post("/stakeholders/orb-coo/erase").status_code == 200
+    review = sample_client.get("/accounts/orbital/review", params={"since": "2026-01-01"})
+    assert review.status_code == 200 and "orb-coo" not in review.text
+    changed = sample_client.get("/accounts/orbital/changes", params={"since": "2026-01-01"})
+    assert changed.status_code == 200

@@ -3,10 +3,12 @@ only, and every 404 and 422 declared in the OpenAPI schema."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
-from api.deps import ErrorDetail
+from api.deps import ErrorDetail, InvalidAnswer
 from graph.model import MAX_ID_LENGTH
 
 #: Every route that takes an id, with the path parameter it names.
@@ -85,3 +87,31 @@ def test_every_route_declares_its_404_and_422(sample_client: TestClient) -> None
             if operation.get("parameters"):
                 assert "422" in responses, (method, path)
     assert ErrorDetail.model_json_schema()["required"] == ["detail"]
+
+
+def test_a_body_that_is_not_utf8_is_a_422_like_any_malformed_json(
+    sample_client: TestClient,
+) -> None:
+    answer = sample_client.post(
+        "/tokens", content=b"\xff\xfe{", headers={"content-type": "application/json"}
+    )
+    assert (answer.status_code, answer.json()) == (
+        422,
+        {"detail": [{"loc": ["body"], "msg": "the body is not UTF-8", "type": "json_invalid"}]},
+    )
+
+
+def test_both_shapes_of_a_422_are_declared_on_every_route(sample_client: TestClient) -> None:
+    """A malformed request's 422 lists problems by place; data the store refuses sums
+    them up in ``detail`` and lists them in ``problems``: every route's schema allows
+    either, routes outside the write API too."""
+    refused = sample_client.get(
+        "/accounts/helix/changes", params={"since": "2026-05-01", "until": "2026-01-01"}
+    )
+    assert refused.status_code == 422
+    assert set(refused.json()) == {"detail", "problems"}
+    InvalidAnswer.model_validate(refused.json())
+    spec = sample_client.get("/openapi.json").json()
+    schema = spec["paths"]["/accounts/{account_id}/changes"]["get"]["responses"]["422"]
+    declared = schema["content"]["application/json"]["schema"]
+    assert declared["title"] == "InvalidAnswer" and "$defs" not in json.dumps(declared)

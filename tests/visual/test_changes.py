@@ -380,6 +380,17 @@ def test_the_removed_are_named_from_the_start_and_the_unnamed_by_id() -> None:
     }
 
 
+def test_an_erasures_marker_tells_nothing_and_breaks_nothing() -> None:
+    """The log's "stakeholder_erased" entry names nobody and holds no values (the erased
+    person's own entries were rewritten away): the window reads as the rest makes it."""
+    before = helix()
+    after = removed(before, "hx-cio")
+    marker = Change(kind="stakeholder_erased", collection="stakeholders", subject_id="[erased]")
+    steps = [*diff(before, after), marker]
+    assert summary(before, after, steps=steps) == summary(before, after)
+    assert summary(before, before, steps=[marker]) == {}
+
+
 def test_team_members_who_share_a_first_name_go_by_their_full_names() -> None:
     before = helix()
     members = [
