@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        guard.redact_access_log()
         store = open_store(settings)
         app.state.store = store
         app.state.sessions = Sessions(store.session_secret())

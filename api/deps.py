@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel, BeforeValidator
@@ -64,6 +64,14 @@ Until = Annotated[
     dt.date | None,
     BeforeValidator(_iso_date),
     Query(description="Changes by the end of this date, YYYY-MM-DD (default: today)."),
+]
+
+
+#: The last page of a change log one asks for: its offset stays far inside the engines'
+#: integers (page 10^6 of 1,000 is the 10^9th change).
+MAX_PAGE: Final = 1_000_000
+HistoryPageNumber = Annotated[
+    int, Query(ge=1, le=MAX_PAGE, description="Page, newest changes first.")
 ]
 
 

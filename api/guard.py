@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Final
@@ -166,3 +167,26 @@ def with_inline_script_csp(page: HTMLResponse) -> HTMLResponse:
         "script-src 'self'", f"script-src 'self' {hashes}"
     )
     return page
+
+
+_TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&\s]*")
+
+
+class RedactTokens(logging.Filter):
+    """Keep tokens out of the access log: the login URL carries one in its query, and a
+    log is read by more people than the tokens are meant for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN_IN_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a
+                for a in record.args
+            )
+        return True
+
+
+def redact_access_log() -> None:
+    """Install :class:`RedactTokens` on uvicorn's access log (once per process)."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactTokens) for f in access.filters):
+        access.addFilter(RedactTokens())

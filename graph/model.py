@@ -69,6 +69,25 @@ def single_line(text: str, info: ValidationInfo) -> str:
     return _refuse(_CONTROL, text, info)
 
 
+def id_text(text: str, info: ValidationInfo) -> str:
+    """An id: one line with no ``/`` — it is a segment of the record's URL, and a
+    ``/`` (even sent as ``%2F``) would split it, leaving the record unreachable.
+
+    >>> Stakeholder(id="x/y", account_id="a", name="X")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Stakeholder
+    id
+      contains '/', which a record's URL cannot carry; use another character ...
+    """
+    text = single_line(text, info)
+    if info.context is not STORED and "/" in text:
+        raise PydanticCustomError(
+            "slash_in_id", "contains '/', which a record's URL cannot carry; use another character"
+        )
+    return text
+
+
 def prose(text: str, info: ValidationInfo) -> str:
     """``text`` with CR LF and lone CR as LF, if it holds no control but tab and LF.
 
@@ -89,7 +108,7 @@ Prose = Annotated[
 Id = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID_LENGTH),
-    AfterValidator(single_line),
+    AfterValidator(id_text),
     Field(description="A stable id of ours or the CRM's; never an engine id."),
 ]
 Name = Annotated[

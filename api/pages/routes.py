@@ -8,13 +8,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from api import records, service, workspace
 from api.auth import AdminDep, CallerDep, Sessions
-from api.deps import AccountId, AsOf, Search, StakeholderId, StoreDep
+from api.deps import AccountId, AsOf, HistoryPageNumber, Search, StakeholderId, StoreDep
 from api.pages import TEMPLATES
 from api.pages import portfolio as table
 from graph.access import Caller, Role
@@ -86,7 +86,7 @@ def history(
     store: StoreDep,
     caller: CallerDep,
     account_id: AccountId,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: HistoryPageNumber = 1,
 ) -> HTMLResponse:
     """The account's change log, newest first, a page at a time."""
     log = service.account_history(store, caller, account_id, page=page, per_page=HISTORY_PER_PAGE)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api import service
 from api.auth import CallerDep
-from api.deps import NOT_FOUND, AccountId, Since, StoreDep, Until
+from api.deps import NOT_FOUND, AccountId, HistoryPageNumber, Since, StoreDep, Until
 from graph.history import AccountDiff
 
 router = APIRouter(tags=["history"])
@@ -28,7 +28,7 @@ def account_history(
     store: StoreDep,
     caller: CallerDep,
     account_id: AccountId,
-    page: Annotated[int, Query(ge=1, description="Page, newest changes first.")] = 1,
+    page: HistoryPageNumber = 1,
     per_page: Annotated[int, Query(ge=1, le=1000, description="Changes per page.")] = 50,
 ) -> service.HistoryPage:
     """Who changed what on the account, and when: its change log, newest first."""

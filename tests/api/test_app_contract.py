@@ -115,3 +115,13 @@ def test_both_shapes_of_a_422_are_declared_on_every_route(sample_client: TestCli
     schema = spec["paths"]["/accounts/{account_id}/changes"]["get"]["responses"]["422"]
     declared = schema["content"]["application/json"]["schema"]
     assert declared["title"] == "InvalidAnswer" and "$defs" not in json.dumps(declared)
+
+
+@pytest.mark.parametrize("route", ["/accounts/helix/history", "/ui/accounts/helix/history"])
+def test_a_history_page_past_the_last_is_refused(sample_client: TestClient, route: str) -> None:
+    """A page number whose offset would overflow the engine's integers is a 422, not
+    page 1 again."""
+    answer = sample_client.get(route, params={"page": 184467440737095517})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "page"]
+    assert sample_client.get(route, params={"page": 1_000_000}).status_code == 200

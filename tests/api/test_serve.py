@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -193,3 +194,17 @@ def test_the_app_carries_on_after_its_engine_comes_back(
         outage.restore()
         wait_for(lambda: client.get("/health").status_code == 200, "the engine did not come back")
         assert client.get("/accounts/orbital/graph").json()["accounts"][0]["id"] == "orbital"
+
+
+def test_the_access_log_never_holds_a_token(serve: Served) -> None:
+    """Logging in through the URL serve printed leaves the token out of its log."""
+    token = serve.login_url.partition("?token=")[2]
+    with httpx.Client(base_url=serve.login_url.split("/login")[0]) as browser:
+        assert browser.get(serve.login_url).status_code == 303
+        assert browser.get("/login", params={"token": "kg_not-a-real-one"}).status_code == 401
+    serve.http.close()
+    serve.process.send_signal(signal.SIGINT)
+    out, serve.stderr = serve.process.communicate(timeout=60)  # uvicorn logs access on stdout
+    log = out + serve.stderr
+    assert "GET /login?token=[redacted] HTTP/1.1" in log
+    assert token not in log and "kg_not-a-real-one" not in log
