@@ -1298,7 +1298,7 @@ class GraphStore:
             cypher.HISTORY_NAMING,
             stakeholder_id=stakeholder_id,
             quoted_id=json.dumps(stakeholder_id).lower(),
-            **search_terms(person["name"], person.get("email")),
+            **search_terms(*_identity(person)),
         )
         drop: list[int] = []
         rewrite: list[dict[str, Any]] = []
@@ -1372,10 +1372,11 @@ class GraphStore:
         if not found:
             raise NotFound("stakeholder", stakeholder_id)
         person = found[0]["props"]
-        name, email = person["name"], person.get("email")
         phrases = Phrases.of(*_identity(person))
         rows = self._read(
-            cypher.MENTION_CANDIDATES, stakeholder_id=stakeholder_id, **search_terms(name, email)
+            cypher.MENTION_CANDIDATES,
+            stakeholder_id=stakeholder_id,
+            **search_terms(*_identity(person)),
         )
         out = []
         for row in rows:
