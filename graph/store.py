@@ -624,13 +624,27 @@ class GraphStore:
             need([f.stakeholder_id], account_of, "stakeholder", where, "stakeholder_id")
             where = f"preference of {f.stakeholder_id!r}"
             need([f.competitor_id], competitors, "competitor", where, "competitor_id")
+        # Who a stored meeting already had may have moved to another account since: the
+        # meeting still happened, so rewriting it keeps them; only newcomers must match.
+        attended = {
+            (r["id"], s)
+            for batch in _batches([i.id for i in p.interactions])
+            for r in self._read(cypher.INTERACTION_PARTICIPANTS, ids=batch)
+            for s in r["stakeholder_ids"]
+        }
         for i in p.interactions:
             where = f"interaction {i.id!r}"
             need([i.account_id], accounts, "account", where, "account_id")
             need(i.member_ids, members, "team member", where, "member_ids")
-            # No same-account rule here: an interaction is history, and the people in it
-            # may have moved to another account since (lines, being current, must match).
             need(i.stakeholder_ids, account_of, "stakeholder", where, "stakeholder_ids")
+            problems += [
+                Problem(
+                    f"{where}: stakeholder {s!r} works at {account_of[s]!r}, not {i.account_id!r}",
+                    "stakeholder_ids",
+                )
+                for s in i.stakeholder_ids
+                if s in account_of and account_of[s] != i.account_id and (i.id, s) not in attended
+            ]
         problems += self._reporting_cycles(p, pending)
         if problems:
             raise InvalidData(problems)

@@ -202,6 +202,14 @@ def test_a_move_drops_the_lines_to_former_colleagues_and_keeps_the_history(
     assert acme_graph.interactions[0].stakeholder_ids == ("ceo", "eng")
     for graph in (acme_graph, beta_graph):
         to_networkx(graph)  # every line joins two people of the account
+    # Rewriting that meeting keeps them; a meeting that newly names them at Acme is refused.
+    meeting = acme().interactions[0]
+    store.write(Portfolio(interactions=[meeting.model_copy(update={"summary": "Kick-off"})]))
+    with pytest.raises(InvalidData) as caught:
+        store.write(Portfolio(interactions=[meeting.model_copy(update={"id": "later"})]))
+    assert caught.value.problems == [
+        "interaction 'later': stakeholder 'eng' works at 'beta', not 'acme'"
+    ]
 
 
 def test_rewriting_an_interaction_replaces_its_participants(store: GraphStore) -> None:
@@ -248,6 +256,7 @@ def test_bad_references_are_all_reported_and_nothing_is_written(store: GraphStor
             "relationship with 'ceo': unknown team member 'ghost'",
             "reporting line 'y': 'y' works at 'new' but 'ceo' at 'acme'",
             "interaction 'ix2': unknown stakeholder 'nobody'",
+            "interaction 'ix2': stakeholder 'ceo' works at 'acme', not 'new'",
         ]
     )
     assert store.read_portfolio() == before
