@@ -359,11 +359,11 @@ def create(store: GraphStore, caller: Caller, resource: str, body: dict) -> Vers
                 member_id=caller.member_id, account_id=key[0], role=TeamRole.quarterback
             )
             portfolio = portfolio.model_copy(update={"team": (quarterback,)})
-        target.check(portfolio, visible=caller.accounts)  # what it names, as they see it
+        target.check(portfolio, visible=caller.accounts, edit=True)  # as they see it
         taken = {k: str(getattr(record, k)) for k in spec.unique}
         if target.records(spec.kind, filters=taken, limit=1)[1]:
             raise AlreadyExists(spec.noun, "/".join(key))
-        target.write(portfolio, visible=caller.accounts)
+        target.write(portfolio, visible=caller.accounts, edit=True)
         return _versioned(spec, _get(target, spec, key))
 
 
@@ -389,7 +389,7 @@ def update(
         _check_version(spec, key, current, if_match)
         merged = {**current.model_dump(mode="json"), **changes}
         record = _validated(spec.create, {k: v for k, v in merged.items() if v is not None})
-        target.write(_portfolio(spec, record), visible=caller.accounts)
+        target.write(_portfolio(spec, record), visible=caller.accounts, edit=True)
         return _versioned(spec, _get(target, spec, key))
 
 

@@ -736,40 +736,43 @@ RETURN k.salt AS salt, ids,
 """
 
 # Records other than the erased person whose free text may mention them: every word of
-# their name ($words), or their e-mail, in some field (the caller decides with a
-# whole-word match). Interactions only they attended are left out (the erasure deletes
-# them); so is every record of theirs.
+# their name ($words), or one of their addresses ($emails: e-mail and aliases), in some
+# field (the caller decides with a whole-word match). The lists are bound in WITH because
+# FalkorDB drops every row when a WHERE made only of list predicates iterates a $param.
+# Interactions only they attended are left out (the erasure deletes them); so is every
+# record of theirs.
 MENTION_CANDIDATES: Final = """
 MATCH (n:Account)
 WITH n, toLower(coalesce(n.name, '') + ' ' + coalesce(n.industry, '') + ' '
-  + coalesce(n.notes, '')) AS text
-WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+  + coalesce(n.notes, '')) AS text, $words AS words, $emails AS emails
+WHERE all(w IN words WHERE text CONTAINS w) OR any(e IN emails WHERE text CONTAINS e)
 RETURN 'account' AS kind, n.id AS id, NULL AS stakeholder_id,
   {name: n.name, industry: n.industry, notes: n.notes} AS fields
 UNION ALL
 MATCH (n:Stakeholder)
 WHERE n.id <> $stakeholder_id
 WITH n, toLower(coalesce(n.name, '') + ' ' + coalesce(n.title, '') + ' '
-  + coalesce(n.function, '') + ' ' + coalesce(n.email, '') + ' ' + coalesce(n.notes, '')) AS text
-WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+  + coalesce(n.function, '') + ' ' + coalesce(n.email, '') + ' ' + coalesce(n.notes, ''))
+  AS text, $words AS words, $emails AS emails
+WHERE all(w IN words WHERE text CONTAINS w) OR any(e IN emails WHERE text CONTAINS e)
 RETURN 'stakeholder' AS kind, n.id AS id, NULL AS stakeholder_id,
   {name: n.name, title: n.title, function: n.function, email: n.email, notes: n.notes} AS fields
 UNION ALL
 MATCH (n:TeamMember)
 WITH n, toLower(coalesce(n.name, '') + ' ' + coalesce(n.title, '') + ' '
-  + coalesce(n.email, '')) AS text
-WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+  + coalesce(n.email, '')) AS text, $words AS words, $emails AS emails
+WHERE all(w IN words WHERE text CONTAINS w) OR any(e IN emails WHERE text CONTAINS e)
 RETURN 'team member' AS kind, n.id AS id, NULL AS stakeholder_id,
   {name: n.name, title: n.title, email: n.email} AS fields
 UNION ALL
 MATCH (n:Competitor)
-WITH n, toLower(n.name) AS text
-WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+WITH n, toLower(n.name) AS text, $words AS words, $emails AS emails
+WHERE all(w IN words WHERE text CONTAINS w) OR any(e IN emails WHERE text CONTAINS e)
 RETURN 'competitor' AS kind, n.id AS id, NULL AS stakeholder_id, {name: n.name} AS fields
 UNION ALL
 MATCH (n:Interaction)
-WITH n, toLower(coalesce(n.summary, '')) AS text
-WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+WITH n, toLower(coalesce(n.summary, '')) AS text, $words AS words, $emails AS emails
+WHERE all(w IN words WHERE text CONTAINS w) OR any(e IN emails WHERE text CONTAINS e)
 OPTIONAL MATCH (n)-[:WITH]->(other:Stakeholder)
 WHERE other.id <> $stakeholder_id
 WITH n, count(other) AS others
@@ -779,8 +782,8 @@ RETURN 'interaction' AS kind, n.id AS id, NULL AS stakeholder_id,
 UNION ALL
 MATCH (m:TeamMember)-[k:KNOWS]->(n:Stakeholder)
 WHERE n.id <> $stakeholder_id
-WITH m, n, k, toLower(coalesce(k.source, '')) AS text
-WHERE all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+WITH m, n, k, toLower(coalesce(k.source, '')) AS text, $words AS words, $emails AS emails
+WHERE all(w IN words WHERE text CONTAINS w) OR any(e IN emails WHERE text CONTAINS e)
 RETURN 'relationship' AS kind, m.id AS id, n.id AS stakeholder_id, {source: k.source} AS fields
 """
 
@@ -985,13 +988,14 @@ LIMIT $limit
 """
 
 # Erasure: the log entries that may hold the person (their records, their id in a
-# participant list, their name or e-mail in a value); the caller decides.
+# participant list, their name or an address of theirs in a value); the caller decides.
 HISTORY_NAMING: Final = """
 MATCH (c:Change)
-WITH c, toLower(coalesce(c.before, '') + ' ' + coalesce(c.after, '')) AS text
+WITH c, toLower(coalesce(c.before, '') + ' ' + coalesce(c.after, '')) AS text,
+  $words AS words, $emails AS emails
 WHERE c.subject_id = $stakeholder_id OR c.counterpart_id = $stakeholder_id
    OR text CONTAINS $quoted_id
-   OR all(w IN $words WHERE text CONTAINS w) OR text CONTAINS $email
+   OR all(w IN words WHERE text CONTAINS w) OR any(e IN emails WHERE text CONTAINS e)
 RETURN c {.*} AS change
 """
 

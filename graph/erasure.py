@@ -162,14 +162,15 @@ def phrase_hashes(salt: str, text: str) -> dict[str, str | int]:
     }
 
 
-def search_terms(name: str, email: str | None) -> dict[str, object]:
+def search_terms(name: str, *addresses: str | None) -> dict[str, object]:
     """The store's coarse filter (``CONTAINS``) before :class:`Phrases` decides: the
-    name's words (a mention holds them all) and the e-mail, in lower case.
+    name's words (a mention holds them all) and every e-mail address (e-mail and
+    aliases), in lower case.
 
-    >>> search_terms("Rajesh  Iyer", None)
-    {'words': ['rajesh', 'iyer'], 'email': None}
+    >>> search_terms("Rajesh  Iyer", "R@x.example", None)
+    {'words': ['rajesh', 'iyer'], 'emails': ['r@x.example']}
     """
-    return {"words": normal(name).split(), "email": normal(email) if email else None}
+    return {"words": normal(name).split(), "emails": [normal(a) for a in addresses if a]}
 
 
 def _lengths(phrases: Iterable[str]) -> tuple[int, ...]:

@@ -345,13 +345,18 @@ class GraphStore:
         if seq != first:
             self._runner.run(cypher.SET_HISTORY_CLOCK, {"seq": seq, "newest": newest}, write=True)
 
-    def write(self, portfolio: Portfolio, *, visible: frozenset[str] | None = None) -> WriteSummary:
+    def write(
+        self, portfolio: Portfolio, *, visible: frozenset[str] | None = None, edit: bool = False
+    ) -> WriteSummary:
         """Validate every reference in ``portfolio``, then upsert it kind by kind.
 
         Raises :class:`InvalidData` listing every problem, before anything is written.
         Checks and writes hold the writer lock; the write lands whole or not at all.
         ``visible`` (a caller's accounts; None: all) makes the accounts outside it, and
         the people on them, unknown to the checks, exactly as if they did not exist.
+        ``edit`` (a hand edit, not an import) refuses an interaction newly naming a
+        stakeholder of another account: an import's meetings are history, whose people
+        may have moved since.
         """
         p = portfolio
         node_rows: Callable[[Iterable[BaseModel]], list[dict]] = lambda records: [  # noqa: E731
@@ -417,7 +422,7 @@ class GraphStore:
         ]
         # Never one statement: the change log is written with the change.
         with self._transaction(one_statement=False) as target:
-            known = target._check(p, Pending(), visible)
+            known = target._check(p, Pending(), visible, edit=edit)
             moves = target._moves(p, Pending(), known)
             assert target._recorder is not None
             target._recorder.touch(target, target._affected(p, known))
@@ -460,16 +465,17 @@ class GraphStore:
         *,
         pending: Pending | None = None,
         visible: frozenset[str] | None = None,
+        edit: bool = False,
     ) -> None:
         """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing.
 
         ``pending`` holds what earlier batches of the same import will have written, so a
         whole import can be checked batch by batch before its first write; ``portfolio``
         is then added to it (refused or not, so later batches are judged in context).
-        ``visible`` is as for :meth:`write`.
+        ``visible`` and ``edit`` are as for :meth:`write`.
         """
         try:
-            known = self._check(portfolio, pending or Pending(), visible)
+            known = self._check(portfolio, pending or Pending(), visible, edit=edit)
             if pending is not None:
                 pending.moves += self._moves(portfolio, pending, known)
         finally:
@@ -518,10 +524,16 @@ class GraphStore:
         return result
 
     def _check(
-        self, p: Portfolio, pending: Pending, visible: frozenset[str] | None = None
+        self,
+        p: Portfolio,
+        pending: Pending,
+        visible: frozenset[str] | None = None,
+        *,
+        edit: bool = False,
     ) -> _Known:
         """Every problem with ``p``'s references (each naming its field), or the ids that
-        already exist (of them, only those on ``visible`` accounts when it is given)."""
+        already exist (of them, only those on ``visible`` accounts when it is given).
+        ``edit`` is as for :meth:`write`."""
         problems: list[str] = []
         for kind, ids in (
             ("account", [a.id for a in p.accounts]),
@@ -624,13 +636,31 @@ class GraphStore:
             need([f.stakeholder_id], account_of, "stakeholder", where, "stakeholder_id")
             where = f"preference of {f.stakeholder_id!r}"
             need([f.competitor_id], competitors, "competitor", where, "competitor_id")
+        # An import carries history: people on its meetings may have moved since (a
+        # backup, a CRM export). An edit may not newly name someone of another account;
+        # someone a stored meeting already had stays when it is rewritten.
+        attended = {
+            (r["id"], s)
+            for batch in _batches([i.id for i in p.interactions] if edit else [])
+            for r in self._read(cypher.INTERACTION_PARTICIPANTS, ids=batch)
+            for s in r["stakeholder_ids"]
+        }
         for i in p.interactions:
             where = f"interaction {i.id!r}"
             need([i.account_id], accounts, "account", where, "account_id")
             need(i.member_ids, members, "team member", where, "member_ids")
-            # No same-account rule here: an interaction is history, and the people in it
-            # may have moved to another account since (lines, being current, must match).
             need(i.stakeholder_ids, account_of, "stakeholder", where, "stakeholder_ids")
+            problems += [
+                Problem(
+                    f"{where}: stakeholder {s!r} works at {account_of[s]!r}, not {i.account_id!r}",
+                    "stakeholder_ids",
+                )
+                for s in i.stakeholder_ids
+                if edit
+                and s in account_of
+                and account_of[s] != i.account_id
+                and (i.id, s) not in attended
+            ]
         problems += self._reporting_cycles(p, pending)
         if problems:
             raise InvalidData(problems)
@@ -1298,7 +1328,7 @@ class GraphStore:
             cypher.HISTORY_NAMING,
             stakeholder_id=stakeholder_id,
             quoted_id=json.dumps(stakeholder_id).lower(),
-            **search_terms(person["name"], person.get("email")),
+            **search_terms(*_identity(person)),
         )
         drop: list[int] = []
         rewrite: list[dict[str, Any]] = []
@@ -1372,10 +1402,11 @@ class GraphStore:
         if not found:
             raise NotFound("stakeholder", stakeholder_id)
         person = found[0]["props"]
-        name, email = person["name"], person.get("email")
         phrases = Phrases.of(*_identity(person))
         rows = self._read(
-            cypher.MENTION_CANDIDATES, stakeholder_id=stakeholder_id, **search_terms(name, email)
+            cypher.MENTION_CANDIDATES,
+            stakeholder_id=stakeholder_id,
+            **search_terms(*_identity(person)),
         )
         out = []
         for row in rows:

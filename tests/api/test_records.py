@@ -356,6 +356,26 @@ def test_an_admin_moves_a_stakeholder_by_patching_their_account(admin: TestClien
     assert admin.get("/influence-lines/cfo/ceo").status_code == 404  # dropped by the move
 
 
+def test_an_interaction_cannot_name_another_accounts_stakeholder(admin: TestClient) -> None:
+    body = {
+        "id": "m",
+        "account_id": "acme",
+        "date": "2026-11-02",
+        "channel": "meeting",
+        "member_ids": ["kim"],
+        "stakeholder_ids": ["ceo", "g-ceo"],
+    }
+    answer = admin.post("/interactions", json=body)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["problems"] == [
+        {
+            "field": "stakeholder_ids",
+            "msg": "interaction 'm': stakeholder 'g-ceo' works at 'globex', not 'acme'",
+        }
+    ]
+    assert admin.get("/interactions/m").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "problems"),
     [

@@ -130,6 +130,34 @@ def test_scrub_redacts_the_mentions_but_not_another_persons_name_or_email(
     assert [k.source for k in graph.knows] == ["met via [erased]"]
 
 
+ALIAS = "AL@home.example"
+
+
+def test_a_mention_of_an_alias_alone_is_listed_scrubbed_and_gone_from_history(
+    store: GraphStore,
+) -> None:
+    p = people()
+    lee, *others = p.stakeholders
+    lee = lee.model_copy(update={"aliases": ("ann@old.example", ALIAS)})
+    # Neither her name's words nor her e-mail: only the alias finds this one.
+    max_ = Stakeholder(id="max", account_id="acme", name="Max", notes=f"reach her at {ALIAS}")
+    store.write(p.model_copy(update={"stakeholders": [lee, *others, max_]}))
+
+    def logged() -> str:
+        return " ".join(
+            c.model_dump_json() for c in store.history_page("acme", page=1, per_page=99)
+        )
+
+    assert ALIAS in logged()
+    erasure = store.erase_stakeholder("lee", scrub=True)
+    assert ("stakeholder", "max", "notes", True) in [
+        (m.kind, m.id, m.field, m.scrubbed) for m in erasure.mentions
+    ]
+    notes = {s.id: s.notes for s in store.account_graph("acme").stakeholders}
+    assert notes["max"] == "reach her at [erased]"
+    assert ALIAS not in logged() and "old.example" not in logged()
+
+
 def test_only_salted_hashes_of_the_erased_are_kept_under_one_salt(store: GraphStore) -> None:
     store.write(people())
     assert "lee" not in store.erased()

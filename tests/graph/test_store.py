@@ -202,6 +202,18 @@ def test_a_move_drops_the_lines_to_former_colleagues_and_keeps_the_history(
     assert acme_graph.interactions[0].stakeholder_ids == ("ceo", "eng")
     for graph in (acme_graph, beta_graph):
         to_networkx(graph)  # every line joins two people of the account
+    # An edit of that meeting keeps them; an edit newly naming them at Acme is refused
+    # (an import is not: its meetings are history, see the JSON round trip).
+    meeting = acme().interactions[0]
+    kick_off = meeting.model_copy(update={"summary": "Kick-off"})
+    store.write(Portfolio(interactions=[kick_off]), edit=True)
+    later = Portfolio(interactions=[meeting.model_copy(update={"id": "later"})])
+    with pytest.raises(InvalidData) as caught:
+        store.write(later, edit=True)
+    assert caught.value.problems == [
+        "interaction 'later': stakeholder 'eng' works at 'beta', not 'acme'"
+    ]
+    assert [i.id for i in store.account_graph("acme").interactions] == [meeting.id]
 
 
 def test_rewriting_an_interaction_replaces_its_participants(store: GraphStore) -> None:
