@@ -23,8 +23,7 @@ from api import (
     cli_visual,
     service,
 )
-from api.cli_common import cli_store, handle_errors
-from api.cli_visual import AsOf
+from api.cli_common import AsOf, cli_store, handle_errors
 from graph.access import LOCAL
 
 #: Addresses that mean "every interface": no request names them as its host.

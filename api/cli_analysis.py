@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import networkx as nx
 import typer
 
 from api import service
-from api.cli_common import cli_store
+from api.cli_common import AsOf, cli_store
 from graph.access import LOCAL
 from graph.analysis.result import AccountAnalysis
 from graph.network import MEMBER
@@ -18,16 +17,7 @@ from graph.network import MEMBER
 def analyze(
     ctx: typer.Context,
     account_id: Annotated[str, typer.Argument(help="The account's id.")],
-    as_of: Annotated[
-        dt.datetime | None,
-        typer.Option(
-            "--as-of",
-            formats=["%Y-%m-%d"],
-            metavar="YYYY-MM-DD",
-            help="The account as it was at the end of this date, YYYY-MM-DD (default: now).",
-            show_default=False,
-        ),
-    ] = None,
+    as_of: AsOf = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the whole analysis as one JSON object.")
     ] = False,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -19,6 +21,18 @@ from graph.errors import (
 )
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
+
+#: ``--as-of``: every command that reads the past takes it the same way.
+AsOf = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        metavar="YYYY-MM-DD",
+        help="As recorded by the end of this date, YYYY-MM-DD (default: now).",
+        show_default=False,
+    ),
+]
 
 #: Exit codes by error kind (sqlite-utils style: the CLI holds no logic, only translation).
 EXIT_CODES: dict[type[KamgraphError], int] = {

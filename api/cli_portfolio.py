@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from api import service
-from api.cli_common import cli_store, handle_errors, write_file
+from api.cli_common import AsOf, cli_store, handle_errors, write_file
 from graph.access import LOCAL
 from graph.portfolio import PortfolioView
 from graph.portfolio.criteria import load_criteria
@@ -21,16 +20,7 @@ SHOWN = 10
 
 def portfolio(
     ctx: typer.Context,
-    as_of: Annotated[
-        dt.datetime | None,
-        typer.Option(
-            "--as-of",
-            formats=["%Y-%m-%d"],
-            metavar="YYYY-MM-DD",
-            help="The accounts as they were at the end of this date (default: now).",
-            show_default=False,
-        ),
-    ] = None,
+    as_of: AsOf = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the whole portfolio view as one JSON object.")
     ] = False,

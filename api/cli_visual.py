@@ -9,19 +9,10 @@ from typing import Annotated
 import typer
 
 from api import service
-from api.cli_common import cli_store, write_file
+from api.cli_common import AsOf, cli_store, write_file
 from graph.access import LOCAL
 from visual.layout import Layout
 
-AsOf = Annotated[
-    dt.datetime | None,
-    typer.Option(
-        "--as-of",
-        formats=["%Y-%m-%d"],
-        help="The account as it was at the end of this date, YYYY-MM-DD (default: now).",
-        show_default=False,
-    ),
-]
 FORMATS = {".html": "html", ".htm": "html", ".svg": "svg"}
 
 
