@@ -50,12 +50,22 @@ def portfolio(
 
 
 def report(view: PortfolioView) -> str:
-    """The portfolio as plain text: the accounts table, then each list."""
+    """The portfolio as plain text: the accounts table, then each list, naming accounts and
+    people (ids only in ``--json``)."""
+    accounts = {a.account_id: a.name for a in view.accounts}
+
+    def named(ids: list[str]) -> str:
+        return ", ".join(accounts.get(i, i) for i in ids) or "none"
+
+    def person(person_id: str, side: str) -> str:
+        return f"{view.names.get(person_id, person_id)} ({side})"
+
+    width = max([len("account"), *map(len, accounts.values())])
     lines = [
         f"portfolio as of {view.as_of.isoformat()}: {len(view.accounts)} accounts, "
         f"{len(view.key_accounts)} key (criteria: {view.criteria})",
         "",
-        f"{'account':<16} {'score':>5} {'tier':<16} {'quadrant':<10} {'health':>6} "
+        f"{'account':<{width}} {'score':>5} {'tier':<16} {'quadrant':<10} {'health':>6} "
         f"{'revenue':>7} {'profit':>7}",
     ]
     for a in view.accounts:
@@ -64,37 +74,39 @@ def report(view: PortfolioView) -> str:
             tier += f" ({a.tier_computed or '-'})"
         score = "-" if a.score is None else f"{a.score:g}"
         lines.append(
-            f"{a.account_id:<16} {score:>5} {tier:<16} {a.quadrant or '-':<10} "
+            f"{a.name:<{width}} {score:>5} {tier:<16} {a.quadrant or '-':<10} "
             f"{a.health_score:>6} {_share(a.revenue_share):>7} {_share(a.profit_share):>7}"
             + ("  single-threaded" if a.single_threaded else "")
         )
     p = view.pareto
     lines += [
         "",
-        f"top by revenue: {_ids(p.top_by_revenue)}",
-        f"top by profit: {_ids(p.top_by_profit)}",
-        f"revenue, not profit: {_ids(p.revenue_not_profit)}",
-        f"profit, not revenue: {_ids(p.profit_not_revenue)}",
-        f"dominant: {_ids(p.dominant)}",
+        f"top by revenue: {named(p.top_by_revenue)}",
+        f"top by profit: {named(p.top_by_profit)}",
+        f"revenue, not profit: {named(p.revenue_not_profit)}",
+        f"profit, not revenue: {named(p.profit_not_revenue)}",
+        f"dominant: {named(p.dominant)}",
         "",
         "KAM load (key accounts per quarterback):",
     ]
     lines += [
-        f"  {k.member_id}: {len(k.key_accounts)} key of {len(k.accounts)} ({_ids(k.key_accounts)})"
-        + ("  over the limit" if k.over_limit else "")
+        f"  {person(k.member_id, 'ours')}: {len(k.key_accounts)} key of {len(k.accounts)} "
+        f"({named(k.key_accounts)})" + ("  over the limit" if k.over_limit else "")
         for k in view.kam_load
     ] or ["  none"]
     lines += ["", "revenue at risk per person:"]
     lines += [
-        f"  {r.person_id} ({r.side}): revenue {r.revenue:,.0f}, profit {r.profit:,.0f} "
-        f"on {_ids(r.accounts)}"
+        f"  {person(r.person_id, r.side)}: revenue {r.revenue:,.0f}, profit {r.profit:,.0f} "
+        f"on {named(r.accounts)}"
         for r in view.revenue_at_risk[:SHOWN]
     ] or ["  none"]
     if len(view.revenue_at_risk) > SHOWN:
         lines.append(f"  … {len(view.revenue_at_risk) - SHOWN} more (--json lists all)")
     lines += ["", "door openers:"]
     lines += [
-        f"  {d.email}: {_ids(d.stakeholder_ids)} at {_ids(d.account_ids)}"
+        f"  {d.email}: "
+        + ", ".join(dict.fromkeys(view.names.get(s, s) for s in d.stakeholder_ids))
+        + f" at {named(d.account_ids)}"
         for d in view.door_openers
     ] or ["  none"]
     return "\n".join(lines)
@@ -102,7 +114,3 @@ def report(view: PortfolioView) -> str:
 
 def _share(share: float | None) -> str:
     return "-" if share is None else f"{share:.1%}"
-
-
-def _ids(ids: list[str]) -> str:
-    return ", ".join(ids) or "none"

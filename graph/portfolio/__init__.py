@@ -90,6 +90,7 @@ def portfolio_view(
         members=team.members(briefs, criteria),
         revenue_at_risk=risk.revenue_at_risk(briefs),
         door_openers=risk.door_openers(briefs),
+        names={p: n for b in briefs for p, n in b.names.items()},
     )
 
 

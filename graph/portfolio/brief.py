@@ -46,6 +46,8 @@ def brief(
     (90000.0, True, ['kam'], ['kam'])
     >>> b.members, b.owned, b.important, b.important_owned_by_others, b.emails
     (['kam', 'se'], {'se': 1}, 1, 1, [('cy@acme.example', 'ceo')])
+    >>> b.names
+    {'ceo': 'Cy', 'kam': 'Kim', 'se': 'Sam'}
     """
     facts = Facts.build(G, as_of=as_of, config=config)
     threads = threads_from(facts)
@@ -60,6 +62,10 @@ def brief(
         owned[member] = owned.get(member, 0) + 1
     on_team = {m for m in facts.members if G.nodes[m]["roles"]}
     nodes = G.nodes
+    key_people = [Person(id=r.id, side=r.side) for r in key_person_risks_from(facts)]
+    people = facts.stakeholders + facts.departed
+    emails = sorted((email.lower(), s) for s in people if (email := nodes[s]["email"]))
+    named = {*quarterbacks, *on_team, *owned, *(p.id for p in key_people), *(s for _, s in emails)}
     return AccountBrief(
         account_id=account.id,
         name=account.name,
@@ -82,10 +88,7 @@ def brief(
         important_owned_by_others=sum(
             1 for s in facts.important if s in owners and owners[s] not in quarterbacks
         ),
-        key_people=[Person(id=r.id, side=r.side) for r in key_person_risks_from(facts)],
-        emails=sorted(
-            (email.lower(), s)
-            for s in facts.stakeholders + facts.departed
-            if (email := nodes[s]["email"])
-        ),
+        key_people=key_people,
+        emails=emails,
+        names={p: nodes[p]["name"] for p in sorted(named) if p in nodes},
     )

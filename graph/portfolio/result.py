@@ -48,6 +48,8 @@ class AccountBrief(BaseModel):
     key_people: list[Person] = []
     #: (e-mail in lower case, stakeholder id) of the account's stakeholders with one
     emails: list[tuple[str, str]] = []
+    #: person id → name, for every person the brief names (so reports need no ids)
+    names: dict[str, str] = {}
 
 
 class SelectionComponent(BaseModel):
@@ -160,6 +162,8 @@ class PortfolioView(BaseModel):
     members: list[MemberLoad]
     revenue_at_risk: list[RevenueAtRisk]
     door_openers: list[DoorOpener]
+    #: person id → name, for every person the view names (ids stay the keys of the JSON)
+    names: dict[str, str] = {}
 
 
 __all__ = [

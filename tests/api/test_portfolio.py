@@ -151,11 +151,19 @@ def test_the_cli_prints_the_portfolio_json_and_writes_the_svg(
     shown = runner.invoke(app, [*store, "portfolio", "--as-of", AS_OF])
     assert shown.exit_code == 0, shown.output
     assert "portfolio as of 2026-11-25: 4 accounts, 4 key (criteria: defaults)" in shown.output
-    assert "helix             59.6 gold (silver)" in shown.output
-    assert "tm-lena: 2 key of 2 (baltic, northwind)  over the limit" in shown.output
+    assert "Helix Pharmaceuticals  59.6 gold (silver)" in shown.output
     assert (
-        "jan.devries@mail.example: bpt-head-ops, orb-former-opex at baltic, orbital" in shown.output
+        "Lena Hoffmann (ours): 2 key of 2 (Baltic Port Terminals, Northwind Logistics)  "
+        "over the limit" in shown.output
     )
+    assert "Dr. Rachel Adeyemi (customer): revenue 1,720,000" in shown.output
+    assert (
+        "jan.devries@mail.example: Jan de Vries at Baltic Port Terminals, Orbital Energy"
+        in shown.output
+    )
+    # People and accounts are named; ids are for --json.
+    for an_id in ("tm-lena", "hx-ceo", "bpt-head-ops", "northwind,"):
+        assert an_id not in shown.output, an_id
     svg = tmp_path / "portfolio.svg"
     as_json = runner.invoke(
         app, [*store, "portfolio", "--as-of", AS_OF, "--json", "--svg", str(svg)]

@@ -57,7 +57,7 @@ def test_a_kam_sees_their_one_account_in_every_part(sample_settings: Settings) -
         page = browser.client.get("/ui/portfolio", params=DAY, headers=PAGE).text
     assert "1 account, 1 key" in page
     load = page[page.index('id="kam-load"') :].split("</table>")[0]
-    assert "tm-maria" in load and "Orbital Energy" in load and "over the limit" not in load
+    assert "Maria González" in load and "Orbital Energy" in load and "over the limit" not in load
     # Jan de Vries moved from Orbital to Baltic: a door opener only to who sees both.
     assert 'id="door-openers"' not in page and "jan.devries" not in page
 
@@ -66,14 +66,15 @@ def test_the_admin_sees_load_risk_and_door_openers(admin: Browser) -> None:
     page = admin.client.get("/ui/portfolio", params=DAY, headers=PAGE).text
     assert "4 accounts, 4 key · criteria: defaults" in page
     rows = page[page.index('id="kam-load"') :].split("</table>")[0].split("<tr")[2:]
-    lena = next(r for r in rows if "tm-lena" in r)  # baltic and northwind: over the limit of 1
+    lena = next(r for r in rows if "Lena Hoffmann" in r)  # baltic, northwind: over the limit of 1
     assert 'class="over"' in lena and "over the limit" in lena
-    assert all("over the limit" not in r for r in rows if "tm-lena" not in r)
+    assert all("over the limit" not in r for r in rows if "Lena Hoffmann" not in r)
     risk = page[page.index('id="revenue-at-risk"') :].split("</table>")[0]
-    jonas = next(r for r in risk.split("<tr")[2:] if "tm-jonas" in r)
+    jonas = next(r for r in risk.split("<tr")[2:] if "Jonas Lindqvist" in r)
     assert "Helix Pharmaceuticals" in jonas and "1,720,000" in jonas and "265,000" in jonas
     doors = page[page.index('id="door-openers"') :].split("</table>")[0]
-    assert "jan.devries@mail.example" in doors
+    assert "jan.devries@mail.example" in doors and "Jan de Vries" in doors
+    assert "bpt-head-ops" not in doors and "tm-" not in page[page.index('id="kam-load"') :]
     assert 'href="/ui/accounts/baltic"' in doors and 'href="/ui/accounts/orbital"' in doors
     row = page[page.index('href="/ui/accounts/northwind"') :].split("</tr>")[0]
     for shown in ("91.2", "gold", "strategic", "98", "2,450,000", "610,000", "46.3%", "59.3%"):
