@@ -2,7 +2,8 @@
 # the web app and print its login URL) and `make test` (install, lint, run every test).
 # Both install what they need into .venv and tools/cypher-lint/node_modules first.
 # `make reviews` writes every sample account's analysis, boards and review to out/;
-# `make test-neo4j` runs the tests' Neo4j variants against a real Neo4j 5.
+# `make test-neo4j` runs the tests' Neo4j variants against a real Neo4j 5; `make bench`
+# runs every benchmark into one table.
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ STORE ?= embedded:./kamgraph-data
 OUT ?= out
 LINTER := tools/cypher-lint
 
-.PHONY: run reviews test test-neo4j install browser clean
+.PHONY: run reviews test test-neo4j bench install browser clean
 
 # The sample portfolio is dated: analyse it on the day its data describes.
 SAMPLE_ACCOUNTS := northwind helix orbital baltic
@@ -42,6 +43,14 @@ test: $(BIN)/.installed $(LINTER)/node_modules/.installed browser
 # Central (tools/neo4j; needs Java 17 and Maven). CI=true makes a missing Neo4j an error.
 test-neo4j: $(BIN)/.installed $(LINTER)/node_modules/.installed
 	tools/neo4j/with-neo4j $(BIN)/pytest -m neo4j
+
+# Every bench in bench/, one table and bench/results.json (an hour or more at full size;
+# BENCH_ARGS=--quick tries it out in minutes). Beside a throwaway Neo4j when Java and Maven
+# are there, so the benches that can print the Neo4j figures too.
+bench: $(BIN)/.installed
+	@if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then \
+	  tools/neo4j/with-neo4j $(BIN)/python bench/suite.py $(BENCH_ARGS); \
+	else $(BIN)/python bench/suite.py $(BENCH_ARGS); fi
 
 install: $(BIN)/.installed
 
