@@ -18,23 +18,24 @@ in a forked process of its own, so each peak resident set is its own.
 
     .venv/bin/python bench/bench_activity.py [--events 50000] [--messages 100000]
 
-Measured (one run at the defaults, this machine: 2 cores shared with other jobs at a load
-of ~10, so rates are per CPU second; the wall clock was 3-5x longer):
+Measured (one run at the defaults, 2026-12-02, this machine: 2 cores shared with other
+jobs at a load of ~9, so rates are per CPU second; the wall clock was 2-6x longer). The
+issue's rate is the file's occurrences (or messages) read per CPU second:
 
 =================================  ===========  =========  ===========  ==========  =========
-read                               occurrences  events/s   occurrences  vs          peak RSS
-                                   or messages  or msgs/s  /s           baseline
+read                               occurrences  events/s   file occ.    vs          peak RSS
+                                   or messages  or msgs/s  or msgs /s   baseline
 =================================  ===========  =========  ===========  ==========  =========
-icalendar + recurring-ical-events  320,037      563        3,602        1           1,902 MB
-import calendar, a third known     107,658      1,822      3,922        3.2x        69 MB
-import calendar, all known         320,195      805        5,158        1.4x        114 MB
-mailbox.mbox (From header only)    100,000      13,223     -            1           65 MB
-import mail, a third known         100,000      7,998      -            0.6x        52 MB
-import mail, all known             100,000      4,701      -            0.4x        75 MB
+icalendar + recurring-ical-events  320,037      672        4,301        1           1,902 MB
+import calendar, a third known     107,658      2,671      17,098       4.0x        69 MB
+import calendar, all known         320,195      820        5,249        1.2x        114 MB
+mailbox.mbox (From header only)    100,000      14,457     14,457       1           65 MB
+import mail, a third known         100,000      10,233     10,233       0.7x        52 MB
+import mail, all known             100,000      5,852      5,852        0.4x        75 MB
 =================================  ===========  =========  ===========  ==========  =========
 
 The calendar's 50,000 events hold 320,037 occurrences up to 2025: with a third known, the
-import accounts for all of them (11,700 a second: the events naming nobody known are
+import accounts for all of them (17,100 a second: the events naming nobody known are
 counted, not expanded) and expands the 107,658 that match. What an event costs is
 icalendar's parse and the expansion (~1.2 ms an event that matches, ~0.2 ms one that
 does not). Memory does not grow with the file: it is streamed, and only the moved
