@@ -42,8 +42,14 @@ WRITE_CHUNK = 250
 def generate(store: GraphStore, accounts: int, stakeholders: int) -> None:
     """Write ``accounts`` generated accounts, ``WRITE_CHUNK`` at a time."""
     for start in range(0, accounts, WRITE_CHUNK):
+        write_chunk(store, range(start, min(accounts, start + WRITE_CHUNK)), stakeholders)
+
+
+def write_chunk(store: GraphStore, numbers: range, stakeholders: int) -> None:
+    """Generate and write the accounts ``a{n}`` for ``n`` in ``numbers``, in one import."""
+    if True:
         merged: dict[str, list] = {field: [] for field in Portfolio.model_fields}
-        for n in range(start, min(accounts, start + WRITE_CHUNK)):
+        for n in numbers:
             graph = account(stakeholders, f"a{n}")
             for field in Portfolio.model_fields:
                 merged[field].extend(getattr(graph, field))
