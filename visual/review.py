@@ -20,6 +20,7 @@ import networkx as nx
 from graph.analysis.result import AccountAnalysis
 from graph.model import Account
 from visual import board_svg
+from visual.amounts import money
 from visual.board import Board, build_board
 from visual.changes import ChangeGroup
 from visual.escape import esc
@@ -65,7 +66,7 @@ def render(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         f"<header>{_links(links)}<h1>{esc(account.name)} <span>account review</span></h1>"
-        f'<p class="facts">{esc(_facts(account, analysis))}</p></header>\n'
+        f'<p class="facts">{esc(_facts(account, G.graph["currency"], analysis))}</p></header>\n'
         + "\n".join(sections)
         + "\n</body>\n</html>\n"
     )
@@ -78,16 +79,16 @@ def _links(links: Sequence[tuple[str, str]]) -> str:
     return f'<nav class="links">{items}</nav>'
 
 
-def _facts(account: Account, analysis: AccountAnalysis) -> str:
+def _facts(account: Account, currency: str, analysis: AccountAnalysis) -> str:
     facts = [f"as of {analysis.as_of.isoformat()}"]
     if account.tier:
         facts.append(f"{account.tier.value} tier")
     if account.industry:
         facts.append(account.industry)
     if account.annual_revenue is not None:
-        facts.append(f"revenue {account.annual_revenue:,.0f}")
+        facts.append(f"revenue {money(account.annual_revenue, currency)}")
     if account.profit is not None:
-        facts.append(f"profit {account.profit:,.0f}")
+        facts.append(f"profit {money(account.profit, currency)}")
     return " · ".join(facts)
 
 
