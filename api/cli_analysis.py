@@ -12,6 +12,7 @@ from api.cli_common import AsOf, cli_store
 from graph.access import LOCAL
 from graph.analysis.result import AccountAnalysis
 from graph.network import MEMBER
+from visual.amounts import money
 
 
 def analyze(
@@ -37,7 +38,14 @@ def report(G: nx.MultiDiGraph, a: AccountAnalysis) -> str:
     def who(node: str) -> str:
         return _who(G, node)
 
-    lines = [f"account {G.graph['account'].name} as of {a.as_of.isoformat()}", ""]
+    account, currency = G.graph["account"], G.graph["currency"]
+    lines = [f"account {account.name} as of {a.as_of.isoformat()}"]
+    amounts = [
+        f"{label} {money(value, currency)}"
+        for label, value in (("revenue", account.annual_revenue), ("profit", account.profit))
+        if value is not None
+    ]
+    lines += [", ".join(amounts), ""] if amounts else [""]
     lines.append(f"health {a.health_score}/100")
     lines += [
         f"  {c.name:<17} {c.score:>5.1f}  (weight {c.weight:g})  {c.explanation}"

@@ -13,6 +13,7 @@ from graph.access import LOCAL
 from graph.portfolio import PortfolioView
 from graph.portfolio.criteria import load_criteria
 from visual import portfolio_svg
+from visual.amounts import money
 
 #: Rows of the long lists (revenue at risk, members) the text report shows.
 SHOWN = 10
@@ -66,7 +67,7 @@ def report(view: PortfolioView) -> str:
         f"{len(view.key_accounts)} key (criteria: {view.criteria})",
         "",
         f"{'account':<{width}} {'score':>5} {'tier':<16} {'quadrant':<10} {'health':>6} "
-        f"{'revenue':>7} {'profit':>7}",
+        f"{'revenue':>7} {'profit':>7} {'currency':<8}",
     ]
     for a in view.accounts:
         tier = a.tier or "-"
@@ -75,10 +76,12 @@ def report(view: PortfolioView) -> str:
         score = "-" if a.score is None else f"{a.score:g}"
         lines.append(
             f"{a.name:<{width}} {score:>5} {tier:<16} {a.quadrant or '-':<10} "
-            f"{a.health_score:>6} {_share(a.revenue_share):>7} {_share(a.profit_share):>7}"
-            + ("  single-threaded" if a.single_threaded else "")
+            f"{a.health_score:>6} {_share(a.revenue_share):>7} {_share(a.profit_share):>7} "
+            f"{a.currency:<8}{'  single-threaded' if a.single_threaded else ''}".rstrip()
         )
     p = view.pareto
+    if view.currency_note:
+        lines += ["", view.currency_note]
     lines += [
         "",
         f"top by revenue: {named(p.top_by_revenue)}",
@@ -96,8 +99,8 @@ def report(view: PortfolioView) -> str:
     ] or ["  none"]
     lines += ["", "revenue at risk per person:"]
     lines += [
-        f"  {person(r.person_id, r.side)}: revenue {r.revenue:,.0f}, profit {r.profit:,.0f} "
-        f"on {named(r.accounts)}"
+        f"  {person(r.person_id, r.side)}: revenue {money(r.revenue, r.currency)}, "
+        f"profit {money(r.profit, r.currency)} on {named(r.accounts)}"
         for r in view.revenue_at_risk[:SHOWN]
     ] or ["  none"]
     if len(view.revenue_at_risk) > SHOWN:

@@ -323,7 +323,7 @@ def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.Multi
     window = dt.timedelta(days=DEFAULT_CONFIG.newcomer_days + 1)
     recent = store.changes_between(account_id, as_of - window, as_of)
     if not recent:  # a quiet account: one query, no news
-        return to_networkx(graph)
+        return to_networkx(graph, currency=store.default_currency)
     first, _ = store.history_span(account_id)
     assert first is not None  # it has changes
     here = {s.id for s in graph.stakeholders}
@@ -336,7 +336,9 @@ def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.Multi
             joined[change.subject_id] = change.at
         elif change.collection == "reports_to" and change.at > joined.get(change.subject_id, first):
             manager_changed[change.subject_id] = change.at
-    return to_networkx(graph, joined=joined, manager_changed=manager_changed)
+    return to_networkx(
+        graph, joined=joined, manager_changed=manager_changed, currency=store.default_currency
+    )
 
 
 def portfolio(
@@ -354,7 +356,7 @@ def portfolio(
     ``as_of`` are not in it yet."""
     day = as_of or dt.date.today()
     briefs = [
-        brief(to_networkx(graph), as_of=day)
+        brief(to_networkx(graph, currency=store.default_currency), as_of=day)
         for graphs in _visible_chunks(store, caller, as_of, chunk)
         for graph in graphs
     ]

@@ -117,6 +117,36 @@ Name = Annotated[
     AfterValidator(single_line),
 ]
 
+#: The currency an installation's accounts are in when they record none (``KAMGRAPH_CURRENCY``).
+DEFAULT_CURRENCY = "EUR"
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def currency_code(text: str) -> str:
+    """An ISO 4217 currency code: three upper-case letters.
+
+    >>> Account(id="a", name="A", currency="usd")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Account
+    currency
+      must be an ISO 4217 currency code, three upper-case letters such as EUR or USD ...
+    """
+    if not _CURRENCY.fullmatch(text):
+        raise PydanticCustomError(
+            "currency_code",
+            "must be an ISO 4217 currency code, three upper-case letters such as EUR or USD",
+        )
+    return text
+
+
+Currency = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(currency_code),
+    Field(description="ISO 4217 code of its revenue and profit, e.g. EUR, USD, GBP."),
+]
+
 #: A person's other e-mail addresses: calendar and mail imports match them as ``email``.
 Aliases = Annotated[
     tuple[Line, ...], Field(description="Other e-mail addresses of the same person.")
@@ -251,10 +281,11 @@ Rating = Annotated[float, Field(ge=0, le=5)]
 class Account(Record):
     """A key account: the customer organisation, with the facts its selection weighs.
 
-    ``tier`` is a recorded decision (it wins over the tier the selection criteria
-    compute); revenue and profit are ours from the account, per year; the four ratings
-    (0–5) are the team's judgement. Every fact may be missing: the selection weighs
-    what is known (:mod:`graph.portfolio.selection`).
+        ``tier`` is a recorded decision (it wins over the tier the selection criteria
+        compute); revenue and profit are ours from the account, per year, in ``currency``
+    (an ISO 4217 code; none recorded: the installation's default); the four ratings
+        (0–5) are the team's judgement. Every fact may be missing: the selection weighs
+        what is known (:mod:`graph.portfolio.selection`).
     """
 
     id: Id
@@ -263,6 +294,8 @@ class Account(Record):
     tier: Tier | None = None
     annual_revenue: float | None = Field(default=None, ge=0, description="Our revenue from it.")
     profit: float | None = Field(default=None, description="Our profit from it (may be < 0).")
+    #: None: not recorded — the installation's default currency (``KAMGRAPH_CURRENCY``)
+    currency: Currency | None = None
     growth_potential: Rating | None = Field(
         default=None, description="How much more business it could give us (0–5)."
     )

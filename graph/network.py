@@ -43,7 +43,7 @@ from typing import Final
 import networkx as nx
 
 from graph.errors import InvalidData
-from graph.model import AccountGraph
+from graph.model import DEFAULT_CURRENCY, AccountGraph
 
 STAKEHOLDER: Final = "stakeholder"
 MEMBER: Final = "member"
@@ -54,8 +54,12 @@ def to_networkx(
     *,
     joined: Mapping[str, dt.date] | None = None,
     manager_changed: Mapping[str, dt.date] | None = None,
+    currency: str = DEFAULT_CURRENCY,
 ) -> nx.MultiDiGraph:
     """Build the analysis graph of one account (a new graph; the input is not changed).
+
+    ``G.graph["currency"]`` is the currency of the account's amounts: its own, or
+    ``currency`` (the installation's default) when it records none.
 
     ``joined`` and ``manager_changed`` (stakeholder id → date, from the account's history)
     set the ``joined_on`` and ``manager_changed_on`` attributes of the stakeholders named;
@@ -72,6 +76,7 @@ def to_networkx(
     """
     G = nx.MultiDiGraph(
         account=graph.account,
+        currency=graph.account.currency or currency,
         competitors={c.id: c.name for c in graph.competitors},
         interactions=list(graph.interactions),
     )

@@ -6,8 +6,10 @@ import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from graph.errors import ConfigError
+from graph.model import DEFAULT_CURRENCY, currency_code
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 
@@ -38,6 +40,11 @@ class Settings(BaseModel):
         default=1024, ge=1, description="The largest request body the API accepts, in KiB."
     )
 
+    currency: str = Field(
+        default=DEFAULT_CURRENCY,
+        description="The currency of accounts that record none (ISO 4217, KAMGRAPH_CURRENCY).",
+    )
+
     @property
     def max_request_bytes(self) -> int:
         """:attr:`max_request_kb` in bytes."""
@@ -60,6 +67,12 @@ class Settings(BaseModel):
         hosts = [h.strip() for h in os.environ.get("KAMGRAPH_ALLOWED_HOSTS", "").split(",")]
         if os.environ.get("KAMGRAPH_MAX_REQUEST_KB"):
             values["max_request_kb"] = os.environ["KAMGRAPH_MAX_REQUEST_KB"]
+        currency = os.environ.get("KAMGRAPH_CURRENCY", "").strip()
+        if currency:
+            try:
+                values["currency"] = currency_code(currency)
+            except PydanticCustomError as exc:
+                raise ConfigError(f"KAMGRAPH_CURRENCY={currency!r}: {exc.message()}") from exc
         try:
             settings = cls(**values, allowed_hosts=tuple(h for h in hosts if h))
         except ValidationError as exc:

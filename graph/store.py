@@ -39,6 +39,7 @@ from graph.erasure import (
 from graph.errors import InvalidData, NotFound, NotRecorded, Problem
 from graph.history import Change, Recorder, Stamp
 from graph.model import (
+    DEFAULT_CURRENCY,
     STORED,
     Account,
     AccountGraph,
@@ -243,8 +244,10 @@ def _load(model: type[M], props: dict[str, Any]) -> M:
 class GraphStore:
     """kamgraph's graph operations over one engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, default_currency: str = DEFAULT_CURRENCY) -> None:
         self.engine = engine
+        #: the currency of accounts that record none (what views show; nothing is stored)
+        self.default_currency = default_currency
         self._runner: Runner = engine  # or, inside atomic(), the open transaction
         self._recorder: Recorder | None = None  # inside atomic(): what the block changes
         engine.ensure_schema()
@@ -1681,7 +1684,7 @@ def open_store(settings: Settings | None = None) -> GraphStore:
 
         engine = EmbeddedEngine(settings.data_dir)
     try:
-        return GraphStore(engine)
+        return GraphStore(engine, default_currency=settings.currency)
     except BaseException:
         engine.close()
         raise

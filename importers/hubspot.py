@@ -7,7 +7,8 @@ Record IDs are prefixed so they cannot collide with Salesforce ids or each other
 records instead of duplicating them. Only fields HubSpot carries are written: stance,
 influence, seniority and notes entered in kamgraph stay as they are.
 
-- Companies → account: ``Record ID``, ``Company name``, ``Industry``; ``Company
+- Companies → account: ``Record ID``, ``Company name``, ``Industry``, ``Currency`` (an
+  ISO 4217 code, as HubSpot's deal currency, where the export has it); ``Company
   owner`` → that team member is the account's quarterback (HubSpot's owner is the one
   accountable for the company).
 - Contacts → stakeholder: ``Record ID``, ``First Name`` + ``Last Name`` (the ``Email``
@@ -240,7 +241,12 @@ class _Export:
             Account,
             row,
             problems,
-            {"id": "Record ID", "name": "Company name", "industry": "Industry"},
+            {
+                "id": "Record ID",
+                "name": "Company name",
+                "industry": "Industry",
+                "currency": "Currency",
+            },
             id=record_id and COMPANY_PREFIX + record_id,
         )
         if account is None:

@@ -9,7 +9,9 @@ kamgraph stay as they are.
 Files (``Account.csv`` and ``Contact.csv`` are required, the others used when present;
 file names are matched case-insensitively, extra columns are ignored):
 
-- ``Account.csv`` → account: ``Id``, ``Name``, ``Industry``. ``AnnualRevenue`` is the
+- ``Account.csv`` → account: ``Id``, ``Name``, ``Industry``, ``CurrencyIsoCode`` (a
+  multi-currency org's account currency: its revenue and profit are read in it; the
+  Opportunity amounts are taken to be in it too). ``AnnualRevenue`` is the
   customer's own revenue, not our revenue from them (kamgraph's ``annual_revenue``),
   so it is not imported. ``OwnerId`` is the quarterback when the account team has no
   Account Manager. Custom fields feed the selection facts the user maps
@@ -585,7 +587,13 @@ class _Export:
             yield row
 
     def _account(self, row: Row, problems: Problems) -> Account | None:
-        columns = {"id": "Id", "name": "Name", "industry": "Industry"}
+        # CurrencyIsoCode: the account's currency in a multi-currency org
+        columns = {
+            "id": "Id",
+            "name": "Name",
+            "industry": "Industry",
+            "currency": "CurrencyIsoCode",
+        }
         columns |= {target: column for column, target in self.mapping.items() if target != "margin"}
         extra: dict[str, Any] = {}
         revenue = None

@@ -191,6 +191,11 @@ SHEETS: tuple[Sheet, ...] = (
             _enum("tier", Tier, "Key-account tier."),
             Column("annual_revenue", "number", "Our yearly revenue from the account (≥ 0)."),
             Column("profit", "number", "Our yearly profit from the account (may be < 0)."),
+            Column(
+                "currency",
+                "text",
+                "ISO 4217 code of revenue and profit (EUR, USD…); empty: KAMGRAPH_CURRENCY.",
+            ),
             Column("growth_potential", "number", "How much more business it could give us (0–5)."),
             Column("financial_stability", "number", "How sound its finances are (0–5)."),
             Column("strategic_fit", "number", "How well it fits our strategy and offer (0–5)."),

@@ -27,7 +27,9 @@ Our team plays the white set, by role on the account: ♔ quarterback, ♕ exec 
 
 Colour is stance on ColorBrewer's purple–orange diverging scale (PuOr, colour-blind
 safe): purple = for us, orange = against us. The rank is seniority (rank 1, the back
-rank, is the C-suite); the file is the function, alphabetical, "no function" last.
+rank, is the C-suite); the file is the function, in :data:`COMMON_FUNCTIONS`' order
+(executive first, so a file's letter means the same on every account), the account's
+own other functions after them alphabetically, "no function" last.
 """
 
 from __future__ import annotations
@@ -424,17 +426,62 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
     )
 
 
+def _spelling_key(text: str) -> str:
+    """Case, spacing and "and"/"&" aside: "Research and Development" ~ "research & development"."""
+    return " ".join(text.casefold().replace("&", " and ").replace("/", " / ").split())
+
+
+#: The functions most accounts share, in the board's file order, each with the spellings
+#: that mean it (compared by :func:`_spelling_key`); the first is the file's name.
+COMMON_FUNCTIONS: Final = (
+    ("Executive", "executive", "exec", "executives", "management", "leadership",
+     "executive management", "general management", "c-suite", "board"),
+    ("Finance", "finance", "financial", "finance and accounting", "accounting", "treasury"),
+    ("Procurement", "procurement", "purchasing", "sourcing", "buying"),
+    ("IT", "it", "i.t.", "information technology", "ict", "information systems", "is", "tech",
+     "technology"),
+    ("Operations", "operations", "ops", "operation"),
+    ("Engineering", "engineering", "engineer"),
+    ("R&D", "r and d", "r&d", "rnd", "research and development", "research"),
+    ("Quality", "quality", "qa", "quality assurance"),
+    ("Sales", "sales", "commercial"),
+    ("Marketing", "marketing"),
+    ("Customer service", "customer service", "service", "support", "customer support"),
+    ("HR", "hr", "human resources", "people", "personnel"),
+    ("Legal", "legal", "legal and compliance", "compliance"),
+)  # fmt: skip
+_COMMON: Final = {
+    _spelling_key(spelling): (i, functions[0])
+    for i, functions in enumerate(COMMON_FUNCTIONS)
+    for spelling in functions[1:]
+}
+
+
 def _file_key(function: str | None) -> str | None:
-    return function.strip().casefold() if function and function.strip() else None
+    """One key per function: a common function's name, or the account's own spelling
+    with case, spacing and "&" aside (None: no function)."""
+    if not function or not function.strip():
+        return None
+    key = _spelling_key(function)
+    return _COMMON[key][1] if key in _COMMON else key
 
 
 def _files(functions: Iterable[str | None]) -> list[tuple[str | None, str]]:
-    """(key, label) per file: functions alike but for case share one, "no function" last."""
+    """(key, label) per file: the common functions first in :data:`COMMON_FUNCTIONS`'
+    order under their own names, then the account's others alphabetically (one file per
+    function however it is spelled, the first spelling alphabetically as its name), "no
+    function" last."""
     spellings: dict[str | None, set[str]] = defaultdict(set)
     for f in functions:
-        spellings[_file_key(f)].add(f.strip() if f else NO_FUNCTION)
-    keys = sorted(spellings, key=lambda k: (k is None, k or ""))
-    return [(k, min(spellings[k])) for k in keys]
+        spellings[_file_key(f)].add(" ".join(f.split()) if f and f.strip() else NO_FUNCTION)
+    common = {name: i for i, (name, *_) in enumerate(COMMON_FUNCTIONS)}
+
+    def order(key: str | None) -> tuple[int, int, str]:
+        if key is None:
+            return (2, 0, "")
+        return (0, common[key], "") if key in common else (1, 0, key)
+
+    return [(k, k if k in common else min(spellings[k])) for k in sorted(spellings, key=order)]
 
 
 def _customer_piece(roles: set[DmuRole], *, is_queen: bool) -> PieceKind:

@@ -11,7 +11,7 @@ sentences, in the order a review asks its questions:
 - **Ownership** — who owns whom now.
 - **Team** — our people joining or leaving the account's team, or changing role.
 - **Lines** — reporting lines ("X now reports to Y (was Z)"), influence and conflict lines.
-- **Account** — the account's name, industry, tier, revenue, profit or selection ratings
+- **Account** — the account's name, industry, tier, revenue, profit, currency or selection ratings
   (growth potential, financial stability, strategic fit, closeness); for an account new
   in the window, one line counting what was first mapped instead of every record.
 - **Activity** — interactions logged or removed, counted by channel.
@@ -87,6 +87,7 @@ _ACCOUNT: Final = (
     "tier",
     "annual_revenue",
     "profit",
+    "currency",
     "growth_potential",
     "financial_stability",
     "strategic_fit",

@@ -50,7 +50,8 @@ def render(view: PortfolioView) -> str:
     head = (
         f'<text class="t" x="24" y="36">Portfolio on {esc(view.as_of.isoformat())}: '
         f"{len(view.accounts)} accounts, {len(view.key_accounts)} key</text>"
-        f'<text class="ax" x="24" y="58">criteria: {esc(view.criteria)}</text>'
+        f'<text class="ax" x="24" y="58">criteria: {esc(view.criteria)} · '
+        f"{esc(', '.join(view.currencies) or 'no amounts')}</text>"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="297mm" height="210mm" '
@@ -112,9 +113,21 @@ def matrix(view: PortfolioView) -> str:
 
 
 def pareto(view: PortfolioView) -> str:
-    """The cumulative revenue and profit curves: the top x% of accounts hold y% of each."""
+    """The cumulative revenue and profit curves: the top x% of accounts hold y% of each;
+    none across currencies (the view's note says why, in the panel)."""
     plot = PANEL_W - _MARGIN - 28
     x0, y0 = _MARGIN, 12
+    if view.currency_note:
+        words, lines = view.currency_note.split(), [""]
+        for word in words:  # wrapped to the panel by hand: SVG text does not wrap
+            if len(lines[-1]) + len(word) > 58:
+                lines.append("")
+            lines[-1] = f"{lines[-1]} {word}".strip()
+        note = "".join(
+            f'<text class="ax" x="{x0}" y="{y0 + 40 + 18 * i}">{esc(line)}</text>'
+            for i, line in enumerate(lines)
+        )
+        return _panel("Pareto: not across currencies", [note])
 
     def path(points: list[CurvePoint]) -> str:
         step = max(1, math.ceil(len(points) / CURVE_POINTS))
@@ -152,7 +165,7 @@ def pareto(view: PortfolioView) -> str:
         f"{len(lists.revenue_not_profit)}; profit, not revenue: {len(lists.profit_not_revenue)}; "
         f"dominant: {len(lists.dominant)}</text>"
     )
-    return _panel("Pareto: revenue and profit", parts)
+    return _panel(f"Pareto: revenue and profit ({', '.join(view.currencies)})", parts)
 
 
 def _dot(a: PortfolioAccount, x: float, y: float) -> str:

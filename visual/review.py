@@ -20,6 +20,7 @@ import networkx as nx
 from graph.analysis.result import AccountAnalysis
 from graph.model import Account
 from visual import board_svg
+from visual.amounts import money
 from visual.board import Board, build_board
 from visual.changes import ChangeGroup
 from visual.escape import esc
@@ -50,12 +51,15 @@ def render(
     sections = [
         _summary(board, analysis),
         f'<section class="board"><h2>The board</h2>{board_svg.svg(board, analysis)}</section>',
-        _health(analysis),
-        _threads(board, analysis),
-        _gaps(board, analysis),
-        _key_people(board, analysis),
-        _ownership(board, analysis),
-        _next_moves(analysis),
+        # the findings, two columns to a printed page after the board's
+        '<div class="findings">'
+        + _health(analysis)
+        + _threads(board, analysis)
+        + _gaps(board, analysis)
+        + _key_people(board, analysis)
+        + _ownership(board, analysis)
+        + _next_moves(analysis)
+        + "</div>",
     ]
     if changes is not None:
         sections.insert(1, _changes(changes))
@@ -65,7 +69,7 @@ def render(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         f"<header>{_links(links)}<h1>{esc(account.name)} <span>account review</span></h1>"
-        f'<p class="facts">{esc(_facts(account, analysis))}</p></header>\n'
+        f'<p class="facts">{esc(_facts(account, G.graph["currency"], analysis))}</p></header>\n'
         + "\n".join(sections)
         + "\n</body>\n</html>\n"
     )
@@ -78,16 +82,16 @@ def _links(links: Sequence[tuple[str, str]]) -> str:
     return f'<nav class="links">{items}</nav>'
 
 
-def _facts(account: Account, analysis: AccountAnalysis) -> str:
+def _facts(account: Account, currency: str, analysis: AccountAnalysis) -> str:
     facts = [f"as of {analysis.as_of.isoformat()}"]
     if account.tier:
         facts.append(f"{account.tier.value} tier")
     if account.industry:
         facts.append(account.industry)
     if account.annual_revenue is not None:
-        facts.append(f"revenue {account.annual_revenue:,.0f}")
+        facts.append(f"revenue {money(account.annual_revenue, currency)}")
     if account.profit is not None:
-        facts.append(f"profit {account.profit:,.0f}")
+        facts.append(f"profit {money(account.profit, currency)}")
     return " · ".join(facts)
 
 
@@ -274,17 +278,35 @@ small { color: #666; }
   letter-spacing: .05em; }
 .group ul { margin: 0; padding-left: 18px; }
 .group li { overflow-wrap: anywhere; }
-@page { size: A4 landscape; margin: 12mm; }
+/* Printed: the summary and the board on the first A4 landscape page, the findings in two
+   columns on the next ones; sections may run on across a column or page (rows and moves
+   stay whole), so no page is left mostly blank by a section too long for what is left. */
+@page { size: A4 landscape; margin: 10mm 12mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 11pt; }
+  body { max-width: none; padding: 0; font-size: 8.5pt; line-height: 1.25; }
+  header h1 { font-size: 16pt; }
+  .facts { margin: 0 0 3mm; }
   .links { display: none; }
-  .board { break-before: page; break-after: page; }
+  h2 { font-size: 11pt; margin: 0 0 2mm; break-after: avoid; }
+  .summary { gap: 3mm; }
+  .card { padding: 1.5mm 3mm; border-radius: 2mm; }
+  .card h3 { font-size: 7pt; }
+  .score { font-size: 16pt; }
+  .board { break-after: page; margin-top: 3mm; }
   .board h2 { display: none; }
-  .board svg { border: 0; width: 100%; height: 180mm; }
-  section, tr, li { break-inside: avoid; }
+  .board svg { border: 0; width: 100%; height: 150mm; }
+  .findings { columns: 2; column-gap: 8mm; }
+  .findings section { break-inside: auto; margin-bottom: 4mm; }
+  .findings h2 { margin-top: 0; }
+  th, td { padding: 0.8mm 1.5mm; }
+  /* words whole: a name split across lines squeezes its column in a narrow page column */
+  td { overflow-wrap: break-word; }
+  .tag { white-space: nowrap; }
+  th { font-size: 7pt; }
+  .bar { width: 14mm; }
+  tr, li { break-inside: avoid; }
   /* a long "what changed" starts under the summary and flows on, in columns */
   .changes, .group { break-inside: auto; }
   .group h3 { break-after: avoid; }
-  h2 { break-after: avoid; }
 }
 """

@@ -16,6 +16,8 @@ import pyvis
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from visual import amounts
+
 HERE: Final = Path(__file__).parent
 STATIC_DIR: Final = HERE / "static"
 #: vis-network, as pyvis ships it (the offline board inlines the same file).
@@ -50,9 +52,10 @@ def value(recorded: object) -> str:
     return recorded if isinstance(recorded, str) else json.dumps(recorded, ensure_ascii=False)
 
 
-def money(amount: float | None) -> str:
-    """An amount as the portfolio page shows it: whole units, thousands grouped."""
-    return "—" if amount is None else f"{amount:,.0f}"
+def money(amount: float | None, currency: str) -> str:
+    """An amount as the portfolio page shows it: whole units, thousands grouped, with its
+    currency."""
+    return "—" if amount is None else amounts.money(amount, currency)
 
 
 def share(fraction: float | None) -> str:

@@ -37,6 +37,9 @@ def portfolio_view(
 ) -> PortfolioView:
     """Every portfolio result for the accounts ``briefs`` describe, best score first.
 
+    In one currency; when the accounts are in several, :func:`currency_note` says why
+    the shares and the Pareto are left empty, and revenue scores within each currency.
+
     >>> a = AccountBrief(account_id="a", name="A", revenue=80.0, profit=8.0, strategic_fit=5,
     ...                  health_score=80, power_coverage=100, threads_to_power=50,
     ...                  quarterbacks=["kim"])
@@ -48,12 +51,19 @@ def portfolio_view(
     >>> view.key_accounts, view.kam_load[0].over_limit, view.pareto.dominant
     (['a', 'b'], True, ['a', 'b'])
     """
-    marks = selection.full_marks(briefs, criteria)
-    revenue_shares = pareto.shares(briefs, "revenue")
-    profit_shares = pareto.shares(briefs, "profit")
+    currencies = sorted({b.currency for b in briefs})
+    note = currency_note(currencies)
+    # Revenue and profit score against the largest in the account's own currency.
+    marks = {
+        c: selection.full_marks([b for b in briefs if b.currency == c], criteria)
+        for c in currencies
+    }
+    shown = [] if note else briefs
+    revenue_shares = pareto.shares(shown, "revenue")
+    profit_shares = pareto.shares(shown, "profit")
     rows = []
     for b in briefs:
-        chosen = selection.select(b, marks=marks, criteria=criteria)
+        chosen = selection.select(b, marks=marks[b.currency], criteria=criteria)
         strength = matrix.relative_strength(b, criteria)
         quadrant = matrix.quadrant(chosen.score, strength, criteria)
         rows.append(
@@ -68,8 +78,9 @@ def portfolio_view(
                 single_threaded=b.single_threaded,
                 revenue=b.revenue,
                 profit=b.profit,
-                revenue_share=_rounded(revenue_shares[b.account_id]),
-                profit_share=_rounded(profit_shares[b.account_id]),
+                currency=b.currency,
+                revenue_share=_rounded(revenue_shares.get(b.account_id)),
+                profit_share=_rounded(profit_shares.get(b.account_id)),
                 quarterbacks=b.quarterbacks,
                 diamond=team.diamond(b),
                 strong_holders=len(b.strong_holders),
@@ -85,12 +96,33 @@ def portfolio_view(
         top_share=criteria.pareto.top_share,
         accounts=rows,
         key_accounts=key,
-        pareto=pareto.pareto(briefs, criteria),
+        currencies=currencies,
+        currency_note=note,
+        pareto=pareto.pareto(shown, criteria),
         kam_load=team.kam_load(briefs, key, criteria),
         members=team.members(briefs, criteria),
         revenue_at_risk=risk.revenue_at_risk(briefs),
         door_openers=risk.door_openers(briefs),
         names={p: n for b in briefs for p, n in b.names.items()},
+    )
+
+
+def currency_note(currencies: Sequence[str]) -> str | None:
+    """Why a portfolio in several currencies has no shares or Pareto (None: one currency).
+
+    Amounts in different currencies are never added up: without exchange rates a share of
+    "the total" would be meaningless.
+
+    >>> currency_note(["EUR"]) is None, currency_note(["EUR", "USD"])[:40]
+    (True, 'The accounts are in 2 currencies (EUR, U')
+    """
+    if len(currencies) < 2:
+        return None
+    return (
+        f"The accounts are in {len(currencies)} currencies ({', '.join(currencies)}): "
+        "amounts are not added up across currencies, so there are no revenue or profit "
+        "shares and no Pareto; each amount is shown in its own currency, and revenue at "
+        "risk is totalled per currency."
     )
 
 

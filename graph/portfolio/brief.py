@@ -19,7 +19,7 @@ from graph.analysis.health import health_from
 from graph.analysis.result import Person
 from graph.analysis.risks import key_person_risks_from
 from graph.analysis.threads import single_thread_from, threads_from
-from graph.model import TeamRole
+from graph.model import DEFAULT_CURRENCY, TeamRole
 from graph.portfolio.result import AccountBrief
 
 
@@ -72,6 +72,7 @@ def brief(
         tier_recorded=account.tier.value if account.tier else None,
         revenue=account.annual_revenue,
         profit=account.profit,
+        currency=G.graph.get("currency", account.currency or DEFAULT_CURRENCY),
         growth_potential=account.growth_potential,
         financial_stability=account.financial_stability,
         strategic_fit=account.strategic_fit,

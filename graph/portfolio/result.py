@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from graph.analysis.result import Person, Side
+from graph.model import DEFAULT_CURRENCY
 
 Quadrant = Literal["strategic", "star", "status", "streamline"]
 
@@ -25,6 +26,8 @@ class AccountBrief(BaseModel):
     tier_recorded: str | None = None
     revenue: float | None = None
     profit: float | None = None
+    #: the ISO 4217 code of revenue and profit (the account's, or the installation's default)
+    currency: str = DEFAULT_CURRENCY
     growth_potential: float | None = None
     financial_stability: float | None = None
     strategic_fit: float | None = None
@@ -80,6 +83,8 @@ class PortfolioAccount(BaseModel):
     single_threaded: bool
     revenue: float | None
     profit: float | None
+    currency: str
+    #: shares of the portfolio's total, None when unknown or the portfolio mixes currencies
     revenue_share: float | None = Field(ge=0, le=1)
     profit_share: float | None = Field(ge=0, le=1)
     quarterbacks: list[str]
@@ -133,8 +138,11 @@ class RevenueAtRisk(BaseModel):
     person_id: str
     side: Side
     accounts: list[str]
+    #: the riding accounts' revenue and profit in ``currency``: one row per person and
+    #: currency, as amounts in different currencies are never added up
     revenue: float
     profit: float
+    currency: str = DEFAULT_CURRENCY
 
 
 class DoorOpener(BaseModel):
@@ -157,6 +165,11 @@ class PortfolioView(BaseModel):
     top_share: float
     accounts: list[PortfolioAccount]
     key_accounts: list[str]
+    #: the currencies of the accounts in view, sorted
+    currencies: list[str]
+    #: why shares and Pareto are missing: the accounts are in several currencies, and no
+    #: exchange rate is known (None: one currency)
+    currency_note: str | None
     pareto: ParetoResult
     kam_load: list[KamLoad]
     members: list[MemberLoad]

@@ -4,7 +4,8 @@
 customer's — puts an account at risk where they are one of its key-person risks: they
 carry its single thread, or every thread to one of its power targets runs through them
 (:mod:`graph.analysis.risks`). Their revenue and profit at risk are those accounts' own
-(what is recorded; an unknown amount adds nothing).
+(what is recorded; an unknown amount adds nothing), added up per currency: a person
+riding on accounts in two currencies has a row for each.
 
 Door openers: one e-mail address (compared case-insensitively) on stakeholders of several
 accounts — a champion who left one customer for another, or someone on two boards — who
@@ -28,13 +29,14 @@ def revenue_at_risk(briefs: Sequence[AccountBrief]) -> list[RevenueAtRisk]:
     >>> briefs = [AccountBrief(account_id="a", name="A", revenue=10.0, profit=2.0,
     ...                        key_people=[kim]),
     ...           AccountBrief(account_id="b", name="B", revenue=5.0, key_people=[kim])]
-    >>> revenue_at_risk(briefs)
-    [RevenueAtRisk(person_id='kim', side='ours', accounts=['a', 'b'], revenue=15.0, profit=2.0)]
+    >>> [(r.person_id, r.accounts, r.revenue, r.profit, r.currency)
+    ...  for r in revenue_at_risk(briefs)]
+    [('kim', ['a', 'b'], 15.0, 2.0, 'EUR')]
     """
-    accounts: dict[tuple[str, Side], list[AccountBrief]] = defaultdict(list)
+    accounts: dict[tuple[str, Side, str], list[AccountBrief]] = defaultdict(list)
     for b in briefs:
         for person in b.key_people:
-            accounts[(person.id, person.side)].append(b)
+            accounts[(person.id, person.side, b.currency)].append(b)
     risks = [
         RevenueAtRisk(
             person_id=person,
@@ -42,10 +44,14 @@ def revenue_at_risk(briefs: Sequence[AccountBrief]) -> list[RevenueAtRisk]:
             accounts=sorted(b.account_id for b in at),
             revenue=sum(b.revenue or 0.0 for b in at),
             profit=sum(b.profit or 0.0 for b in at),
+            currency=currency,
         )
-        for (person, side), at in accounts.items()
+        for (person, side, currency), at in accounts.items()
     ]
-    return sorted(risks, key=lambda r: (-r.revenue, -r.profit, r.side != "ours", r.person_id))
+    return sorted(
+        risks,
+        key=lambda r: (-r.revenue, -r.profit, r.side != "ours", r.person_id, r.currency),
+    )
 
 
 def door_openers(briefs: Sequence[AccountBrief]) -> list[DoorOpener]:

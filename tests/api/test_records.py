@@ -515,3 +515,18 @@ def test_creating_what_exists_is_409(
 ) -> None:
     answer = kim.post(f"/{resource}", json=body)
     assert (answer.status_code, answer.json()) == (409, {"detail": detail})
+
+
+def test_an_accounts_currency_is_edited_with_the_imports_validation(kim: TestClient) -> None:
+    etag = kim.get("/accounts/acme").headers["etag"]
+    assert kim.get("/accounts/acme").json()["currency"] is None  # not recorded
+    for bad in ("usd", "EURO", "€"):
+        refused = kim.patch("/accounts/acme", json={"currency": bad}, headers={"If-Match": etag})
+        assert refused.status_code == 422, refused.text
+        (problem,) = refused.json()["detail"]
+        assert problem["loc"] == ["body", "currency"] and "ISO 4217" in problem["msg"]
+    answer = kim.patch("/accounts/acme", json={"currency": "GBP"}, headers={"If-Match": etag})
+    assert answer.status_code == 200, answer.text
+    assert kim.get("/accounts/acme").json()["currency"] == "GBP"
+    change = kim.get("/accounts/acme/history").json()["changes"][0]
+    assert (change["field"], change["before"], change["after"]) == ("currency", None, "GBP")

@@ -186,7 +186,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(
     assert "\nh5,evil,''=1+1,," in text
     assert "\nh6,evil,'-2+3,," in text
     accounts = (tmp_path / "out" / "accounts.csv").read_text(encoding="utf-8-sig")
-    assert accounts.endswith("evil,x'}) DETACH DELETE n //,,,,-2.5,,,,,\n")  # a number, unquoted
+    assert accounts.endswith("evil,x'}) DETACH DELETE n //,,,,-2.5,,,,,,\n")  # a number, unquoted
 
 
 def test_the_cypher_script_recreates_the_store(store: GraphStore, portfolio: Portfolio) -> None:

@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 
 from graph.access import Role
+from graph.history import Stamp
+from graph.model import Account, Portfolio
 from graph.sample import SAMPLE_AS_OF
 from graph.settings import Settings
+from graph.store import open_store
 
 from .conftest import PAGE, Browser, logged_in
 from .test_pages import SEES, listed
@@ -77,8 +80,27 @@ def test_the_admin_sees_load_risk_and_door_openers(admin: Browser) -> None:
     assert "bpt-head-ops" not in doors and "tm-" not in page[page.index('id="kam-load"') :]
     assert 'href="/ui/accounts/baltic"' in doors and 'href="/ui/accounts/orbital"' in doors
     row = page[page.index('href="/ui/accounts/northwind"') :].split("</tr>")[0]
-    for shown in ("91.2", "gold", "strategic", "98", "2,450,000", "610,000", "46.3%", "59.3%"):
+    for shown in ("91.2", "gold", "strategic", "98", "2,450,000 EUR", "610,000 EUR", "46.3%"):
         assert shown in row, shown
+    assert "1,720,000 EUR" in jonas and 'id="currency-note"' not in page
+
+
+def test_a_portfolio_in_two_currencies_says_so_and_shows_no_shares(
+    sample_settings: Settings,
+) -> None:
+    with open_store(sample_settings) as store:
+        orbital = store.record("accounts", {"id": "orbital"})
+        assert isinstance(orbital, Account)
+        with store.atomic(stamp=Stamp("test", SAMPLE_AS_OF)) as target:
+            target.write(Portfolio(accounts=[orbital.model_copy(update={"currency": "USD"})]))
+    with logged_in(sample_settings) as browser:
+        page = browser.client.get("/ui/portfolio", params=DAY, headers=PAGE).text
+    assert "The accounts are in 2 currencies (EUR, USD)" in page
+    row = page[page.index('href="/ui/accounts/orbital"') :].split("</tr>")[0]
+    assert "880,000 USD" in row and "92,000 USD" in row and "%" not in row
+    northwind = page[page.index('href="/ui/accounts/northwind"') :].split("</tr>")[0]
+    assert "2,450,000 EUR" in northwind and "%" not in northwind
+    assert "Pareto: not across currencies" in page
 
 
 @pytest.mark.parametrize(

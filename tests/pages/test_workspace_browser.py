@@ -76,3 +76,70 @@ def test_a_stance_changed_in_the_panel_redraws_the_board_and_is_kept(data_dir: P
             browser.close()
     finally:
         served.stop()
+
+
+# How many pieces the canvas shows at full strength, and Laura's disc colour.
+LIT = """() => {
+  var w = window.kamgraphWorkspace;
+  return {shown: document.body.getAttribute("data-focus-shown"),
+          options: Array.from(document.querySelectorAll("#focus option"))
+            .map(function (o) { return o.textContent; }),
+          edges: w.network.body.data.edges.get().filter(function (e) {
+            return e.color && e.color.opacity < 1; }).length};
+}"""
+
+
+def test_show_one_of_ours_dims_the_rest_and_holds_across_a_redraw(data_dir: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium): browser test skipped")
+    served = start_serve(data_dir)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=["--no-sandbox"]
+            )
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            problems: list[str] = []
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.goto(served.login_url)
+            page.click("text=Orbital Energy")
+            drawn(page, 1)
+            before = page.evaluate(LIT)
+            # Orbital's team, by name; everyone lit.
+            assert before["options"] == [
+                "everyone",
+                "Amara Mensah",
+                "David Okafor",
+                "Maria González",
+                "Rafael Costa",
+                "Tomasz Nowak",
+            ]
+            assert before["shown"] == "23" and before["edges"] == 0  # 18 theirs, 5 ours
+            assert page.evaluate(PIXEL, WHO) == STANCE_COLOURS[Stance.neutral]
+
+            page.select_option("#focus", label="David Okafor")
+            page.wait_for_timeout(200)
+            alone = page.evaluate(LIT)
+            assert 1 < int(alone["shown"]) < 23 and alone["edges"] > 0
+            # Laura Bianchi (CFO) is neither owned nor known by David: dimmed.
+            assert page.evaluate(PIXEL, WHO) != STANCE_COLOURS[Stance.neutral]
+
+            # A save in the panel redraws the board: David stays shown alone.
+            spot = page.evaluate(WHERE, WHO)
+            page.mouse.click(spot["x"], spot["y"])
+            page.wait_for_selector(f'#panel [data-stakeholder="{WHO}"]')
+            page.select_option("#stance", "supporter")
+            page.click('#panel form[aria-label="The stakeholder"] button[type=submit]')
+            page.wait_for_selector("#panel .saved")
+            drawn(page, 2)
+            assert page.evaluate(LIT)["shown"] == alone["shown"]
+            assert page.input_value("#focus") != ""
+
+            page.select_option("#focus", "")
+            page.wait_for_timeout(200)
+            assert page.evaluate(LIT)["shown"] == "23" and page.evaluate(LIT)["edges"] == 0
+            assert page.evaluate(PIXEL, WHO) == STANCE_COLOURS[Stance.supporter]
+            assert problems == []
+            browser.close()
+    finally:
+        served.stop()

@@ -60,9 +60,9 @@ def test_colour_is_stance_and_ink_reads(acme: Acme) -> None:
 
 def test_rank_is_seniority_and_files_are_functions(acme: Acme) -> None:
     board = build_board(*acme)
-    # Case-insensitive files, alphabetical, "no function" last.
-    assert board.files == ("<b>Operations</b>", "Executive", "Finance", "IT", NO_FUNCTION)
-    assert board.piece("dirit").file == board.piece("cto").file == 3
+    # The common functions in their order ("it" is IT), the account's own, "no function" last.
+    assert board.files == ("Executive", "Finance", "IT", "<b>Operations</b>", NO_FUNCTION)
+    assert board.piece("dirit").file == board.piece("cto").file == 2
     assert board.piece("temp").file == 4
     assert [board.piece(p).rank for p in ("ceo", "vpops", "dirit", "mgrfin", "eng")] == [
         1,
@@ -194,6 +194,60 @@ def test_a_relationship_known_only_from_the_interaction_log_is_a_line() -> None:
     assert line.strength == strength.strength > 0 and strength.source == "computed"
     kim = next(p for p in build_board(G, analysis).pieces if p.id == "kim")
     assert ("Relationships", "1") in kim.details
+
+
+def _files_of(functions: list[str | None]) -> tuple[str, ...]:
+    graph = AccountGraph(
+        accounts=[Account(id="acme", name="Acme")],
+        stakeholders=[
+            Stakeholder(id=f"s{i}", account_id="acme", name=f"P{i}", function=f)
+            for i, f in enumerate(functions)
+        ],
+    )
+    G = to_networkx(graph)
+    board = build_board(G, analyze(G, as_of=dt.date(2026, 11, 25)))
+    for i, f in enumerate(functions):  # every person stands in the file of their function
+        name = board.files[board.piece(f"s{i}").file or 0]
+        assert name == NO_FUNCTION if f is None or not f.strip() else name != NO_FUNCTION
+    return board.files
+
+
+@pytest.mark.parametrize(
+    ("functions", "files"),
+    [
+        # Executive first, then the common order, whatever order the people come in.
+        (["Sales", "IT", "Executive", "Finance"], ("Executive", "Finance", "IT", "Sales")),
+        (
+            ["Legal", "HR", "Operations", "Procurement"],
+            ("Procurement", "Operations", "HR", "Legal"),
+        ),
+        # The account's own functions after the common ones, alphabetically; none last.
+        (
+            [None, "Strategy", "Quality", "Aftermarket", "Executive", "  "],
+            ("Executive", "Quality", "Aftermarket", "Strategy", NO_FUNCTION),
+        ),
+        # Synonyms and spellings of one function share one file under its name.
+        (
+            ["Ops", "operations", " Operations ", "OPERATIONS", "Information Technology", "it"],
+            ("IT", "Operations"),
+        ),
+        (
+            ["Research & Development", "research and development", "R&D", "Human Resources"],
+            ("R&D", "HR"),
+        ),
+        # The account's own function in several spellings: one file, one name.
+        (["Field  Services", "field services", "FIELD SERVICES"], ("FIELD SERVICES",)),
+    ],
+)
+def test_files_are_in_a_canonical_order_one_per_function(
+    functions: list[str | None], files: tuple[str, ...]
+) -> None:
+    assert _files_of(functions) == files
+
+
+def test_the_executive_file_has_the_same_letter_on_every_account() -> None:
+    for functions in (["Sales", "Executive"], ["Executive", "Finance"], ["Board", "Aardvark"]):
+        assert _files_of(functions)[0] == "Executive"
 
 
 def test_analysis_of_another_account_is_refused() -> None:

@@ -214,7 +214,7 @@ def test_a_long_what_changed_prints_under_the_summary_and_flows_on(
     """On A4 landscape the section starts on the first page, not after a blank one."""
     if not (CHROMIUM.exists() and PDFTOTEXT.exists()):
         pytest.skip("printing needs chromium and pdftotext (apt-get install poppler-utils)")
-    joined = tuple(f"Newcomer {n} (Director of Regional Operations): evaluator" for n in range(40))
+    joined = tuple(f"Newcomer {n} (Director of Regional Operations): evaluator" for n in range(200))
     changes = review.ChangesSince(dt.date(2025, 3, 31), [ChangeGroup("Joined", joined)])
     page = tmp_path / "review.html"
     page.write_text(review.render(*acme, changes=changes), encoding="utf-8")
@@ -231,4 +231,4 @@ def test_a_long_what_changed_prints_under_the_summary_and_flows_on(
         capture_output=True, text=True, timeout=60, check=True,
     ).stdout  # fmt: skip
     assert "What changed since 2025-03-31" in first and "Newcomer 0 " in first
-    assert "Newcomer 39 " not in first  # it flowed on to the next page
+    assert "Newcomer 199 " not in first  # it flowed on to the next page

@@ -256,6 +256,7 @@ def test_account_activity_gaps_and_health() -> None:
         {"id": "helix"},
         tier="silver",
         annual_revenue=1900000,
+        currency="CHF",
         notes="renewal moved",
     )
     interactions = [
@@ -288,7 +289,11 @@ def test_account_activity_gaps_and_health() -> None:
 
     got = summary(before, after, health=(62, 71), opened=[opened], closed=[closed])
     assert got == {
-        "Account": ["tier gold → silver", "revenue 1,720,000 → 1,900,000"],
+        "Account": [
+            "tier gold → silver",
+            "revenue 1,720,000 → 1,900,000",
+            "currency EUR → CHF",
+        ],
         "Activity": ["3 interactions logged (2 meetings, 1 call)"],
         "Gaps opened": ["Philippe Moreau (economic buyer) can decide the deal"],
         "Gaps closed": ["nobody is identified as the champion at Helix"],

@@ -1,11 +1,13 @@
 // The workspace: draws the board from its JSON data island with the offline board's own
 // drawing code (/ui/board.js), loads a stakeholder's panel on a click, and redraws from
 // fresh data whenever a panel form saved something (the "board-changed" event).
+// "Show one of ours" dims everyone that member neither owns nor knows, across redraws.
 (function () {
   "use strict";
   var box = document.getElementById("board");
   if (!box) return;
   var canvas = document.getElementById("network");
+  var chooser = document.getElementById("focus");
   var state = {redraws: 0, selected: null};
   window.kamgraphWorkspace = state;  // for tests: the network, its nodes, the board's data
 
@@ -20,7 +22,7 @@
     if (state.network) state.network.destroy();
     var nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
     var network = new vis.Network(canvas, {nodes: nodes, edges: edges}, data.options);
-    kamgraphBoard.draw(data.board, network, nodes, edges);
+    state.focus = kamgraphBoard.draw(data.board, network, nodes, edges);
     var sides = {};
     data.board.pieces.forEach(function (p) { sides[p.id] = p.side; });
     network.on("click", function (params) {
@@ -35,10 +37,32 @@
     state.nodes = nodes;
     state.board = data.board;
     kamgraphBoard.fit(data.board, network, canvas);
+    choices(data.board);
     facts(data);
     state.redraws += 1;
     box.setAttribute("data-board-ready", String(state.redraws));
   }
+
+  // The menu lists our people of the board drawn (a redraw may bring a new one); the
+  // member shown stays shown while they are on it.
+  function choices(board) {
+    var wanted = chooser.value;
+    var ours = board.pieces.filter(function (p) { return p.side === "ours"; });
+    chooser.replaceChildren(chooser.options[0]);
+    ours.forEach(function (p) {
+      var option = document.createElement("option");
+      option.value = p.id;
+      option.textContent = p.name;
+      chooser.appendChild(option);
+    });
+    chooser.value = ours.some(function (p) { return p.id === wanted; }) ? wanted : "";
+    show();
+  }
+
+  function show() {
+    document.body.setAttribute("data-focus-shown", String(state.focus(chooser.value)));
+  }
+  chooser.addEventListener("change", show);
 
   build(JSON.parse(document.getElementById("board-data").textContent));
 
