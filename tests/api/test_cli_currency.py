@@ -72,11 +72,11 @@ def test_a_portfolio_in_two_currencies_says_so_and_adds_nothing_up(
     assert result.exit_code == 0, result.output
     out = result.output
     assert "The accounts are in 2 currencies (EUR, USD)" in out
-    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith(("acme", "glo"))}
-    assert rows["acme"].split()[5:8] == ["-", "-", "EUR"]  # no shares across currencies
-    assert rows["globex"].split()[5:8] == ["-", "-", "USD"]
-    assert "kim (ours): revenue 1,000 EUR, profit -50 EUR" in out
-    assert "kim (ours): revenue 2,500 USD, profit 0 USD" in out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith(("Acme", "Glo"))}
+    assert rows["Acme"].split()[5:8] == ["-", "-", "EUR"]  # no shares across currencies
+    assert rows["Globex"].split()[5:8] == ["-", "-", "USD"]
+    assert "Kim (ours): revenue 1,000 EUR, profit -50 EUR" in out
+    assert "Kim (ours): revenue 2,500 USD, profit 0 USD" in out
     drawn = svg.read_text(encoding="utf-8")
     assert "Pareto: not across currencies" in drawn and "EUR, USD" in drawn
 
