@@ -251,9 +251,14 @@ def account_board(
     *,
     layout: Layout = Layout.board,
     as_of: dt.date | None = None,
+    vis_url: str | None = None,
 ) -> str:
-    """The account's interactive board: one offline HTML page."""
-    return board_html.render(*_analysed(store, caller, account_id, as_of), layout=layout)
+    """The account's interactive board: one HTML page, offline (vis-network inlined), or
+    for the app with ``vis_url`` (where the app serves vis-network's files, shared by
+    every board page)."""
+    return board_html.render(
+        *_analysed(store, caller, account_id, as_of), layout=layout, vis_url=vis_url
+    )
 
 
 def account_board_data(
