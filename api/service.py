@@ -286,7 +286,14 @@ def account_board_svg(
     store: GraphStore, caller: Caller, account_id: str, *, as_of: dt.date | None = None
 ) -> str:
     """The account's board as a static SVG (A4 landscape)."""
-    return board_svg.render(*_analysed(store, caller, account_id, as_of))
+    caller.check_read(account_id)
+    day = as_of or dt.date.today()
+    return cached(
+        store,
+        caller,
+        ("svg", account_id, as_of, day),
+        lambda: board_svg.render(*_analysed(store, caller, account_id, as_of)),
+    )
 
 
 def account_review(
@@ -301,13 +308,19 @@ def account_review(
     """The account's review page (self-contained HTML, prints to A4 landscape); with
     ``since`` (the last review), what changed from then to ``as_of``; ``links`` (label,
     URL) lead to the app's other pages."""
-    G, analysis = _analysed(store, caller, account_id, as_of)
-    changed = None
-    if since is not None:
-        compared = account_diff(store, caller, account_id, since, as_of)
-        groups = changes.summarize(compared.diff, compared.before, compared.after)
-        changed = review.ChangesSince(since=since, groups=groups)
-    return review.render(G, analysis, changes=changed, links=links)
+    caller.check_read(account_id)
+    day = as_of or dt.date.today()
+
+    def make() -> str:
+        G, analysis = _analysed(store, caller, account_id, as_of)
+        changed = None
+        if since is not None:
+            compared = account_diff(store, caller, account_id, since, as_of)
+            groups = changes.summarize(compared.diff, compared.before, compared.after)
+            changed = review.ChangesSince(since=since, groups=groups)
+        return review.render(G, analysis, changes=changed, links=links)
+
+    return cached(store, caller, ("review", account_id, as_of, day, since, tuple(links)), make)
 
 
 def diff_text(compared: Compared) -> str:

@@ -27,6 +27,7 @@ CACHED = (
     "/accounts/orbital/board",
     "/accounts/orbital/board.svg",
     "/accounts/orbital/review",
+    "/accounts/orbital/review?since=2024-01-01",
     "/ui/accounts/orbital/board.json",
     "/",
 )
