@@ -9,7 +9,9 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -18,8 +20,12 @@ from api.app import create_app
 from api.cache import LRU
 from api.service import load_sample
 from graph.access import LOCAL, SERVE_ADMIN, Role
+from graph.history import Stamp
+from graph.model import Portfolio, Stakeholder
 from graph.settings import Settings
 from graph.store import open_store
+
+from ..serve_support import start_serve
 
 #: What every cached route answers for orbital (one per kind of cached result).
 CACHED = (
@@ -102,6 +108,32 @@ def test_a_write_by_another_process_shows_at_the_next_read(
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
     after = answers(client, headers["admin"])
     assert_shown(first, after)
+
+
+def test_every_worker_of_serve_shows_a_write_at_the_next_read(data_dir: Path) -> None:
+    """`kamgraph serve --workers 2`: each connection may land on either worker, and every
+    one of them, having cached the board before, draws the newcomer after the write."""
+    served = start_serve(data_dir, "--workers", "2")
+    try:
+
+        def boards() -> list[str]:
+            answers = []
+            for _ in range(12):  # a fresh connection each: the workers take turns
+                with httpx.Client(base_url=served.base, headers=served.http.headers) as fresh:
+                    answer = fresh.get("/accounts/orbital/board")
+                    assert answer.status_code == 200
+                    answers.append(answer.text)
+            return answers
+
+        assert not any("orb-newcomer" in board for board in boards())
+        with (
+            open_store(Settings(store=f"embedded:{data_dir}")) as store,
+            store.atomic(stamp=Stamp("elsewhere", store.history_newest())) as target,
+        ):
+            target.write(Portfolio(stakeholders=[Stakeholder(**NEWCOMER)]))
+        assert all("orb-newcomer" in board for board in boards())
+    finally:
+        served.stop()
 
 
 @pytest.mark.parametrize("first", ["admin", "viewer"])
