@@ -20,9 +20,9 @@ from graph.access import Caller, Role
 from graph.store import GraphStore
 
 T = TypeVar("T")
-#: Entries kept: an analysis with its graph is ~0.1–1 MB for a large account, a board page
-#: ~70 KB, so a few hundred stay well inside a worker's memory.
-CACHE_SIZE: Final = 512
+#: Entries kept per worker. A 40-person account's graph and analysis take ~0.2 MB and its
+#: board page 0.1 MB; a 400-person one's ~1 MB and 0.7 MB: a few hundred MB at the worst.
+CACHE_SIZE: Final = 256
 
 
 class LRU:
