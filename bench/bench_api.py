@@ -132,7 +132,7 @@ async def rounds(
         for _ in range(args.rounds):
             figures = {}
             for name, path in paths.items():
-                await hammer(client, path, args.clients, args.clients)  # warm-up
+                await hammer(client, path, args.clients, max(2, args.clients))  # warm-up
                 figures[name] = await hammer(client, path, args.clients, args.requests)
             out.append(figures)
             print(
