@@ -28,7 +28,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from api import guard
 from api.auth import CallerDep, Sessions, current_caller
 from api.deps import UNPROCESSABLE, get_store
-from api.pages import STATIC_DIR, TEMPLATES, VIS_DIR, routes, shows_page
+from api.pages import STATIC_DIR, TEMPLATES, VIS_DIR, VIS_URL, ImmutableFiles, routes, shows_page
 from api.routes import accounts, analysis, boards, history, portfolio, records, session, tokens
 from graph.errors import (
     AlreadyExists,
@@ -133,7 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(guard.SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.mount("/static-vis", StaticFiles(directory=VIS_DIR), name="static-vis")
+    app.mount(VIS_URL, ImmutableFiles(directory=VIS_DIR), name="static-vis")
     app.mount("/static-docs", StaticFiles(directory=guard.DOCS_ASSETS), name="static-docs")
 
     @app.exception_handler(KamgraphError)

@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
+from api.cache import cached
 from graph.access import (
     LOCAL,
     SERVE_ADMIN,
@@ -105,7 +106,7 @@ def list_accounts(
     store: GraphStore, caller: Caller, query: str | None = None
 ) -> list[AccountSummary]:
     """The accounts the caller may see whose name or id contains ``query``, by name."""
-    return [s for s in store.list_accounts(query) if caller.sees(s.account.id)]
+    return store.list_accounts(query, visible=caller.accounts)
 
 
 class AccountRow(BaseModel):
@@ -123,6 +124,11 @@ class AccountRow(BaseModel):
 def account_index(store: GraphStore, caller: Caller, query: str | None = None) -> list[AccountRow]:
     """The accounts the caller may see (name or id containing ``query``), each analysed
     as of today, by name."""
+    day = dt.date.today()
+    return cached(store, caller, ("index", query, day), lambda: _index(store, caller, query))
+
+
+def _index(store: GraphStore, caller: Caller, query: str | None) -> list[AccountRow]:
     rows = []
     for summary in list_accounts(store, caller, query):
         account_id = summary.account.id
@@ -251,9 +257,21 @@ def account_board(
     *,
     layout: Layout = Layout.board,
     as_of: dt.date | None = None,
+    vis_url: str | None = None,
 ) -> str:
-    """The account's interactive board: one offline HTML page."""
-    return board_html.render(*_analysed(store, caller, account_id, as_of), layout=layout)
+    """The account's interactive board: one HTML page, offline (vis-network inlined), or
+    for the app with ``vis_url`` (where the app serves vis-network's files, shared by
+    every board page)."""
+    caller.check_read(account_id)
+    day = as_of or dt.date.today()
+    return cached(
+        store,
+        caller,
+        ("board", account_id, as_of, day, layout, vis_url),
+        lambda: board_html.render(
+            *_analysed(store, caller, account_id, as_of), layout=layout, vis_url=vis_url
+        ),
+    )
 
 
 def account_board_data(
@@ -268,7 +286,14 @@ def account_board_svg(
     store: GraphStore, caller: Caller, account_id: str, *, as_of: dt.date | None = None
 ) -> str:
     """The account's board as a static SVG (A4 landscape)."""
-    return board_svg.render(*_analysed(store, caller, account_id, as_of))
+    caller.check_read(account_id)
+    day = as_of or dt.date.today()
+    return cached(
+        store,
+        caller,
+        ("svg", account_id, as_of, day),
+        lambda: board_svg.render(*_analysed(store, caller, account_id, as_of)),
+    )
 
 
 def account_review(
@@ -283,13 +308,19 @@ def account_review(
     """The account's review page (self-contained HTML, prints to A4 landscape); with
     ``since`` (the last review), what changed from then to ``as_of``; ``links`` (label,
     URL) lead to the app's other pages."""
-    G, analysis = _analysed(store, caller, account_id, as_of)
-    changed = None
-    if since is not None:
-        compared = account_diff(store, caller, account_id, since, as_of)
-        groups = changes.summarize(compared.diff, compared.before, compared.after)
-        changed = review.ChangesSince(since=since, groups=groups)
-    return review.render(G, analysis, changes=changed, links=links)
+    caller.check_read(account_id)
+    day = as_of or dt.date.today()
+
+    def make() -> str:
+        G, analysis = _analysed(store, caller, account_id, as_of)
+        changed = None
+        if since is not None:
+            compared = account_diff(store, caller, account_id, since, as_of)
+            groups = changes.summarize(compared.diff, compared.before, compared.after)
+            changed = review.ChangesSince(since=since, groups=groups)
+        return review.render(G, analysis, changes=changed, links=links)
+
+    return cached(store, caller, ("review", account_id, as_of, day, since, tuple(links)), make)
 
 
 def diff_text(compared: Compared) -> str:
@@ -304,12 +335,16 @@ def _analysed(
     store: GraphStore, caller: Caller, account_id: str, as_of: dt.date | None
 ) -> tuple[nx.MultiDiGraph, AccountAnalysis]:
     """The account's graph as it was on ``as_of`` (now when None) and its analysis on that
-    day: what views draw."""
+    day: what views draw (cached: views only read them)."""
     caller.check_read(account_id)
     day = as_of or dt.date.today()
-    graph = store.account_graph(account_id, as_of=as_of)
-    G = _network(store, graph, day)
-    return G, analyze(G, as_of=day)
+
+    def make() -> tuple[nx.MultiDiGraph, AccountAnalysis]:
+        graph = store.account_graph(account_id, as_of=as_of)
+        G = _network(store, graph, day)
+        return G, analyze(G, as_of=day)
+
+    return cached(store, caller, ("analysed", account_id, as_of, day), make)
 
 
 def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.MultiDiGraph:

@@ -378,11 +378,13 @@ RETURN s.id AS stakeholder_id, type(l) AS type, startNode(l).id AS from_id,
   endNode(l).id AS to_id, o.id AS other_id, o.account_id AS other_account
 """
 
+# $visible: the account ids the caller may see (null: all), as the write API's lists take it.
 LIST_ACCOUNTS: Final = """
 MATCH (a:Account)
-WHERE $search IS NULL
-   OR toLower(a.name) CONTAINS toLower($search)
-   OR toLower(a.id) CONTAINS toLower($search)
+WHERE ($visible IS NULL OR a.id IN $visible)
+  AND ($search IS NULL
+       OR toLower(a.name) CONTAINS toLower($search)
+       OR toLower(a.id) CONTAINS toLower($search))
 OPTIONAL MATCH (a)<-[:WORKS_AT]-(s:Stakeholder)
 WITH a, count(s) AS stakeholder_count
 RETURN a {.*} AS account, stakeholder_count
@@ -597,7 +599,7 @@ RETURN DISTINCT i.id AS id, i.account_id AS account_id
 # The records kamgraph holds: not the lock, nor the change log and its clock.
 COUNT_NODES: Final = """
 MATCH (n)
-WHERE NOT (n:WriteLock OR n:Change OR n:HistoryClock)
+WHERE NOT (n:WriteLock OR n:Change OR n:HistoryClock OR n:StoreVersion)
 RETURN count(n) AS nodes
 """
 
@@ -909,6 +911,23 @@ TAKE_WRITE_LOCK: Final = """
 MERGE (l:WriteLock {id: 'writer'})
 SET l.holder = $holder
 RETURN l.id AS lock
+"""
+
+# --- the store's version (graph.store.GraphStore.version) -------------------------------
+
+# Moved on by the last statement of every write transaction, so it lands with the write or
+# not at all. The epoch, drawn when the node is made, keeps a store emptied and written
+# again from ever showing an old version's number with other data.
+STORE_VERSION: Final = """
+OPTIONAL MATCH (v:StoreVersion {id: 'version'})
+RETURN v.epoch AS epoch, v.n AS n
+"""
+
+BUMP_STORE_VERSION: Final = """
+MERGE (v:StoreVersion {id: 'version'})
+ON CREATE SET v.epoch = $epoch, v.n = 0
+SET v.n = v.n + 1
+RETURN v.n AS n
 """
 
 # --- history: the change log (graph.history) --------------------------------------------

@@ -304,6 +304,8 @@ class GraphStore:
             target._recorder = Recorder(stamp or Stamp.today())
             yield target
             target._record()
+            # Last, in the same transaction: a reader that saw the new version sees the write.
+            tx.run(cypher.BUMP_STORE_VERSION, {"epoch": secrets.token_hex(8)}, write=True)
 
     def _record(self) -> None:
         """Append what this block changed to the change log (in the same transaction)."""
@@ -994,9 +996,16 @@ class GraphStore:
             if g.account.id not in first or first[g.account.id] <= as_of
         ]
 
-    def list_accounts(self, query: str | None = None) -> list[AccountSummary]:
-        """Accounts whose name or id contains ``query`` (case-insensitive), by name."""
-        rows = self._read(cypher.LIST_ACCOUNTS, search=query or None)
+    def list_accounts(
+        self, query: str | None = None, *, visible: frozenset[str] | None = None
+    ) -> list[AccountSummary]:
+        """Accounts whose name or id contains ``query`` (case-insensitive), by name;
+        ``visible`` (a caller's account ids; None: all) leaves out the others."""
+        rows = self._read(
+            cypher.LIST_ACCOUNTS,
+            search=query or None,
+            visible=None if visible is None else sorted(visible),
+        )
         return [
             AccountSummary(
                 account=_load(Account, r["account"]), stakeholder_count=int(r["stakeholder_count"])
@@ -1041,6 +1050,18 @@ class GraphStore:
         return Portfolio(
             **{field: [merged[field][k] for k in sorted(merged[field])] for field in merged}
         )
+
+    def version(self) -> str:
+        """The store's version: a token every write transaction changes, in the store
+        itself, so every process and API worker on it sees a write by any other ("" before
+        the first write). Token and session writes, which change nothing an analysis or
+        page shows, leave it alone.
+
+        Cache by it, reading it *before* the data: a write landing in between then leaves
+        newer data under the older token, never older data under the newer one.
+        """
+        row = self._read(cypher.STORE_VERSION)[0]
+        return "" if row["epoch"] is None else f"{row['epoch']}.{int(row['n'])}"
 
     def count_nodes(self) -> int:
         """How many nodes the store holds (all kinds)."""

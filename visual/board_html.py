@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import networkx as nx
 import pyvis
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
 from pyvis.network import Network
 
 from graph.analysis.result import AccountAnalysis
@@ -48,6 +48,10 @@ CSP: Final = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
 )
+#: The app's board page: the same, but vis-network comes from the app's own files.
+SERVED_CSP: Final = CSP.replace("script-src ", "script-src 'self' ").replace(
+    "style-src ", "style-src 'self' "
+)
 # A src/href that leaves the page: what the offline check forbids.
 _REMOTE_TAGS = (
     re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*", re.I),
@@ -57,23 +61,48 @@ _REMOTE_TAGS = (
 )
 # pyvis makes a jinja Environment per Network and so recompiles its template, inlined
 # vis.js (500 kB) included, on every page; one shared Environment compiles it once.
-_TEMPLATES: Final = Environment(loader=FileSystemLoader(Path(pyvis.__file__).parent / "templates"))
+_PYVIS: Final = FileSystemLoader(Path(pyvis.__file__).parent / "templates")
+_TEMPLATES: Final = Environment(loader=_PYVIS)
+# The app's board pages link vis-network instead: its two files are left out (the markers
+# name where they would have gone).
+_VIS_FILES: Final = ("vis-network.min.js", "vis-network.css")
+_LINKED: Final = Environment(
+    loader=ChoiceLoader(
+        [DictLoader({f"lib/vis-9.1.2/{name}": f"/*{name}*/" for name in _VIS_FILES}), _PYVIS]
+    )
+)
 _FONT: Final = "'DejaVu Sans', 'Segoe UI Symbol', 'Noto Sans Symbols 2', sans-serif"
 
 
-def render(G: nx.MultiDiGraph, analysis: AccountAnalysis, *, layout: Layout = Layout.board) -> str:
-    """The account's board as one offline HTML page (``layout``: board, org or network)."""
+def render(
+    G: nx.MultiDiGraph,
+    analysis: AccountAnalysis,
+    *,
+    layout: Layout = Layout.board,
+    vis_url: str | None = None,
+) -> str:
+    """The account's board as one offline HTML page (``layout``: board, org or network);
+    with ``vis_url``, vis-network's files are linked from there (the page's CSP is then
+    :data:`SERVED_CSP`) rather than inlined."""
     board = build_board(G, analysis)
     placement = place(board, layout)
     net = Network(height="calc(100vh - 74px)", width="100%", directed=True, cdn_resources="in_line")
-    net.templateEnv = _TEMPLATES
+    net.templateEnv = _TEMPLATES if vis_url is None else _LINKED
     for node in vis_nodes(board, placement):
         net.add_node(**node)
     for edge in vis_edges(board):
         net.add_edge(edge.pop("from"), edge.pop("to"), **edge)
     net.options = vis_options(layout)
     page = _offline(net.generate_html())
-    return _dress(page, board, placement, analysis)
+    if vis_url is not None:
+        js, css = (f"{vis_url}/{name}" for name in _VIS_FILES)
+        page = _replace_once(
+            page, "<script>/*vis-network.min.js*/</script>", f'<script src="{js}"></script>'
+        )
+        page = _replace_once(
+            page, "<style>/*vis-network.css*/</style>", f'<link rel="stylesheet" href="{css}">'
+        )
+    return _dress(page, board, placement, analysis, CSP if vis_url is None else SERVED_CSP)
 
 
 def vis_nodes(board: Board, placement: Placement) -> list[dict[str, Any]]:
@@ -237,7 +266,9 @@ def _replace_once(page: str, marker: str, new: str) -> str:
     return page.replace(marker, new)
 
 
-def _dress(page: str, board: Board, placement: Placement, analysis: AccountAnalysis) -> str:
+def _dress(
+    page: str, board: Board, placement: Placement, analysis: AccountAnalysis, csp: str
+) -> str:
     """Add the head (CSP, title, style), header, sidebar, data island and script."""
     title = f"{board.account_name} — board"
     page = _replace_once(page, "<html>", '<!DOCTYPE html>\n<html lang="en">')
@@ -245,7 +276,7 @@ def _dress(page: str, board: Board, placement: Placement, analysis: AccountAnaly
         page,
         '<meta charset="utf-8">',
         '<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>",
     )

@@ -8,13 +8,16 @@ strict Content-Security-Policy.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Final
 from urllib.parse import quote
 
 import pyvis
-from fastapi import Request
+from fastapi import Request, Response
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import Scope
 
 from visual import amounts
 
@@ -22,8 +25,26 @@ HERE: Final = Path(__file__).parent
 STATIC_DIR: Final = HERE / "static"
 #: vis-network, as pyvis ships it (the offline board inlines the same file).
 VIS_DIR: Final = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+#: Where the app serves it: the path names the version, so browsers may keep it for good
+#: (every board page and the workspace share the one cached copy).
+VIS_URL: Final = f"/static-vis/{VIS_DIR.name}"
 #: Starlette's Jinja2 environment autoescapes every template: a typed name is never markup.
 TEMPLATES: Final = Jinja2Templates(directory=HERE / "templates")
+
+
+class ImmutableFiles(StaticFiles):
+    """Static files whose URL changes with their content: cached a year, never revalidated."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
 
 
 def segment(value: str) -> str:
@@ -70,6 +91,7 @@ def shows_page(request: Request) -> bool:
     return "text/html" in accept and "hx-request" not in request.headers
 
 
+TEMPLATES.env.globals["vis_url"] = VIS_URL
 TEMPLATES.env.filters["segment"] = segment
 TEMPLATES.env.filters["value"] = value
 TEMPLATES.env.filters["money"] = money

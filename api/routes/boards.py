@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from api import service
 from api.auth import CallerDep
 from api.deps import NOT_FOUND, AccountId, AsOf, SinceReview, StoreDep
-from api.pages import review_links
+from api.pages import VIS_URL, review_links
 from visual import board_html, board_svg, review
 from visual.layout import Layout
 
@@ -33,9 +33,12 @@ def read_board(
     layout: Layout = Layout.board,
     as_of: AsOf = None,
 ) -> HTMLResponse:
-    """The account's interactive board: one offline HTML page (board, org or network)."""
-    page = service.account_board(store, caller, account_id, layout=layout, as_of=as_of)
-    return HTMLResponse(page, headers=_headers(board_html.CSP))
+    """The account's interactive board: one HTML page (board, org or network) drawn with
+    vis-network from the app's own files (``kamgraph map -o board.html`` inlines them)."""
+    page = service.account_board(
+        store, caller, account_id, layout=layout, as_of=as_of, vis_url=VIS_URL
+    )
+    return HTMLResponse(page, headers=_headers(board_html.SERVED_CSP))
 
 
 @router.get(

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from api.pages import VIS_URL
 from graph.access import Role
 from graph.settings import Settings
 from visual import board_html
@@ -106,7 +107,7 @@ def test_the_workspace_draws_the_offline_boards_data_with_files_only(admin: Brow
     script = admin.client.get("/ui/board.js")
     assert script.text == board_html.DRAW_SCRIPT
     assert script.headers["content-type"].startswith("text/javascript")
-    for path in ("/static-vis/vis-network.min.js", "/static/workspace.js", "/static/app.js"):
+    for path in (f"{VIS_URL}/vis-network.min.js", "/static/workspace.js", "/static/app.js"):
         assert admin.client.get(path).status_code == 200, path
 
 

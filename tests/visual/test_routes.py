@@ -8,6 +8,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from api import service
+from api.pages import VIS_DIR, VIS_URL
+from graph.access import LOCAL
 from graph.settings import Settings
 from graph.store import open_store
 from visual import board_html, board_svg, review
@@ -28,9 +31,32 @@ def test_board_page(client: TestClient) -> None:
     answer = client.get("/accounts/acme/board", params={"layout": "network", "as_of": "2025-06-30"})
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
-    assert answer.headers["content-security-policy"] == board_html.CSP + "; frame-ancestors 'none'"
+    policy = board_html.SERVED_CSP
+    assert answer.headers["content-security-policy"] == policy + "; frame-ancestors 'none'"
+    assert f'content="{policy}"' in answer.text
     assert '"layout":"network"' in answer.text and '"as_of":"2025-06-30"' in answer.text
     assert XSS_SCRIPT not in answer.text
+
+
+def test_served_boards_share_one_cached_vis_network(
+    client: TestClient, store_settings: Settings
+) -> None:
+    """The app's board pages link vis-network from the app (kept by the browser for good);
+    the offline board, the CLI's, inlines the same files."""
+    page = client.get("/accounts/acme/board").text
+    names = ("vis-network.min.js", "vis-network.css")
+    files = [(VIS_DIR / name).read_bytes() for name in names]
+    samples = [text[5000:5200].decode() for text in files]  # minified: one line there
+    assert f'<script src="{VIS_URL}/vis-network.min.js"></script>' in page
+    assert f'<link rel="stylesheet" href="{VIS_URL}/vis-network.css">' in page
+    assert not any(sample in page for sample in samples)
+    for name, text in zip(names, files, strict=True):
+        asset = client.get(f"{VIS_URL}/{name}")
+        assert asset.status_code == 200 and asset.content == text
+        assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+    with open_store(store_settings) as store:
+        offline = board_html.render(*service.analyzed_account(store, LOCAL, "acme"))
+    assert all(sample in offline for sample in samples) and VIS_URL not in offline
 
 
 def test_board_svg(client: TestClient) -> None:
