@@ -45,6 +45,8 @@ RETURN count(c) AS written
 
 # A stakeholder works at exactly one account; moving them drops the old WORKS_AT edge and
 # their reporting, influence and conflict lines with people who are not at the new account.
+# Only for the rows that move (or may: see graph.store); the move clauses cost four times
+# the rest of the statement.
 UPSERT_STAKEHOLDERS: Final = """
 UNWIND $rows AS row
 MATCH (a:Account {id: row.account_id})
@@ -59,6 +61,16 @@ OPTIONAL MATCH (s)-[line:REPORTS_TO|INFLUENCES|CONFLICTS_WITH]-(former:Stakehold
 WHERE former.account_id <> a.id
 DELETE line
 WITH DISTINCT s, a
+MERGE (s)-[:WORKS_AT]->(a)
+RETURN count(s) AS written
+"""
+
+# The rows that stay where they are stored, or are new: no WORKS_AT edge or line to drop.
+UPSERT_STAKEHOLDERS_IN_PLACE: Final = """
+UNWIND $rows AS row
+MATCH (a:Account {id: row.account_id})
+MERGE (s:Stakeholder {id: row.id})
+SET s += row.props, s.account_id = row.account_id
 MERGE (s)-[:WORKS_AT]->(a)
 RETURN count(s) AS written
 """
@@ -183,6 +195,14 @@ FIND_STAKEHOLDERS: Final = """
 UNWIND $ids AS wanted
 MATCH (s:Stakeholder {id: wanted})
 RETURN s.id AS id, s.account_id AS account_id, s {.*} AS props
+"""
+
+# Which of $ids exist and where they work: all a reference check needs (whole property
+# maps cost seven times the engine's time to parse).
+FIND_STAKEHOLDER_ACCOUNTS: Final = """
+UNWIND $ids AS wanted
+MATCH (s:Stakeholder {id: wanted})
+RETURN s.id AS id, s.account_id AS account_id
 """
 
 FIND_TEAM_MEMBERS: Final = """

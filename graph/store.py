@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import secrets
 from collections import ChainMap, Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -359,22 +359,51 @@ class GraphStore:
         may have moved since.
         """
         p = portfolio
+        # Never one statement: the change log is written with the change.
+        with self._transaction(one_statement=False) as target:
+            known = target._check(p, Pending(), visible, edit=edit)
+            moves = target._moves(p, Pending(), known)
+            moving = {m.stakeholder_id for m in moves}
+            if visible is not None:  # an id unknown here may be stored on an unseen account
+                moving |= {s.id for s in p.stakeholders if s.id not in known.stakeholders}
+            written = target._upsert(p, known, moving)
+        created = {
+            "accounts": sum(a.id not in known.accounts for a in p.accounts),
+            "team_members": sum(m.id not in known.members for m in p.team_members),
+            "competitors": sum(c.id not in known.competitors for c in p.competitors),
+            "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
+        }
+        return WriteSummary(written=dict(written), created=created, moves=moves)
+
+    def write_checked(self, portfolio: Portfolio, *, moving: Set[str]) -> None:
+        """Write a batch that :meth:`check` passed earlier in this :meth:`atomic` block.
+
+        The block's writer lock has held since the check, so its verdict stands and is not
+        reached again; ``moving`` holds (at least) the stakeholders the checks found moving
+        to another account (:attr:`Pending.moves`): only their rows run the move clauses.
+        """
+        if self._recorder is None:
+            raise RuntimeError("write_checked() runs inside the atomic() block of its check")
+        self._upsert(portfolio, self._existing(portfolio), moving)
+
+    def _upsert(self, p: Portfolio, known: _Known, moving: Set[str]) -> Counter[str]:
+        """Record the accounts ``p`` touches as they are, then upsert ``p`` kind by kind;
+        the rows of the stakeholders in ``moving`` run the move clauses."""
         node_rows: Callable[[Iterable[BaseModel]], list[dict]] = lambda records: [  # noqa: E731
             {"id": r.id, "props": _props(r, "id")}
             for r in records  # type: ignore[attr-defined]
         ]
+        stakeholders: dict[bool, list[dict]] = {True: [], False: []}
+        for s in p.stakeholders:
+            stakeholders[s.id in moving].append(
+                {"id": s.id, "account_id": s.account_id, "props": _props(s, "id", "account_id")}
+            )
         steps: list[tuple[str, str, list[dict]]] = [
             ("accounts", cypher.UPSERT_ACCOUNTS, node_rows(p.accounts)),
             ("team_members", cypher.UPSERT_TEAM_MEMBERS, node_rows(p.team_members)),
             ("competitors", cypher.UPSERT_COMPETITORS, node_rows(p.competitors)),
-            (
-                "stakeholders",
-                cypher.UPSERT_STAKEHOLDERS,
-                [
-                    {"id": s.id, "account_id": s.account_id, "props": _props(s, "id", "account_id")}
-                    for s in p.stakeholders
-                ],
-            ),
+            ("stakeholders", cypher.UPSERT_STAKEHOLDERS, stakeholders[True]),
+            ("stakeholders", cypher.UPSERT_STAKEHOLDERS_IN_PLACE, stakeholders[False]),
             ("team", cypher.UPSERT_TEAM_ASSIGNMENTS, [t.model_dump(mode="json") for t in p.team]),
             (
                 "knows",
@@ -417,26 +446,14 @@ class GraphStore:
                 ],
             ),
         ]
-        statements = [
-            (kind, query, batch) for kind, query, rows in steps for batch in _batches(rows)
-        ]
-        # Never one statement: the change log is written with the change.
-        with self._transaction(one_statement=False) as target:
-            known = target._check(p, Pending(), visible, edit=edit)
-            moves = target._moves(p, Pending(), known)
-            assert target._recorder is not None
-            target._recorder.touch(target, target._affected(p, known))
-            written: Counter[str] = Counter()
-            for kind, query, batch in statements:
-                result = target._runner.run(query, {"rows": batch}, write=True)
+        assert self._recorder is not None
+        self._recorder.touch(self, self._affected(p, known))
+        written: Counter[str] = Counter()
+        for kind, query, rows in steps:
+            for batch in _batches(rows):
+                result = self._runner.run(query, {"rows": batch}, write=True)
                 written[kind] += int(result[0]["written"]) if result else 0
-        created = {
-            "accounts": sum(a.id not in known.accounts for a in p.accounts),
-            "team_members": sum(m.id not in known.members for m in p.team_members),
-            "competitors": sum(c.id not in known.competitors for c in p.competitors),
-            "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
-        }
-        return WriteSummary(written=dict(written), created=created, moves=moves)
+        return written
 
     def _affected(self, p: Portfolio, known: _Known) -> set[str]:
         """The accounts whose graphs writing ``p`` may change: where its records are, where
@@ -713,7 +730,7 @@ class GraphStore:
             accounts={r["id"] for r in found(cypher.FIND_ACCOUNTS, accounts) if shown(r["id"])},
             stakeholders={
                 r["id"]: r["account_id"]
-                for r in found(cypher.FIND_STAKEHOLDERS, stakeholders)
+                for r in found(cypher.FIND_STAKEHOLDER_ACCOUNTS, stakeholders)
                 if shown(r["account_id"])
             },
             members={r["id"] for r in found(cypher.FIND_TEAM_MEMBERS, members)},
@@ -793,7 +810,7 @@ class GraphStore:
         return {
             r["id"]: r["account_id"]
             for batch in _batches(wanted)
-            for r in self._read(cypher.FIND_STAKEHOLDERS, ids=batch)
+            for r in self._read(cypher.FIND_STAKEHOLDER_ACCOUNTS, ids=batch)
         }
 
     # --- reads -------------------------------------------------------------------------
