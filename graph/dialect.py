@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-
 _SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
