@@ -4,7 +4,10 @@ One data folder holds one engine. The engine listens on a unix socket and persis
 to an append-only file (fsync on every write, so an acknowledged write survives a
 SIGKILL). It is started with ``EFFECTS_THRESHOLD 0`` so the AOF records each write's
 effects rather than the query, and reopening a large store loads data instead of
-re-running every query; redis rewrites the AOF (RDB preamble) as it grows.
+re-running every query. Replaying the effects is still slow (a 33 MB file took 5 s), so
+the append-only file is rewritten from the live data (one RDB base file, loaded fast)
+after a staged write leaves more than :data:`REWRITE_AFTER` bytes to replay, and at a
+clean shutdown; redis's own rule rewrites it as it grows besides.
 
 Several kamgraph processes may use one folder at once (``kamgraph serve`` while an
 import runs): the first starts the engine, the others attach to it. The engine process
@@ -64,6 +67,9 @@ _SOCKET_PATH_LIMIT: Final = 100  # sun_path is 108 bytes on Linux, 104 on macOS
 _PROBE_TIMEOUT: Final = 5.0  # seconds a readiness check waits for the engine's answer
 _PRIVATE: Final = 0o077  # umask: the store's files are the user's alone
 STAGING_SUFFIX: Final = "~staging"
+#: Bytes of incremental append-only file (replayed at every start, ~10 MB/s) past which a
+#: large write or a clean shutdown rewrites it into a base file.
+REWRITE_AFTER: Final = 4 * 1024 * 1024
 
 
 def _param(value: Any) -> str:
@@ -114,6 +120,20 @@ def _value(cell: list[Any], graph: Graph) -> Any:
     if kind == _DOUBLE:
         return float(raw)
     return FALKORDB.convert(parse_scalar(cell, graph))
+
+
+def _child_running(info: dict[str, Any]) -> bool:
+    """Whether INFO persistence shows a child process (a rewrite, a save, a copy) running
+    or a rewrite waiting to start."""
+    return any(
+        info.get(flag)
+        for flag in (
+            "aof_rewrite_in_progress",
+            "aof_rewrite_scheduled",
+            "rdb_bgsave_in_progress",
+            "module_fork_in_progress",
+        )
+    )
 
 
 def _socket_path(data_dir: Path) -> Path:
@@ -369,7 +389,8 @@ class EmbeddedEngine:
             except BaseException:
                 tx.discard()
                 raise
-            tx.publish()
+            if tx.publish():
+                self._rewrite_if_due()
 
     @contextlib.contextmanager
     def _thread_turn(self, *, block: bool) -> Iterator[None]:
@@ -405,15 +426,7 @@ class EmbeddedEngine:
         """
         while True:
             info = self._command("INFO", "persistence")
-            if any(
-                info.get(flag)
-                for flag in (
-                    "aof_rewrite_in_progress",
-                    "aof_rewrite_scheduled",
-                    "rdb_bgsave_in_progress",
-                    "module_fork_in_progress",
-                )
-            ):
+            if _child_running(info):
                 time.sleep(0.05)
             elif self._aof_rewrite_due(info):
                 self._command("BGREWRITEAOF")
@@ -432,6 +445,38 @@ class EmbeddedEngine:
             and current > int(config["auto-aof-rewrite-min-size"])
             and (current * 100 // base - 100 >= percentage)
         )
+
+    def _replay_bytes(self) -> int:
+        """The size of the incremental append-only files: what a start replays."""
+        aof = self.data_dir / AOF_DIR
+        sizes = 0
+        for name, kind in _aof_manifest(aof).items():
+            if kind == "i":
+                with contextlib.suppress(FileNotFoundError):
+                    sizes += (aof / name).stat().st_size
+        return sizes
+
+    def _rewrite_if_due(self) -> bool:
+        """Start a background rewrite if the next start would replay more than
+        :data:`REWRITE_AFTER` bytes (under the writer lock, see _copy_to_staging); True if
+        one runs now."""
+        if self._replay_bytes() <= REWRITE_AFTER:
+            return False
+        try:
+            self._command("BGREWRITEAOF")
+        except redis.ResponseError as exc:  # one already runs, or is scheduled: as good
+            if "already in progress" not in str(exc):
+                raise StoreUnavailable(f"{self.data_dir}: cannot rewrite: {exc}") from exc
+        return True
+
+    def _wait_for_children(self) -> None:
+        """Wait (up to the start timeout) until no rewrite or other child process runs."""
+        deadline = time.monotonic() + self._start_timeout
+        while time.monotonic() < deadline:
+            info = self._command("INFO", "persistence")
+            if not _child_running(info):
+                return
+            time.sleep(0.02)
 
     def _drop_staging(self) -> None:
         if self._command("EXISTS", self._staging_name):
@@ -483,6 +528,12 @@ class EmbeddedEngine:
             self._clients_handle.close()
 
     def _shutdown(self) -> None:
+        # Rewrite first, so the next start loads a base file instead of replaying writes
+        # (SHUTDOWN would kill a rewrite still running). A failed rewrite leaves the old
+        # files, which load as well, only slower.
+        with contextlib.suppress(StoreUnavailable, redis.ResponseError):
+            self._rewrite_if_due()
+            self._wait_for_children()
         with contextlib.suppress(redis.ConnectionError, redis.ResponseError):
             self._db.connection.execute_command("SHUTDOWN")
         with _private_file(self.data_dir / RUNNING_LOCK) as running:
@@ -685,11 +736,13 @@ class _StagedWrite:
         graph = self._staging if self._staging is not None else engine._graph
         return engine._query(graph, query, params, write=write)
 
-    def publish(self) -> None:
-        """Make the copy the live graph, in one step."""
-        if self._staging is not None:
-            engine = self._engine
-            engine._command("RENAME", engine._staging_name, engine.graph_name)
+    def publish(self) -> bool:
+        """Make the copy the live graph, in one step; True if there was a copy."""
+        if self._staging is None:
+            return False
+        engine = self._engine
+        engine._command("RENAME", engine._staging_name, engine.graph_name)
+        return True
 
     def discard(self) -> None:
         """Drop the copy (an engine that died takes it along; the next writer drops it)."""
