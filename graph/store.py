@@ -906,7 +906,7 @@ class GraphStore:
         ids = list(account_ids)
         states: dict[str, history.State] = {}
 
-        def records(query: str, **params: Any) -> Iterator[tuple[dict, list]]:
+        def records(query: str, **params: Any) -> Iterator[tuple[dict, Any]]:
             for row in self._read(query, account_ids=ids, **params):
                 for record in row["records"]:
                     yield row, record
@@ -914,20 +914,14 @@ class GraphStore:
         def put(account_id: str, kind: str, record: dict[str, Any]) -> None:
             states[account_id][kind][history.BY_FIELD[kind].key(record)] = record
 
-        def fields(model: type[BaseModel], *keys: str) -> list[str]:
-            return [f for f in model.model_fields if f not in keys]
+        def props(model: type[BaseModel], stored: dict[str, Any]) -> dict[str, Any]:
+            return {f: v for f, v in stored.items() if f in model.model_fields}
 
-        def props(names: list[str], values: list[Any]) -> dict[str, Any]:
-            # An engine stores no nulls: a null is a property not set.
-            return {f: v for f, v in zip(names, values, strict=True) if v is not None}
-
-        account_fields = fields(Account)
-        for r in self._read(cypher.STATE_ACCOUNTS, account_ids=ids, fields=account_fields):
+        for r in self._read(cypher.STATE_ACCOUNTS, account_ids=ids):
             states[r["account_id"]] = {c.field: {} for c in history.COLLECTIONS}
-            put(r["account_id"], "accounts", props(account_fields, r["record"]))
-        stakeholder_fields = fields(Stakeholder)
-        for row, values in records(cypher.STATE_STAKEHOLDERS, fields=stakeholder_fields):
-            put(row["account_id"], "stakeholders", props(stakeholder_fields, values))
+            put(r["account_id"], "accounts", props(Account, r["record"]))
+        for row, stored in records(cypher.STATE_STAKEHOLDERS):
+            put(row["account_id"], "stakeholders", props(Stakeholder, stored))
         for row, (from_id, to_id, weight) in records(cypher.STATE_LINES):
             kind, ends = _STATE_LINES[row["type"]]
             line = dict(zip(ends, (from_id, to_id), strict=True))
@@ -936,12 +930,8 @@ class GraphStore:
                 kind,
                 {**line, "weight": weight} if kind == "influences" else line,
             )
-        knows_fields = fields(Knows, "member_id", "stakeholder_id")
-        for row, (member_id, stakeholder_id, *values) in records(
-            cypher.STATE_KNOWS, fields=knows_fields
-        ):
-            ends = {"member_id": member_id, "stakeholder_id": stakeholder_id}
-            put(row["account_id"], "knows", {**props(knows_fields, values), **ends})
+        for row, stored in records(cypher.STATE_KNOWS):
+            put(row["account_id"], "knows", props(Knows, stored))
         for row, (member_id, stakeholder_id) in records(cypher.STATE_OWNERS):
             owner = {"member_id": member_id, "stakeholder_id": stakeholder_id}
             put(row["account_id"], "owners", owner)
@@ -956,9 +946,8 @@ class GraphStore:
         for row, (interaction_id, person_id) in records(cypher.STATE_PARTICIPANTS):
             participants[interaction_id][row["side"]].add(person_id)
         sides = ("member_ids", "stakeholder_ids")
-        interaction_fields = fields(Interaction, *sides)
-        for row, values in records(cypher.STATE_INTERACTIONS, fields=interaction_fields):
-            interaction = props(interaction_fields, values)
+        for row, stored in records(cypher.STATE_INTERACTIONS):
+            interaction = {k: v for k, v in props(Interaction, stored).items() if k not in sides}
             held = participants[interaction["id"]]
             put(
                 row["account_id"],
