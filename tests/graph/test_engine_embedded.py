@@ -357,3 +357,28 @@ def test_a_large_staged_write_starts_a_rewrite(
             assert time.monotonic() < deadline, "no rewrite followed the staged write"
             time.sleep(0.05)
         assert [s.account.name for s in store.list_accounts()] == ["Acme"]
+
+
+def test_parameters_and_results_round_trip_through_the_engine(data_dir: Path) -> None:
+    """The engine's own parameter writer and result reader (not the client's)."""
+    values = [
+        'a "quoted" \\ back\\slash',
+        "two\nlines\tand ünïcode ✓",
+        "",
+        None,
+        0,
+        -(2**40),
+        2.5,
+        True,
+        False,
+        [1, "x", None, [True, 1.0]],
+        {"k": "v", "nested": {"list": [1, 2], "none": None}},
+    ]
+    engine = EmbeddedEngine(data_dir)
+    try:
+        node = engine.run("CREATE (n:Probe {s: $s}) RETURN n.s AS s", {"s": values[1]}, write=True)
+        assert node == [{"s": values[1]}]
+        got = engine.run("RETURN $v AS v, [$v] AS l", {"v": values}, write=False)
+        assert got == [{"v": values, "l": [values]}]
+    finally:
+        engine.close()
