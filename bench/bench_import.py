@@ -4,17 +4,23 @@ Generates a Salesforce export of ``--contacts`` contacts (20 per account, each b
 first reporting to a colleague; one Account Manager per account; a contact role for
 every tenth contact; a task for every fourth) in a temporary folder, with the columns a
 real Data Export has, and imports it with ``kamgraph import salesforce``'s code into a
-fresh embedded store. The baseline, measured in the same run on the same engine, is
-the engine's raw batched-MERGE rate: ``UNWIND`` batches of 1,000 plain ``MERGE … SET``
-of as many nodes on a fresh indexed graph.
+fresh embedded store. The baseline, measured in the same run on an engine started the
+same way (append-only file, fsync on every write), is the engine's raw batched MERGE of
+the same records: every node and edge the import writes, ``UNWIND`` batches of 1,000 of
+plain ``MERGE … SET`` into a fresh indexed graph, and nothing else (no checks, no moves,
+no change log, no staged copy). Raw MERGE and import alternate ``--runs`` times; the
+figure is the median of the runs' ratios, reported through ``bench/results.py``.
 
 Memory is the Python process's peak resident set (the engine is a separate process);
 run it at two sizes to see that it grows only with the ids pass 1 keeps, not with the
 rows.
 
-    .venv/bin/python bench/bench_import.py [--contacts 200000]
+    .venv/bin/python bench/bench_import.py [--contacts 200000] [--runs 3]
 
-Measured (one run each, this machine):
+Issue 16, 50,000 contacts (202,625 nodes and edges), on a machine at load average 11-14
+on its 2 cores: import / raw 0.04 and 0.06 before (two runs; 147 and 241 s), 0.17, 0.13
+and (see the note in the branch) after. Earlier figures, against raw MERGE of as many
+plain nodes (a third of the records, none of the edges):
 
 =========  ===========  =========  ==========  ===============  ==================
 contacts   CSV rows     import     records/s   raw MERGE/s      Python peak RSS
@@ -33,7 +39,8 @@ and the buffer it is decoded from).
 
 Pass 1 (validating every file) is 4 s of the 70. The store then checks every batch
 (references, reporting cycles against the touched accounts' stored lines) before the
-first write, so a refusal leaves the store unchanged, and writes them, re-checking each.
+first write, so a refusal leaves the store unchanged, and then writes them without
+checking again (the writer lock has held since the checks).
 Memory grows with the ids pass 1 keeps and the ids the check pass has seen (~650 bytes
 a contact), plus a constant ~20 MB for the batch in flight; rows are never held.
 """
