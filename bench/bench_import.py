@@ -19,8 +19,12 @@ rows.
 
 Issue 16, 50,000 contacts (202,625 nodes and edges), on a machine at load average 11-14
 on its 2 cores: import / raw 0.04 and 0.06 before (two runs; 147 and 241 s), 0.17, 0.13
-and (see the note in the branch) after. Earlier figures, against raw MERGE of as many
-plain nodes (a third of the records, none of the edges):
+and 0.05 after (median 0.13; 111, 121 and 265 s, the third beside the full test suite).
+What is left: recording the first import's history (a change per record added, and a
+read of every account after it) is ~40% of the time, the check pass ~25% (its
+FIND_STAKEHOLDERS property maps for the created/changed/unchanged counts), parsing the
+files twice ~15%. Earlier figures, against raw MERGE of as many plain nodes (a third
+of the records, none of the edges):
 
 =========  ===========  =========  ==========  ===============  ==================
 contacts   CSV rows     import     records/s   raw MERGE/s      Python peak RSS
