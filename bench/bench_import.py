@@ -4,17 +4,27 @@ Generates a Salesforce export of ``--contacts`` contacts (20 per account, each b
 first reporting to a colleague; one Account Manager per account; a contact role for
 every tenth contact; a task for every fourth) in a temporary folder, with the columns a
 real Data Export has, and imports it with ``kamgraph import salesforce``'s code into a
-fresh embedded store. The baseline, measured in the same run on the same engine, is
-the engine's raw batched-MERGE rate: ``UNWIND`` batches of 1,000 plain ``MERGE … SET``
-of as many nodes on a fresh indexed graph.
+fresh embedded store. The baseline, measured in the same run on an engine started the
+same way (append-only file, fsync on every write), is the engine's raw batched MERGE of
+the same records: every node and edge the import writes, ``UNWIND`` batches of 1,000 of
+plain ``MERGE … SET`` into a fresh indexed graph, and nothing else (no checks, no moves,
+no change log, no staged copy). Raw MERGE and import alternate ``--runs`` times; the
+figure is the median of the runs' ratios, reported through ``bench/results.py``.
 
 Memory is the Python process's peak resident set (the engine is a separate process);
 run it at two sizes to see that it grows only with the ids pass 1 keeps, not with the
 rows.
 
-    .venv/bin/python bench/bench_import.py [--contacts 200000]
+    .venv/bin/python bench/bench_import.py [--contacts 200000] [--runs 3]
 
-Measured (one run each, this machine):
+Issue 16, 50,000 contacts (202,625 nodes and edges), on a machine at load average 11-14
+on its 2 cores: import / raw 0.04 and 0.06 before (two runs; 147 and 241 s), 0.17, 0.13
+and 0.05 after (median 0.13; 111, 121 and 265 s, the third beside the full test suite).
+What is left: recording the first import's history (a change per record added, and a
+read of every account after it) is ~40% of the time, the check pass ~25% (its
+FIND_STAKEHOLDERS property maps for the created/changed/unchanged counts), parsing the
+files twice ~15%. Earlier figures, against raw MERGE of as many plain nodes (a third
+of the records, none of the edges):
 
 =========  ===========  =========  ==========  ===============  ==================
 contacts   CSV rows     import     records/s   raw MERGE/s      Python peak RSS
@@ -33,7 +43,8 @@ and the buffer it is decoded from).
 
 Pass 1 (validating every file) is 4 s of the 70. The store then checks every batch
 (references, reporting cycles against the touched accounts' stored lines) before the
-first write, so a refusal leaves the store unchanged, and writes them, re-checking each.
+first write, so a refusal leaves the store unchanged, and then writes them without
+checking again (the writer lock has held since the checks).
 Memory grows with the ids pass 1 keeps and the ids the check pass has seen (~650 bytes
 a contact), plus a constant ~20 MB for the batch in flight; rows are never held.
 """
@@ -43,24 +54,48 @@ from __future__ import annotations
 import argparse
 import csv
 import resource
+import statistics
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
+
+from results import report as report_figure
 
 from graph.engine_embedded import EmbeddedEngine
-from graph.store import BATCH_SIZE, GraphStore
+from graph.store import BATCH_SIZE, Engine, GraphStore, _props
 from importers import salesforce
-from importers.load import load
+from importers.load import ImportReport, Parsed, load
 
 PER_ACCOUNT = 20
 CREATED = "2024-05-02T10:11:12.000Z"
 
-RAW_MERGE = """
-UNWIND $rows AS row
-MERGE (n:Stakeholder {id: row.id})
-SET n += row.props
-RETURN count(n) AS written
-"""
+# The baseline's statements: plain batched MERGE of each kind of record the import writes,
+# with nothing else (no checks, no moves, no change log, no staging).
+RAW_NODES = {
+    label: f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+    for label in ("Account", "TeamMember", "Competitor", "Stakeholder", "Interaction")
+}
+RAW_EDGES = {
+    (start, kind, end): (
+        f"UNWIND $rows AS row MATCH (a:{start} {{id: row.a}}) MATCH (b:{end} {{id: row.b}}) "
+        f"MERGE (a)-[r:{kind}]->(b) SET r += row.props"
+    )
+    for start, kind, end in (
+        ("Stakeholder", "WORKS_AT", "Account"),
+        ("TeamMember", "ON_TEAM", "Account"),
+        ("TeamMember", "KNOWS", "Stakeholder"),
+        ("Stakeholder", "REPORTS_TO", "Stakeholder"),
+        ("Stakeholder", "INFLUENCES", "Stakeholder"),
+        ("Stakeholder", "CONFLICTS_WITH", "Stakeholder"),
+        ("TeamMember", "OWNS", "Stakeholder"),
+        ("Stakeholder", "FAVORS", "Competitor"),
+        ("Interaction", "ABOUT", "Account"),
+        ("TeamMember", "ATTENDED", "Interaction"),
+        ("Interaction", "WITH", "Stakeholder"),
+    )
+}
 
 
 def sf_id(prefix: str, n: int) -> str:
@@ -227,33 +262,85 @@ def generate(folder: Path, contacts: int) -> int:
     return users + 2 * accounts + contacts + contacts // 10 + contacts // 4
 
 
-def raw_merge_rate(folder: Path, rows: int) -> float:
-    """Rows per second of plain batched MERGE on a fresh indexed graph of the same engine."""
-    engine = EmbeddedEngine(folder, graph_name="raw_merge")
+def raw_statements(parsed: Parsed) -> list[tuple[str, list[dict]]]:
+    """The records ``parsed`` holds as the baseline writes them: (statement, rows), nodes
+    with the properties the store sets, then every edge the store makes of them."""
+    nodes: dict[str, list[dict]] = defaultdict(list)
+    edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+
+    def edge(key: tuple[str, str, str], a: str, b: str, **props: Any) -> None:
+        edges[key].append({"a": a, "b": b, "props": props})
+
+    for batch in parsed.batches():
+        for label, records in (
+            ("Account", batch.accounts),
+            ("TeamMember", batch.team_members),
+            ("Competitor", batch.competitors),
+        ):
+            nodes[label] += [{"id": r.id, "props": _props(r, "id")} for r in records]
+        for s in batch.stakeholders:
+            nodes["Stakeholder"].append({"id": s.id, "props": _props(s, "id")})
+            edge(("Stakeholder", "WORKS_AT", "Account"), s.id, s.account_id)
+        for i in batch.interactions:
+            props = _props(i, "id", "member_ids", "stakeholder_ids")
+            nodes["Interaction"].append({"id": i.id, "props": props})
+            edge(("Interaction", "ABOUT", "Account"), i.id, i.account_id)
+            for m in i.member_ids:
+                edge(("TeamMember", "ATTENDED", "Interaction"), m, i.id)
+            for person in i.stakeholder_ids:
+                edge(("Interaction", "WITH", "Stakeholder"), i.id, person)
+        for t in batch.team:
+            edge(("TeamMember", "ON_TEAM", "Account"), t.member_id, t.account_id, role=t.role)
+        for k in batch.knows:
+            props = _props(k, "member_id", "stakeholder_id")
+            edge(("TeamMember", "KNOWS", "Stakeholder"), k.member_id, k.stakeholder_id, **props)
+        for r in batch.reports_to:
+            if r.manager_id is not None:
+                edge(("Stakeholder", "REPORTS_TO", "Stakeholder"), r.stakeholder_id, r.manager_id)
+        for r in batch.influences:
+            edge(("Stakeholder", "INFLUENCES", "Stakeholder"), r.source_id, r.target_id)
+        for r in batch.conflicts:
+            edge(("Stakeholder", "CONFLICTS_WITH", "Stakeholder"), r.stakeholder_id, r.other_id)
+        for o in batch.owners:
+            edge(("TeamMember", "OWNS", "Stakeholder"), o.member_id, o.stakeholder_id)
+        for f in batch.favors:
+            edge(("Stakeholder", "FAVORS", "Competitor"), f.stakeholder_id, f.competitor_id)
+    statements = [(RAW_NODES[label], rows) for label, rows in nodes.items()]
+    return statements + [(RAW_EDGES[key], rows) for key, rows in edges.items()]
+
+
+def raw_merge_seconds(engine: Engine, statements: list[tuple[str, list[dict]]]) -> float:
+    """Seconds of plain batched MERGE of those rows on ``engine`` (its graph empty, the
+    store's id indexes in place), in batches of the store's size."""
+    start = time.perf_counter()
+    for query, rows in statements:
+        for at in range(0, len(rows), BATCH_SIZE):
+            engine.run(query, {"rows": rows[at : at + BATCH_SIZE]}, write=True)
+    return time.perf_counter() - start
+
+
+def embedded_raw_seconds(folder: Path, statements: list[tuple[str, list[dict]]]) -> float:
+    """:func:`raw_merge_seconds` on a fresh embedded engine started as the store's is (the
+    same append-only file, fsync on every write)."""
+    engine = EmbeddedEngine(folder)
     try:
         GraphStore(engine)  # the same id indexes the store creates
-        batch = []
-        start = time.perf_counter()
-        for n in range(rows):
-            props = {"name": f"Alex Person{n}", "title": "Engineer", "email": f"p{n}@x.example"}
-            batch.append({"id": sf_id("003", n), "props": props})
-            if len(batch) == BATCH_SIZE or n == rows - 1:
-                engine.run(RAW_MERGE, {"rows": batch}, write=True)
-                batch = []
-        seconds = time.perf_counter() - start
-        engine.execute_command("GRAPH.DELETE", "raw_merge")
+        return raw_merge_seconds(engine, statements)
     finally:
         engine.close()
-    return rows / seconds
 
 
-def copy_seconds(engine: EmbeddedEngine) -> float:
-    """How long copying the whole graph takes (a staged write copies it once)."""
-    start = time.perf_counter()
-    engine.execute_command("GRAPH.COPY", engine.graph_name, "bench_copy")
-    seconds = time.perf_counter() - start
-    engine.execute_command("GRAPH.DELETE", "bench_copy")
-    return seconds
+def import_seconds(folder: Path, export: Path) -> tuple[float, float, ImportReport]:
+    """Seconds to validate, and to import, the export into a fresh store; the report."""
+    store = GraphStore(EmbeddedEngine(folder))
+    try:
+        start = time.perf_counter()
+        parsed = salesforce.read(export)
+        validated = time.perf_counter() - start
+        report = load(store, parsed)
+        return validated, time.perf_counter() - start, report
+    finally:
+        store.close()
 
 
 def peak_rss_mb() -> float:
@@ -264,43 +351,63 @@ def peak_rss_mb() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
-        export, data = Path(tmp) / "export", Path(tmp) / "data"
+        export = Path(tmp) / "export"
         export.mkdir()
         csv_rows = generate(export, args.contacts)
         size = sum(f.stat().st_size for f in export.iterdir()) / 1e6
         print(f"export: {args.contacts} contacts, {csv_rows} CSV rows, {size:.0f} MB")
-        engine = EmbeddedEngine(data)
-        store = GraphStore(engine)
-        try:
-            raw = raw_merge_rate(data, args.contacts)
+        parsed = salesforce.read(export)
+        statements = raw_statements(parsed)
+        print(f"baseline: {sum(len(rows) for _, rows in statements)} nodes and edges")
+        raws, imports, ratios = [], [], []
+        for run in range(args.runs):  # alternated, so the machine's load hits both alike
+            raws.append(embedded_raw_seconds(Path(tmp) / f"raw{run}", statements))
             before = peak_rss_mb()
-            start = time.perf_counter()
-            parsed = salesforce.read(export)
-            validated = time.perf_counter() - start
-            report = load(store, parsed)
-            took = time.perf_counter() - start
-            peak = peak_rss_mb()
+            validated, took, report = import_seconds(Path(tmp) / f"data{run}", export)
+            imports.append(took)
+            ratios.append(raws[-1] / took)
+            print(
+                f"run {run + 1}: raw MERGE {raws[-1]:.1f} s, import {took:.1f} s "
+                f"(pass 1 {validated:.1f} s), import / raw rate {ratios[-1]:.2f}"
+            )
+        peak = peak_rss_mb()
+        store = GraphStore(EmbeddedEngine(Path(tmp) / "data0"))
+        try:
             start = time.perf_counter()
             load(store, salesforce.read(export))  # into a full store: the copy is the store
             again = time.perf_counter() - start
-            copy = copy_seconds(engine)
-            engine_peak = engine.execute_command("INFO", "memory")["used_memory_peak"] / 1e6
         finally:
             store.close()
-    print(f"pass 1 (validate): {validated:.1f} s; whole import: {took:.1f} s")
-    print(f"the same import again, into the full store: {again:.1f} s")
-    print(f"one GRAPH.COPY of the full store (what staging adds to a write): {copy:.2f} s")
-    print(f"engine peak memory: {engine_peak:.0f} MB")
     for kind, c in report.nodes.items():
         print(f"  {kind:<14} {c.created:>8} new")
     for kind, n in report.lines.items():
         print(f"  {kind:<14} {n:>8} written")
-    rate = parsed.records / took
-    print(f"import: {parsed.records} records, {rate:,.0f} records/s, {csv_rows / took:,.0f} rows/s")
-    print(f"raw batched MERGE (baseline): {raw:,.0f} nodes/s  (import / raw: {rate / raw:.2f})")
-    print(f"Python peak RSS: {peak:.0f} MB ({before:.0f} MB before the import)")
+    took, raw = statistics.median(imports), statistics.median(raws)
+    print(f"import: {parsed.records} records, {parsed.records / took:,.0f} records/s (median)")
+    print(f"the same import again, into the full store: {again:.1f} s")
+    print(f"Python peak RSS: {peak:.0f} MB ({before:.0f} MB before an import)")
+    ratio = statistics.median(ratios)
+    report_figure(
+        "import",
+        f"import rate / raw batched MERGE rate ({args.contacts:,} contacts)",
+        value=ratio,
+        unit="x",
+        baseline=f"raw MERGE of the same records ({raw:.1f} s)",
+        target=">= 0.7x",
+        met=ratio >= 0.7,
+    )
+    report_figure(
+        "import",
+        f"import of {args.contacts:,} contacts",
+        value=took,
+        unit="s",
+        baseline="none (context: 200,000 contacts in < 30 s)",
+        target="< 30 s" if args.contacts == 200_000 else "",
+        met=took < 30 if args.contacts == 200_000 else None,
+    )
 
 
 if __name__ == "__main__":

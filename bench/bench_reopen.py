@@ -2,7 +2,9 @@
 
 Builds a store of ``--stakeholders`` people (40 per account, with reporting lines,
 relationships and interactions), closes it, reopens it and times the first answered
-query; the baseline is the same for an empty store, measured in the same run.
+query (best of 3); the baseline is the same for an empty store, measured in the same
+run: the raw engine start. The store closes cleanly, so since issue 16 its append-only
+file is rewritten on the way (a start loads a base file instead of replaying writes).
 
     .venv/bin/python bench/bench_reopen.py [--stakeholders 20000]
 """
@@ -14,6 +16,8 @@ import datetime as dt
 import tempfile
 import time
 from pathlib import Path
+
+from results import report
 
 from graph.model import (
     Account,
@@ -95,8 +99,16 @@ def main() -> None:
     print(f"store: {len(data.stakeholders)} stakeholders, {nodes} nodes, AOF {aof / 1e6:.1f} MB")
     print(f"write everything: {write_s:.2f} s")
     print(f"reopen empty store (baseline): {baseline * 1000:.0f} ms")
-    ratio = reopen / baseline
-    print(f"reopen full store: {reopen * 1000:.0f} ms  (ratio to baseline: {ratio:.1f}x)")
+    print(f"reopen full store: {reopen * 1000:.0f} ms")
+    report(
+        "reopen",
+        f"reopen a {len(data.stakeholders):,}-stakeholder store",
+        value=reopen,
+        unit="s",
+        baseline=f"an empty store's reopen, the raw engine start ({baseline:.2f} s)",
+        target="< 2 s",
+        met=reopen < 2,
+    )
 
 
 if __name__ == "__main__":

@@ -11,10 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
 
 def _plain(value: Any) -> Any:
     """Recursively turn mappings (FalkorDB's OrderedDict, Neo4j's dict) and lists into
     plain dicts and lists; integral floats stay floats (callers cast where they count)."""
+    if type(value) in _SCALARS:  # most values: skip the slow isinstance on an ABC
+        return value
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import secrets
 from collections import ChainMap, Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -364,22 +364,51 @@ class GraphStore:
         may have moved since.
         """
         p = portfolio
+        # Never one statement: the change log is written with the change.
+        with self._transaction(one_statement=False) as target:
+            known = target._check(p, Pending(), visible, edit=edit)
+            moves = target._moves(p, Pending(), known)
+            moving = {m.stakeholder_id for m in moves}
+            if visible is not None:  # an id unknown here may be stored on an unseen account
+                moving |= {s.id for s in p.stakeholders if s.id not in known.stakeholders}
+            written = target._upsert(p, known, moving)
+        created = {
+            "accounts": sum(a.id not in known.accounts for a in p.accounts),
+            "team_members": sum(m.id not in known.members for m in p.team_members),
+            "competitors": sum(c.id not in known.competitors for c in p.competitors),
+            "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
+        }
+        return WriteSummary(written=dict(written), created=created, moves=moves)
+
+    def write_checked(self, portfolio: Portfolio, *, moving: Set[str]) -> None:
+        """Write a batch that :meth:`check` passed earlier in this :meth:`atomic` block.
+
+        The block's writer lock has held since the check, so its verdict stands and is not
+        reached again; ``moving`` holds (at least) the stakeholders the checks found moving
+        to another account (:attr:`Pending.moves`): only their rows run the move clauses.
+        """
+        if self._recorder is None:
+            raise RuntimeError("write_checked() runs inside the atomic() block of its check")
+        self._upsert(portfolio, self._existing(portfolio), moving)
+
+    def _upsert(self, p: Portfolio, known: _Known, moving: Set[str]) -> Counter[str]:
+        """Record the accounts ``p`` touches as they are, then upsert ``p`` kind by kind;
+        the rows of the stakeholders in ``moving`` run the move clauses."""
         node_rows: Callable[[Iterable[BaseModel]], list[dict]] = lambda records: [  # noqa: E731
             {"id": r.id, "props": _props(r, "id")}
             for r in records  # type: ignore[attr-defined]
         ]
+        stakeholders: dict[bool, list[dict]] = {True: [], False: []}
+        for s in p.stakeholders:
+            stakeholders[s.id in moving].append(
+                {"id": s.id, "account_id": s.account_id, "props": _props(s, "id", "account_id")}
+            )
         steps: list[tuple[str, str, list[dict]]] = [
             ("accounts", cypher.UPSERT_ACCOUNTS, node_rows(p.accounts)),
             ("team_members", cypher.UPSERT_TEAM_MEMBERS, node_rows(p.team_members)),
             ("competitors", cypher.UPSERT_COMPETITORS, node_rows(p.competitors)),
-            (
-                "stakeholders",
-                cypher.UPSERT_STAKEHOLDERS,
-                [
-                    {"id": s.id, "account_id": s.account_id, "props": _props(s, "id", "account_id")}
-                    for s in p.stakeholders
-                ],
-            ),
+            ("stakeholders", cypher.UPSERT_STAKEHOLDERS, stakeholders[True]),
+            ("stakeholders", cypher.UPSERT_STAKEHOLDERS_IN_PLACE, stakeholders[False]),
             ("team", cypher.UPSERT_TEAM_ASSIGNMENTS, [t.model_dump(mode="json") for t in p.team]),
             (
                 "knows",
@@ -422,26 +451,14 @@ class GraphStore:
                 ],
             ),
         ]
-        statements = [
-            (kind, query, batch) for kind, query, rows in steps for batch in _batches(rows)
-        ]
-        # Never one statement: the change log is written with the change.
-        with self._transaction(one_statement=False) as target:
-            known = target._check(p, Pending(), visible, edit=edit)
-            moves = target._moves(p, Pending(), known)
-            assert target._recorder is not None
-            target._recorder.touch(target, target._affected(p, known))
-            written: Counter[str] = Counter()
-            for kind, query, batch in statements:
-                result = target._runner.run(query, {"rows": batch}, write=True)
+        assert self._recorder is not None
+        self._recorder.touch(self, self._affected(p, known))
+        written: Counter[str] = Counter()
+        for kind, query, rows in steps:
+            for batch in _batches(rows):
+                result = self._runner.run(query, {"rows": batch}, write=True)
                 written[kind] += int(result[0]["written"]) if result else 0
-        created = {
-            "accounts": sum(a.id not in known.accounts for a in p.accounts),
-            "team_members": sum(m.id not in known.members for m in p.team_members),
-            "competitors": sum(c.id not in known.competitors for c in p.competitors),
-            "stakeholders": sum(s.id not in known.stakeholders for s in p.stakeholders),
-        }
-        return WriteSummary(written=dict(written), created=created, moves=moves)
+        return written
 
     def _affected(self, p: Portfolio, known: _Known) -> set[str]:
         """The accounts whose graphs writing ``p`` may change: where its records are, where
@@ -718,7 +735,7 @@ class GraphStore:
             accounts={r["id"] for r in found(cypher.FIND_ACCOUNTS, accounts) if shown(r["id"])},
             stakeholders={
                 r["id"]: r["account_id"]
-                for r in found(cypher.FIND_STAKEHOLDERS, stakeholders)
+                for r in found(cypher.FIND_STAKEHOLDER_ACCOUNTS, stakeholders)
                 if shown(r["account_id"])
             },
             members={r["id"] for r in found(cypher.FIND_TEAM_MEMBERS, members)},
@@ -798,7 +815,7 @@ class GraphStore:
         return {
             r["id"]: r["account_id"]
             for batch in _batches(wanted)
-            for r in self._read(cypher.FIND_STAKEHOLDERS, ids=batch)
+            for r in self._read(cypher.FIND_STAKEHOLDER_ACCOUNTS, ids=batch)
         }
 
     # --- reads -------------------------------------------------------------------------
@@ -894,7 +911,7 @@ class GraphStore:
         ids = list(account_ids)
         states: dict[str, history.State] = {}
 
-        def records(query: str, **params: Any) -> Iterator[tuple[dict, list]]:
+        def records(query: str, **params: Any) -> Iterator[tuple[dict, Any]]:
             for row in self._read(query, account_ids=ids, **params):
                 for record in row["records"]:
                     yield row, record
@@ -902,20 +919,14 @@ class GraphStore:
         def put(account_id: str, kind: str, record: dict[str, Any]) -> None:
             states[account_id][kind][history.BY_FIELD[kind].key(record)] = record
 
-        def fields(model: type[BaseModel], *keys: str) -> list[str]:
-            return [f for f in model.model_fields if f not in keys]
+        def props(model: type[BaseModel], stored: dict[str, Any]) -> dict[str, Any]:
+            return {f: v for f, v in stored.items() if f in model.model_fields}
 
-        def props(names: list[str], values: list[Any]) -> dict[str, Any]:
-            # An engine stores no nulls: a null is a property not set.
-            return {f: v for f, v in zip(names, values, strict=True) if v is not None}
-
-        account_fields = fields(Account)
-        for r in self._read(cypher.STATE_ACCOUNTS, account_ids=ids, fields=account_fields):
+        for r in self._read(cypher.STATE_ACCOUNTS, account_ids=ids):
             states[r["account_id"]] = {c.field: {} for c in history.COLLECTIONS}
-            put(r["account_id"], "accounts", props(account_fields, r["record"]))
-        stakeholder_fields = fields(Stakeholder)
-        for row, values in records(cypher.STATE_STAKEHOLDERS, fields=stakeholder_fields):
-            put(row["account_id"], "stakeholders", props(stakeholder_fields, values))
+            put(r["account_id"], "accounts", props(Account, r["record"]))
+        for row, stored in records(cypher.STATE_STAKEHOLDERS):
+            put(row["account_id"], "stakeholders", props(Stakeholder, stored))
         for row, (from_id, to_id, weight) in records(cypher.STATE_LINES):
             kind, ends = _STATE_LINES[row["type"]]
             line = dict(zip(ends, (from_id, to_id), strict=True))
@@ -924,12 +935,8 @@ class GraphStore:
                 kind,
                 {**line, "weight": weight} if kind == "influences" else line,
             )
-        knows_fields = fields(Knows, "member_id", "stakeholder_id")
-        for row, (member_id, stakeholder_id, *values) in records(
-            cypher.STATE_KNOWS, fields=knows_fields
-        ):
-            ends = {"member_id": member_id, "stakeholder_id": stakeholder_id}
-            put(row["account_id"], "knows", {**props(knows_fields, values), **ends})
+        for row, stored in records(cypher.STATE_KNOWS):
+            put(row["account_id"], "knows", props(Knows, stored))
         for row, (member_id, stakeholder_id) in records(cypher.STATE_OWNERS):
             owner = {"member_id": member_id, "stakeholder_id": stakeholder_id}
             put(row["account_id"], "owners", owner)
@@ -944,9 +951,8 @@ class GraphStore:
         for row, (interaction_id, person_id) in records(cypher.STATE_PARTICIPANTS):
             participants[interaction_id][row["side"]].add(person_id)
         sides = ("member_ids", "stakeholder_ids")
-        interaction_fields = fields(Interaction, *sides)
-        for row, values in records(cypher.STATE_INTERACTIONS, fields=interaction_fields):
-            interaction = props(interaction_fields, values)
+        for row, stored in records(cypher.STATE_INTERACTIONS):
+            interaction = {k: v for k, v in props(Interaction, stored).items() if k not in sides}
             held = participants[interaction["id"]]
             put(
                 row["account_id"],

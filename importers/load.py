@@ -152,8 +152,9 @@ def _load(
     if problems:
         raise InvalidData(problems, parsed.source)
     if not dry_run:
+        moving = {m.stakeholder_id for m in pending.moves}
         for batch in _skip_erased(parsed.batches(), erased, Skipped()):
-            store.write(batch)
+            store.write_checked(batch, moving=moving)
             if on_batch:
                 on_batch(_size(batch))
     return ImportReport(

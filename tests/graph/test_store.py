@@ -430,3 +430,27 @@ def test_a_write_the_engine_refuses_half_way_writes_nothing(embedded_store: Grap
             )
         )
     assert embedded_store.count_nodes() == 0
+
+
+def test_a_write_blind_to_an_account_still_moves_a_person_stored_there_whole(
+    store: GraphStore,
+) -> None:
+    """The move clauses run only for rows that move; to a caller who cannot see beta, its
+    person's id looks new, and the write must still take them off beta (no second account)."""
+    store.write(
+        Portfolio(
+            accounts=[Account(id="acme", name="Acme"), Account(id="beta", name="Beta")],
+            stakeholders=[
+                Stakeholder(id="sam", account_id="beta", name="Sam"),
+                Stakeholder(id="kim", account_id="beta", name="Kim"),
+            ],
+            reports_to=[ReportsTo(stakeholder_id="sam", manager_id="kim")],
+        )
+    )
+    store.write(
+        Portfolio(stakeholders=[Stakeholder(id="sam", account_id="acme", name="Sam")]),
+        visible=frozenset({"acme"}),
+    )
+    assert [s.id for s in store.account_graph("beta").stakeholders] == ["kim"]
+    assert store.account_graph("beta").reports_to == ()
+    assert [s.id for s in store.account_graph("acme").stakeholders] == ["sam"]
