@@ -471,15 +471,32 @@ class GraphStore:
             accounts.update(
                 r["props"]["account_id"] for r in self._read(cypher.FIND_INTERACTIONS, ids=batch)
             )
-        for batch in _batches(sorted({m.id for m in p.team_members})):
+        # A team member or competitor appears on every account they touch, but only one
+        # whose stored fields change alters those accounts: an import that repeats the
+        # shared team unchanged must not read (and diff) every account of the store.
+        for batch in _batches(sorted(self._changing(cypher.FIND_TEAM_MEMBERS, p.team_members))):
             for row in self._read(cypher.MEMBER_ACCOUNTS, ids=batch):
                 for key in ("on_team", "known", "attended"):
                     accounts.update(a for a in row[key] if a is not None)
-        for batch in _batches(sorted({c.id for c in p.competitors})):
+        for batch in _batches(sorted(self._changing(cypher.FIND_COMPETITORS, p.competitors))):
             accounts.update(
                 r["account_id"] for r in self._read(cypher.COMPETITOR_ACCOUNTS, ids=batch)
             )
         return accounts
+
+    def _changing(self, find: str, records: Sequence[TeamMember | Competitor]) -> set[str]:
+        """The ids of ``records`` whose write changes what is stored of them (``SET +=``:
+        a field given with another value than the stored one; new records included)."""
+        wanted = {r.id: _props(r, "id") for r in records}
+        stored: dict[str, dict[str, Any]] = {}
+        for batch in _batches(sorted(wanted)):
+            stored.update((row["id"], row["props"]) for row in self._read(find, ids=batch))
+        return {
+            record_id
+            for record_id, props in wanted.items()
+            if record_id not in stored
+            or any(stored[record_id].get(k) != v for k, v in props.items())
+        }
 
     def check(
         self,

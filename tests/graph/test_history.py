@@ -318,3 +318,29 @@ def test_the_demo_loads_into_a_store_with_later_history(store: GraphStore) -> No
     load(store, crm_export(changed=False), stamp=on(dt.date.today()))
     load_sample(store)
     assert {"helix", "northwind", "orbital"} <= {s.account.id for s in store.list_accounts()}
+
+
+def test_a_shared_team_member_renamed_through_one_account_is_recorded_on_every_one(
+    store: GraphStore,
+) -> None:
+    # Lena is on Northwind and Baltic; the import names neither account's records.
+    day = dt.date.today()
+    with store.atomic(stamp=Stamp("demo", day - dt.timedelta(days=7))) as target:
+        target.write(sample_portfolio())
+    lena = next(m for m in sample_portfolio().team_members if m.id == "tm-lena")
+    unchanged = Portfolio(team_members=[lena])
+    with store.atomic(stamp=Stamp("import sheet team.xlsx", day)) as target:
+        target.write(unchanged)
+    assert store.changes_between("baltic", day - dt.timedelta(days=1), day) == []
+    renamed = Portfolio(team_members=[lena.model_copy(update={"name": "Lena Hoffmann-Berg"})])
+    with store.atomic(stamp=Stamp("import sheet team.xlsx", day)) as target:
+        target.write(renamed)
+    for account_id in ("northwind", "baltic"):
+        got = [
+            (c.kind, c.subject_id, c.field, c.before, c.after)
+            for c in store.changes_between(account_id, day - dt.timedelta(days=1), day)
+        ]
+        assert got == [
+            ("team_member_changed", "tm-lena", "name", "Lena Hoffmann", "Lena Hoffmann-Berg")
+        ], account_id
+    assert store.changes_between("helix", day - dt.timedelta(days=1), day) == []
