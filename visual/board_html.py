@@ -694,15 +694,16 @@ var kamgraphBoard = (function () {
   }
 
   // Shows the whole board; unless ``whole``, never below the readable zoom: a board too
-  // large for that opens on its top middle (the back rank, where the decision makers
-  // stand), and pans.
+  // large for that opens on its top left (the back rank, where the decision makers
+  // stand, with the rank names), and pans.
   function fit(board, network, box, whole) {
     if (!board.pieces.length) return;
     var b = extent(board, network), w = b[2] - b[0], h = b[3] - b[1];
     var scale = Math.min(box.clientWidth / w, box.clientHeight / h);
     if (!whole) scale = Math.max(scale, READABLE);
+    var x = Math.min(b[0] + w / 2, b[0] + box.clientWidth / scale / 2);
     var y = Math.min(b[1] + h / 2, b[1] + box.clientHeight / scale / 2);
-    network.moveTo({position: {x: b[0] + w / 2, y: y}, scale: scale});
+    network.moveTo({position: {x: x, y: y}, scale: scale});
   }
 
   // The network layout: once the physics has settled, stop it and push apart any pieces

@@ -109,7 +109,8 @@ def svg(board: Board, analysis: AccountAnalysis) -> str:
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{vx:.1f} {vy:.1f} {vw:.1f} {vh:.1f}" '
-        f'width="{page_w}mm" height="{page_h}mm" data-pages="{cols * rows}" font-family="{FONT}" role="img" class="kamgraph-board">',
+        f'width="{page_w}mm" height="{page_h}mm" data-pages="{cols * rows}" '
+        f'font-family="{FONT}" role="img" class="kamgraph-board">',
         f"<title>{esc(title)}</title>",
         f"<style>{_STYLE}</style>",
         _defs(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
@@ -17,11 +18,16 @@ Acme = tuple[nx.MultiDiGraph, AccountAnalysis]
 NS = {"svg": "http://www.w3.org/2000/svg"}
 
 
-def test_svg_is_a4_landscape_and_well_formed(acme: Acme) -> None:
+def test_svg_is_a4_landscape_pages_and_well_formed(acme: Acme) -> None:
     root = ET.fromstring(board_svg.render(*acme))
     _, _, width, height = map(float, root.get("viewBox").split())
-    assert abs(width / height - 297 / 210) < 0.01
-    assert root.get("width") == "297mm" and root.get("height") == "210mm"
+    mm_w, mm_h = (float(root.get(k).removesuffix("mm")) for k in ("width", "height"))
+    assert mm_w % 297 == 0 and mm_h % 210 == 0  # whole A4 landscape pages
+    assert int(root.get("data-pages")) == mm_w // 297 * (mm_h // 210)
+    assert abs(width / height - mm_w / mm_h) < 0.01
+    # No text under 6 pt at that size: the smallest font (px) times mm per px.
+    sizes = [float(m) for m in re.findall(r"font-size:([\d.]+)px", root.find("svg:style", NS).text)]
+    assert min(sizes) * mm_w / width * 72 / 25.4 >= 6
     assert root.find("svg:script", NS) is None
 
 

@@ -126,6 +126,6 @@ def test_board_is_legible(
         assert m["notWhole"] == [] and m["ellipses"] == 0, f"{where}: names cut"
         # ≥ 11 px at the initial view up to 30 people; the 80-person account ≥ 10 px
         # at 1920×1080 (it opens zoomed in, with pan, search and fit).
-        if people <= 30 and width == 1366 or width == 1920:
+        if (people <= 30 and width == 1366) or width == 1920:
             wanted = 11 if people <= 30 else 10
             assert m["minName"] >= wanted, f"{where}: names {m['minName']:.1f} px"
