@@ -90,7 +90,7 @@ def wrap(text: str, px: float, width: float, *, bold: bool = False) -> tuple[str
     """``text`` in lines no wider than ``width`` at ``px``: broken between words, and a
     word too long for a line broken inside (never cut short).
 
-    >>> wrap("Chief Executive Officer", 11, 80)
+    >>> wrap("Chief Executive Officer", 11, 90)
     ('Chief Executive', 'Officer')
     """
     lines: list[str] = []

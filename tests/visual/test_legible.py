@@ -74,8 +74,10 @@ def pages(engine_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     return out
 
 
-def measure(browser: Browser, page_file: Path, width: int, height: int) -> dict[str, Any]:
-    """The figures of one board at the initial view of a ``width``×``height`` window."""
+def measure(browser: Browser, page_file: Path) -> dict[tuple[int, int], dict[str, Any]]:
+    """The figures of one board at the initial view of each window in :data:`WINDOWS`
+    (the page loaded in the first, then resized: it fits itself to its window again)."""
+    (width, height), *_ = WINDOWS
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         page = context.new_page()
@@ -84,16 +86,22 @@ def measure(browser: Browser, page_file: Path, width: int, height: int) -> dict[
         page.add_init_script(RECORD)
         page.goto(page_file.as_uri())
         page.wait_for_selector("body[data-board-stable]", state="attached")
-        page.evaluate(FRAME)
-        figures = page.evaluate(MEASURE)
-        # What the opening view leaves out is measured on the whole board ("Fit").
-        page.click("#fit")
-        page.evaluate(FRAME)
-        whole = page.evaluate(MEASURE)
-        for key in ("through", "overlaps", "notWhole", "ellipses"):
-            figures[key] = whole[key] if whole["inView"] > figures["inView"] else figures[key]
-        figures["errors"] = errors
-        return figures
+        out = {}
+        for width, height in WINDOWS:
+            page.set_viewport_size({"width": width, "height": height})
+            page.evaluate("() => window.dispatchEvent(new Event('resize'))")
+            page.evaluate(FRAME)
+            figures = page.evaluate(MEASURE)
+            # What the opening view leaves out is measured on the whole board ("Fit").
+            page.click("#fit")
+            page.evaluate(FRAME)
+            whole = page.evaluate(MEASURE)
+            if whole["inView"] > figures["inView"]:
+                for key in ("through", "overlaps", "notWhole", "ellipses"):
+                    figures[key] = whole[key]
+            figures["errors"] = list(errors)
+            out[width, height] = figures
+        return out
     finally:
         context.close()
 
@@ -110,8 +118,7 @@ def test_board_is_legible(
     chromium: Browser, pages: dict[str, Path], account: str, layout: Layout
 ) -> None:
     people = 80 if account == "people-80" else 30
-    for width, height in WINDOWS:
-        m = measure(chromium, pages[f"{account}/{layout.value}"], width, height)
+    for (width, height), m in measure(chromium, pages[f"{account}/{layout.value}"]).items():
         where = f"{account} {layout.value} at {width}×{height}"
         print(
             f"{where}: {len(m['through'])}/{m['lines']} lines through pieces, "
