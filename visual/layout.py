@@ -419,10 +419,11 @@ def route(
     The free room of a laid-out board is found from the pieces' boxes: *channels* are
     horizontal bands no piece reaches into (above and below each row of places), and
     between two channels the *lanes* are the x ranges no piece of that band covers (the
-    gutters between places and files). A line leaves its piece straight up or down into
-    a channel, runs along channels and down or up lanes, and enters the other piece the
-    same way: it only ever crosses its own two pieces. Lines sharing a lane keep a few
-    pixels apart.
+    gutters between places and files). A line leaves its piece straight up into a
+    channel, or sideways into the gutter beside it and up or down that, runs along
+    channels and down or up lanes, and enters the other piece the same way (the shortest
+    of these): it only ever crosses its own two pieces, and never their names. Lines
+    sharing a lane keep a few pixels apart.
     """
     boxes = {i: piece_box(*positions[i], labels[i]) for i in positions}
     if not boxes:
@@ -440,15 +441,42 @@ def route(
             continue
         shift = ((n % 5) - 2) * 3.0
         best: tuple[float, tuple[Point, ...]] | None = None
-        for up_a in (True, False):
-            for up_b in (True, False):
-                found = _path(positions[a], boxes[a], up_a, positions[b], boxes[b], up_b,
-                              channels, bands, shift)  # fmt: skip
+        for start in _ports(positions[a], boxes[a], channels, bands, shift):
+            for end in _ports(positions[b], boxes[b], channels, bands, shift):
+                found = _path(positions[a], start, positions[b], end, channels, bands, shift)
                 if found and (best is None or found[0] < best[0]):
                     best = found
         if best is not None:
             routes[line.id] = best[1]
     return routes
+
+
+Port = tuple[int, list[Point]]
+
+
+def _lane_y(channels: list[Interval], i: int, shift: float) -> float:
+    y0, y1 = channels[i]
+    return (y0 + y1) / 2 + max(-(y1 - y0) / 2 + 2, min((y1 - y0) / 2 - 2, shift))
+
+
+def _ports(
+    at: Point, box: Box, channels: list[Interval], bands: list[list[Interval]], shift: float
+) -> list[Port]:
+    """Ways out of a piece into a channel, each (channel, the points from the disc out):
+    straight up over the disc, or sideways into the gutter beside it and up or down
+    there, so a line never runs through its own piece's name."""
+    x, y = at
+    above = max(i for i, (_, y1) in enumerate(channels) if y1 <= box[1] + 0.5)
+    ports: list[Port] = [(above, [(x, _lane_y(channels, above, shift))])]
+    if above + 1 >= len(channels):
+        return ports
+    for x0, x1 in bands[above]:
+        if abs(x1 - box[0]) < 1 or abs(x0 - box[2]) < 1:  # the gutter left or right of it
+            side = x1 - GUTTER / 2 if abs(x1 - box[0]) < 1 else x0 + GUTTER / 2
+            gx = min(max(side + shift, x0 + 3), x1 - 3)
+            for channel in (above, above + 1):
+                ports.append((channel, [(gx, y), (gx, _lane_y(channels, channel, shift))]))
+    return ports
 
 
 def _channels(boxes: list[Box]) -> list[Interval]:
@@ -485,56 +513,37 @@ def _meet(a: list[Interval], b: list[Interval]) -> list[Interval]:
 
 def _path(
     a: Point,
-    box_a: Box,
-    up_a: bool,
+    start: Port,
     b: Point,
-    box_b: Box,
-    up_b: bool,
+    end: Port,
     channels: list[Interval],
     bands: list[list[Interval]],
     shift: float,
 ) -> tuple[float, tuple[Point, ...]] | None:
-    """The points from ``a`` to ``b`` leaving up or down (``up_a``) and entering from
-    above or below (``up_b``), and the path's length; None if the lanes do not join."""
-
-    def port(box: Box, up: bool) -> int:
-        edge = box[1] if up else box[3]
-        if up:
-            return max(i for i, (_, y1) in enumerate(channels) if y1 <= edge + 0.5)
-        return min(i for i, (y0, _) in enumerate(channels) if y0 >= edge - 0.5)
-
-    start, end = port(box_a, up_a), port(box_b, up_b)
-
-    def lane_y(i: int) -> float:
-        y0, y1 = channels[i]
-        return (y0 + y1) / 2 + max(-(y1 - y0) / 2 + 2, min((y1 - y0) / 2 - 2, shift))
-
+    """The points from ``a`` out of port ``start`` to ``b`` in through port ``end``, and
+    the path's length; None if the lanes do not join."""
+    (first, out), (last, into) = start, end
     # Fewest lanes first: breadth-first over the channels a common lane joins.
-    reach = {start: [start]}
-    frontier = [start]
-    while frontier and end not in reach:
+    reach = {first: [first]}
+    frontier = [first]
+    while frontier and last not in reach:
         nxt = []
         for i in frontier:
             for j in range(len(channels)):
-                if j in reach or j == i:
-                    continue
-                lanes = _lanes(bands, i, j)
-                if lanes:
+                if j not in reach and j != i and _lanes(bands, i, j):
                     reach[j] = [*reach[i], j]
                     nxt.append(j)
         frontier = nxt
-    if end not in reach:
+    if last not in reach:
         return None
-    hops = reach[end]
-    x = a[0]
-    points: list[Point] = [(a[0], lane_y(start))]
-    for i, j in pairwise(hops):
-        lanes = _lanes(bands, i, j)
-        goal = (x + b[0]) / 2
-        x0, x1 = min(lanes, key=lambda lane: _distance(lane, goal))
+    x, goal_x = out[-1][0], into[-1][0]
+    points = list(out)
+    for i, j in pairwise(reach[last]):
+        goal = (x + goal_x) / 2
+        x0, x1 = min(_lanes(bands, i, j), key=lambda lane: _distance(lane, goal))
         x = min(max(goal + shift, x0 + 3), x1 - 3)
-        points += [(x, lane_y(i)), (x, lane_y(j))]
-    points.append((b[0], lane_y(end)))
+        points += [(x, _lane_y(channels, i, shift)), (x, _lane_y(channels, j, shift))]
+    points += reversed(into)
     whole = [a, *points, b]
     length = sum(abs(p[0] - q[0]) + abs(p[1] - q[1]) for p, q in pairwise(whole))
     return length, tuple(points)
