@@ -434,6 +434,8 @@ def route(
     bands = [
         _free(boxes.values(), top, bottom, lo, hi) for (_, top), (bottom, _) in pairwise(channels)
     ]
+    joins = _joins(bands)
+    hops = {i: _hops(joins, i, len(channels)) for i in range(len(channels))}
     routes: dict[str, tuple[Point, ...]] = {}
     for n, line in enumerate(board.lines):
         a, b = line.source, line.target
@@ -443,7 +445,7 @@ def route(
         best: tuple[float, tuple[Point, ...]] | None = None
         for start in _ports(positions[a], boxes[a], channels, bands, shift):
             for end in _ports(positions[b], boxes[b], channels, bands, shift):
-                found = _path(positions[a], start, positions[b], end, channels, bands, shift)
+                found = _path(positions[a], start, positions[b], end, channels, joins, hops, shift)
                 if found and (best is None or found[0] < best[0]):
                     best = found
         if best is not None:
@@ -511,53 +513,64 @@ def _meet(a: list[Interval], b: list[Interval]) -> list[Interval]:
     ]
 
 
+def _joins(bands: list[list[Interval]]) -> dict[tuple[int, int], list[Interval]]:
+    """The lanes between every two channels that share one: x ranges free through every
+    band between them."""
+    joins: dict[tuple[int, int], list[Interval]] = {}
+    for i in range(len(bands)):
+        lanes = bands[i]
+        for j in range(i + 1, len(bands) + 1):
+            if j > i + 1:
+                lanes = _meet(lanes, bands[j - 1])
+            if not lanes:
+                break
+            joins[i, j] = joins[j, i] = lanes
+    return joins
+
+
+def _hops(
+    joins: dict[tuple[int, int], list[Interval]], start: int, count: int
+) -> dict[int, list[int]]:
+    """From channel ``start``, the channels passed to reach each other one, fewest first."""
+    reach = {start: [start]}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for i in frontier:
+            for j in range(count):
+                if j not in reach and (i, j) in joins:
+                    reach[j] = [*reach[i], j]
+                    nxt.append(j)
+        frontier = nxt
+    return reach
+
+
 def _path(
     a: Point,
     start: Port,
     b: Point,
     end: Port,
     channels: list[Interval],
-    bands: list[list[Interval]],
+    joins: dict[tuple[int, int], list[Interval]],
+    hops: dict[int, dict[int, list[int]]],
     shift: float,
 ) -> tuple[float, tuple[Point, ...]] | None:
     """The points from ``a`` out of port ``start`` to ``b`` in through port ``end``, and
     the path's length; None if the lanes do not join."""
     (first, out), (last, into) = start, end
-    # Fewest lanes first: breadth-first over the channels a common lane joins.
-    reach = {first: [first]}
-    frontier = [first]
-    while frontier and last not in reach:
-        nxt = []
-        for i in frontier:
-            for j in range(len(channels)):
-                if j not in reach and j != i and _lanes(bands, i, j):
-                    reach[j] = [*reach[i], j]
-                    nxt.append(j)
-        frontier = nxt
-    if last not in reach:
+    if last not in hops[first]:
         return None
     x, goal_x = out[-1][0], into[-1][0]
     points = list(out)
-    for i, j in pairwise(reach[last]):
+    for i, j in pairwise(hops[first][last]):
         goal = (x + goal_x) / 2
-        x0, x1 = min(_lanes(bands, i, j), key=lambda lane: _distance(lane, goal))
+        x0, x1 = min(joins[i, j], key=lambda lane: _distance(lane, goal))
         x = min(max(goal + shift, x0 + 3), x1 - 3)
         points += [(x, _lane_y(channels, i, shift)), (x, _lane_y(channels, j, shift))]
     points += reversed(into)
     whole = [a, *points, b]
     length = sum(abs(p[0] - q[0]) + abs(p[1] - q[1]) for p, q in pairwise(whole))
     return length, tuple(points)
-
-
-def _lanes(bands: list[list[Interval]], i: int, j: int) -> list[Interval]:
-    """The x ranges free through every band between channels ``i`` and ``j``."""
-    lo, hi = min(i, j), max(i, j)
-    lanes = bands[lo]
-    for band in bands[lo + 1 : hi]:
-        lanes = _meet(lanes, band)
-        if not lanes:
-            break
-    return lanes
 
 
 def _distance(lane: Interval, x: float) -> float:
