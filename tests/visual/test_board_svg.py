@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+import pytest
 
+from graph.analysis import analyze
 from graph.analysis.result import AccountAnalysis
 from graph.model import Seniority, Stance
+from graph.network import to_networkx
 from visual import board_svg
 from visual.board import STANCE_COLOURS, LineKind
 
-from .conftest import XSS_IMG, XSS_SCRIPT
+from .conftest import XSS_IMG, XSS_SCRIPT, generated_account
 
 Acme = tuple[nx.MultiDiGraph, AccountAnalysis]
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -65,3 +69,18 @@ def test_user_text_is_text(acme: Acme) -> None:
     texts = [t.text for t in ET.fromstring(svg).iter() if t.text]
     assert any(XSS_IMG in t for t in texts) and any(XSS_SCRIPT in t for t in texts)
     assert "<b>Operations</b>" in texts and any("Acme <Holdings> & Co" in t for t in texts)
+
+
+@pytest.mark.parametrize(("people", "pages"), [(25, 4), (80, 4)])
+def test_a_large_board_grows_pages_and_keeps_text_at_6pt(people: int, pages: int) -> None:
+    G = to_networkx(generated_account(people))
+    root = ET.fromstring(board_svg.render(G, analyze(G, as_of=dt.date(2026, 6, 30))))
+    _, _, width, _ = map(float, root.get("viewBox").split())
+    mm_w = float(root.get("width").removesuffix("mm"))
+    assert int(root.get("data-pages")) == pages
+    style = root.find("svg:style", NS).text
+    assert min(float(m) for m in re.findall(r"font-size:([\d.]+)px", style)) * mm_w / width >= (
+        6 * 25.4 / 72
+    )
+    names = [t.text for t in root.iter(f"{{{NS['svg']}}}text") if t.get("class") == "name"]
+    assert sorted(names) == sorted(n["name"] for _, n in G.nodes(data=True))  # one line each
