@@ -264,15 +264,6 @@ def file_letter(index: int) -> str:
     return letters
 
 
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis, for captions.
-
-    >>> shorten("Chief Executive Officer", 12)
-    'Chief Execu…'
-    """
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def initials(name: str) -> str:
     """The first letters of a name's first and last word, for a small marker.
 
@@ -361,8 +352,8 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
                 id=n,
                 side="customer",
                 name=a["name"],
-                caption=shorten(a["name"], 22),
-                subcaption=shorten(a["title"] or a["function"] or "", 24),
+                caption=a["name"],
+                subcaption=a["title"] or a["function"] or "",
                 kind=kind,
                 colour=colour,
                 ink=ink_for(colour),
@@ -397,8 +388,8 @@ def build_board(G: nx.MultiDiGraph, analysis: AccountAnalysis) -> Board:
                 id=n,
                 side="ours",
                 name=a["name"],
-                caption=shorten(a["name"], 22),
-                subcaption=shorten(a["title"] or "", 24),
+                caption=a["name"],
+                subcaption=a["title"] or "",
                 kind=OUR_PIECES[role] if role else NO_ROLE,
                 colour=OUR_COLOUR,
                 ink=ink_for(OUR_COLOUR),

@@ -13,6 +13,7 @@ escaped for ``<script>``, which the page's script and the tests read.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Final
 
@@ -41,7 +42,19 @@ from visual.board import (
     file_letter,
 )
 from visual.escape import esc, script_json
-from visual.layout import AREA_COLOURS, Layout, Placement, place
+from visual.layout import (
+    AREA_COLOURS,
+    BADGES_H,
+    GUTTER,
+    NAME_LH,
+    NAME_PX,
+    SLOT_W,
+    TITLE_LH,
+    TITLE_PX,
+    Layout,
+    Placement,
+    place,
+)
 
 #: Nothing may be fetched: scripts and styles are inline, images only data: URIs.
 CSP: Final = (
@@ -90,7 +103,7 @@ def render(
     net.templateEnv = _TEMPLATES if vis_url is None else _LINKED
     for node in vis_nodes(board, placement):
         net.add_node(**node)
-    for edge in vis_edges(board):
+    for edge in vis_edges(board, placement):
         net.add_edge(edge.pop("from"), edge.pop("to"), **edge)
     net.options = vis_options(layout)
     page = _offline(net.generate_html())
@@ -106,7 +119,8 @@ def render(
 
 
 def vis_nodes(board: Board, placement: Placement) -> list[dict[str, Any]]:
-    """vis-network's node data (the page and the app's workspace hand it to vis.js)."""
+    """vis-network's node data (the page and the app's workspace hand it to vis.js): the
+    pieces, then the invisible via points the routed lines bend at."""
     fixed = placement.layout is not Layout.network
     nodes = []
     for p in board.pieces:
@@ -125,29 +139,62 @@ def vis_nodes(board: Board, placement: Placement) -> list[dict[str, Any]]:
                 **spot,
             }
         )
+    for line_id, points in placement.routes.items():
+        for k, (x, y) in enumerate(points):
+            nodes.append(
+                {
+                    "n_id": _via(line_id, k),
+                    "label": " ",
+                    "shape": "dot",
+                    "size": 0.5,
+                    "borderWidth": 0,
+                    "color": "rgba(0,0,0,0)",
+                    "chosen": False,
+                    "x": x,
+                    "y": y,
+                    "side": "via",
+                }
+            )
     return nodes
 
 
-def vis_edges(board: Board) -> list[dict[str, Any]]:
-    """vis-network's edge data: one per line, styled by its kind."""
+def _via(line_id: str, k: int) -> str:
+    return f"via:{line_id}:{k}"
+
+
+def vis_edges(board: Board, placement: Placement) -> list[dict[str, Any]]:
+    """vis-network's edge data: one per line, styled by its kind, or where the layout
+    routed the line, one straight edge per leg between its via points (each naming its
+    line), the arrow on the last."""
     edges = []
     for line in board.lines:
         style = LOST_STYLE if line.lost else LINE_STYLES[line.kind]
-        edges.append(
-            {
-                "from": line.source,
-                "to": line.target,
-                "id": line.id,
-                "kind": line.kind.value,
-                "width": line.width,
-                "dashes": list(line.dashes) if line.dashes else False,
-                "color": {"color": style.colour, "highlight": style.colour, "hover": style.colour},
-                "arrows": _arrows(style),
-                "smooth": {"type": "curvedCW", "roundness": 0.12}
-                if line.kind == "knows"
-                else False,
+        look = {
+            "kind": line.kind.value,
+            "line": line.id,
+            "width": line.width,
+            "dashes": list(line.dashes) if line.dashes else False,
+            "color": {"color": style.colour, "highlight": style.colour, "hover": style.colour},
+        }
+        points = placement.routes.get(line.id)
+        if points is None:
+            smooth = {"type": "curvedCW", "roundness": 0.12} if line.kind == "knows" else False
+            edges.append(
+                {"from": line.source, "to": line.target, "id": line.id, **look,
+                 "arrows": _arrows(style), "smooth": smooth}
+            )  # fmt: skip
+            continue
+        stops = [line.source, *(_via(line.id, k) for k in range(len(points))), line.target]
+        arrows = _arrows(style)
+        for k, (a, b) in enumerate(pairwise(stops)):
+            ends = {
+                "to": arrows["to"] if k == len(stops) - 2 else {"enabled": False},
+                "from": arrows.get("from", {"enabled": False}) if k == 0 else {"enabled": False},
             }
-        )
+            edges.append(
+                {"from": a, "to": b, "id": line.id if k == 0 else f"{line.id}:{k}", **look,
+                 "arrows": ends, "smooth": False}
+            )  # fmt: skip
     return edges
 
 
@@ -166,7 +213,7 @@ def workspace_data(
         "single_threaded": analysis.single_threaded,
         "board": board_data(board, placement),
         "nodes": nodes,
-        "edges": vis_edges(board),
+        "edges": vis_edges(board, placement),
         "options": vis_options(layout),
     }
 
@@ -185,6 +232,7 @@ def board_data(board: Board, placement: Placement) -> dict[str, Any]:
                 "name": p.name,
                 "caption": p.caption,
                 "subcaption": p.subcaption,
+                "label": [list(part) for part in placement.labels[p.id]],
                 "piece": p.kind.name,
                 "glyph": p.glyph,
                 "colour": p.colour,
@@ -245,7 +293,7 @@ def vis_options(layout: Layout) -> dict[str, Any]:
             "enabled": not fixed,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"springLength": 140, "avoidOverlap": 0.6},
-            "stabilization": {"iterations": 400},
+            "stabilization": {"iterations": 400, "fit": False},
         },
         "layout": {"randomSeed": 7},
         "interaction": {"hover": True, "tooltipDelay": 150, "keyboard": True},
@@ -369,8 +417,15 @@ def _sidebar(board: Board, placement: Placement) -> str:
             f'<div class="row"><b>{file_letter(i)}</b> {esc(name)}</div>'
             for i, name in enumerate(board.files)
         )
+    people = "".join(f'<option value="{esc(p.name)}"></option>' for p in board.pieces)
+    finder = (
+        '<section id="find"><input id="find-person" type="search" list="people" '
+        'placeholder="Find a person" aria-label="Find a person">'
+        f'<datalist id="people">{people}</datalist>'
+        '<button id="fit" type="button" title="Show the whole board">Fit</button></section>'
+    )
     return (
-        '<aside id="sidebar">'
+        f'<aside id="sidebar">{finder}'
         f'<section id="toggles"><h3>Lines</h3>{toggles}{fading}{focus}</section>'
         '<section id="details" aria-live="polite"><p class="hint">Hover or click a piece or '
         "a line for details.</p></section>"
@@ -397,6 +452,9 @@ header .facts { margin: 2px 0 0; color: #555; font-size: 13px; }
 #sidebar h3 { margin: 12px 0 4px; font-size: 12px; text-transform: uppercase;
   letter-spacing: .06em; color: #6b6355; }
 #sidebar label, #sidebar .row { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
+#find { display: flex; gap: 6px; margin-top: 8px; }
+#find input { flex: 1; min-width: 0; font: inherit; padding: 3px 6px; }
+#find button { font: inherit; padding: 3px 10px; }
 .swatch { width: 36px; height: 10px; flex: none; }
 .glyph { font: 20px/1 %FONT%; width: 22px; text-align: center; }
 .dot { width: 14px; height: 14px; border-radius: 50%; border: 1.5px solid #222; flex: none; }
@@ -432,6 +490,10 @@ var kamgraphBoard = (function () {
   var HANGING = "%HANGING%", CARRIER = "%CARRIER%", LEFT = "%LEFT%", MARK = "%MARK%";
   var UNOWNED = "%UNOWNED%";
   var AREA = %AREA%;
+  var NAME_PX = %NAME_PX%, NAME_LH = %NAME_LH%, TITLE_PX = %TITLE_PX%, TITLE_LH = %TITLE_LH%;
+  var BADGES_H = %BADGES_H%, HALF_W = %HALF_W%;
+  // The zoom a board opens at, at least: names of NAME_PX drawn >= 11.5 px on screen.
+  var READABLE = 11.5 / NAME_PX;
 
   function details(head, rows) {
     var box = document.createElement("div");
@@ -547,15 +609,30 @@ var kamgraphBoard = (function () {
       ctx.fillText(MARK, x + R * 0.8, y - R * 0.8 + 1);
     }
     ownerMark(ctx, p, owner, x, y);
-    text(ctx, p.caption, x, y + R + 15, "bold 13px " + FONT, "#111");
-    if (p.subcaption) text(ctx, p.subcaption, x, y + R + 30, "11px " + FONT, "#3d3a34");
+    var ly = y + R + 6;
+    p.label[0].forEach(function (line) {
+      text(ctx, line, x, ly + NAME_LH / 2, "bold " + NAME_PX + "px " + FONT, "#111");
+      ly += NAME_LH;
+    });
+    p.label[1].forEach(function (line) {
+      text(ctx, line, x, ly + TITLE_LH / 2, TITLE_PX + "px " + FONT, "#3d3a34");
+      ly += TITLE_LH;
+    });
     var badges = [];
     if (p.hanging.length) badges.push(["hanging", HANGING]);
     if (p.carrier) badges.push(["single thread", CARRIER]);
     if (p.left) badges.push(["left", LEFT]);
     badges = badges.concat(p.roles || []);
-    var bx = x - 45 * (badges.length - 1);
-    badges.forEach(function (b) { pill(ctx, b[0].toUpperCase(), bx, y - R - 14, b[1]); bx += 90; });
+    // Side by side, centred over the disc, each as wide as its word.
+    ctx.font = "bold 10px " + FONT;
+    var widths = badges.map(function (b) {
+      return ctx.measureText(b[0].toUpperCase()).width + 10;
+    });
+    var bx = x - (widths.reduce(function (a, w) { return a + w + 3; }, -3)) / 2;
+    badges.forEach(function (b, i) {
+      pill(ctx, b[0].toUpperCase(), bx + widths[i] / 2, y - R - BADGES_H / 2, b[1]);
+      bx += widths[i] + 3;
+    });
     ctx.globalAlpha = 1;
   }
 
@@ -580,8 +657,20 @@ var kamgraphBoard = (function () {
         }
       };
     }));
-    edges.update(board.lines.map(function (l) {
-      return {id: l.id, title: details(l.label, l.details)};
+    var legs = {};  // line id -> the ids of its edges (one, or one per leg of its route)
+    edges.get().forEach(function (e) {
+      var line = e.line || e.id;
+      (legs[line] = legs[line] || []).push(e.id);
+    });
+    function eachLeg(fn) {
+      var out = [];
+      board.lines.forEach(function (l) {
+        (legs[l.id] || []).forEach(function (id) { out.push(fn(l, id)); });
+      });
+      return out;
+    }
+    edges.update(eachLeg(function (l, id) {
+      return {id: id, title: details(l.label, l.details)};
     }));
 
     network.on("beforeDrawing", function (ctx) {
@@ -608,25 +697,98 @@ var kamgraphBoard = (function () {
           if (l.kind === "knows" && l.from === member) kept[l.to] = true;
         });
       }
-      edges.update(board.lines.map(function (l) {
+      edges.update(eachLeg(function (l, id) {
         var lit = !member || l.from === member || l.to === member;
-        return {id: l.id, color: {opacity: lit ? 1 : 0.12}};
+        return {id: id, color: {opacity: lit ? 1 : 0.12}};
       }));
       network.redraw();
       return kept ? Object.keys(kept).length : board.pieces.length;
     };
   }
 
-  function fit(board, network, box) {
-    if (!board.bounds) return;
-    var w = board.bounds[2] - board.bounds[0], h = board.bounds[3] - board.bounds[1];
-    network.moveTo({
-      position: {x: board.bounds[0] + w / 2, y: board.bounds[1] + h / 2},
-      scale: Math.min(box.clientWidth / w, box.clientHeight / h)
-    });
+  // What a piece covers on the canvas (as visual.layout.piece_box).
+  function pieceBox(p, at) {
+    var below = R + 6 + p.label[0].length * NAME_LH + p.label[1].length * TITLE_LH;
+    return [at.x - HALF_W, at.y - R - BADGES_H, at.x + HALF_W, at.y + below];
   }
 
-  return {draw: draw, details: details, fit: fit};
+  function extent(board, network) {
+    if (board.bounds) return board.bounds;
+    var at = network.getPositions(board.pieces.map(function (p) { return p.id; }));
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    board.pieces.forEach(function (p) {
+      var box = pieceBox(p, at[p.id]);
+      b = [Math.min(b[0], box[0]), Math.min(b[1], box[1]), Math.max(b[2], box[2]),
+           Math.max(b[3], box[3])];
+    });
+    return [b[0] - 24, b[1] - 24, b[2] + 24, b[3] + 24];
+  }
+
+  // Shows the whole board; unless ``whole``, never below the readable zoom: a board too
+  // large for that opens on its top left (the back rank, where the decision makers
+  // stand, with the rank names), and pans.
+  function fit(board, network, box, whole) {
+    if (!board.pieces.length) return;
+    var b = extent(board, network), w = b[2] - b[0], h = b[3] - b[1];
+    var scale = Math.min(box.clientWidth / w, box.clientHeight / h);
+    if (!whole) scale = Math.max(scale, READABLE);
+    var x = Math.min(b[0] + w / 2, b[0] + box.clientWidth / scale / 2);
+    var y = Math.min(b[1] + h / 2, b[1] + box.clientHeight / scale / 2);
+    network.moveTo({position: {x: x, y: y}, scale: scale});
+  }
+
+  // The network layout: once the physics has settled, stop it and push apart any pieces
+  // whose discs or labels still overlap, so every name stands clear.
+  function settle(board, network, done) {
+    if (board.layout !== "network") { done(); return; }
+    network.once("stabilizationIterationsDone", function () {
+      network.stopSimulation();
+      network.setOptions({physics: {enabled: false}});
+      var ids = board.pieces.map(function (p) { return p.id; });
+      var at = network.getPositions(ids);
+      for (var round = 0; round < 400; round++) {
+        var moved = false;
+        for (var i = 0; i < ids.length; i++) {
+          for (var j = i + 1; j < ids.length; j++) {
+            var a = pieceBox(board.pieces[i], at[ids[i]]);
+            var b = pieceBox(board.pieces[j], at[ids[j]]);
+            var dx = Math.min(a[2], b[2]) - Math.max(a[0], b[0]) + 8;
+            var dy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]) + 8;
+            if (dx <= 0 || dy <= 0) continue;
+            moved = true;
+            var P = at[ids[i]], Q = at[ids[j]];
+            if (dx < dy) {
+              var sx = (P.x < Q.x || (P.x === Q.x && i < j) ? -1 : 1) * dx / 2;
+              P.x += sx; Q.x -= sx;
+            } else {
+              var sy = (P.y < Q.y || (P.y === Q.y && i < j) ? -1 : 1) * dy / 2;
+              P.y += sy; Q.y -= sy;
+            }
+          }
+        }
+        if (!moved) break;
+      }
+      ids.forEach(function (id) { network.moveNode(id, at[id].x, at[id].y); });
+      done();
+    });
+    // A small board may have settled before this listened: settle it (again) now.
+    network.stabilize(100);
+  }
+
+  // Finds the person whose name starts with (else holds) ``query``, and focuses them.
+  function find(board, network, query) {
+    var q = query.trim().toLowerCase();
+    if (!q) return null;
+    var hit = board.pieces.filter(function (p) { return p.name.toLowerCase() === q; })[0] ||
+      board.pieces.filter(function (p) { return p.name.toLowerCase().indexOf(q) === 0; })[0] ||
+      board.pieces.filter(function (p) { return p.name.toLowerCase().indexOf(q) >= 0; })[0];
+    if (!hit) return null;
+    network.focus(hit.id, {scale: Math.max(network.getScale(), READABLE * 1.2), animation: false});
+    network.selectNodes([hit.id]);
+    return hit;
+  }
+
+  return {draw: draw, details: details, fit: fit, settle: settle, find: find};
 })();
 """
 
@@ -657,7 +819,8 @@ _SCRIPT = """
   var panel = document.getElementById("details");
   function show(params) {
     var p = params.nodes.length ? pieces[params.nodes[0]] : null;
-    var l = !p && params.edges.length ? lines[params.edges[0]] : null;
+    var leg = !p && params.edges.length ? edges.get(params.edges[0]) : null;
+    var l = leg ? lines[leg.line || leg.id] : null;
     if (!p && !l) return;
     panel.replaceChildren(p ? details(p.glyph + " " + p.name, p.details)
                             : details(l.label, l.details));
@@ -665,10 +828,26 @@ _SCRIPT = """
   network.on("click", show);
   network.on("hoverNode", function (e) { show({nodes: [e.node], edges: []}); });
 
-  function fit() { kamgraphBoard.fit(board, network, document.getElementById("mynetwork")); }
+  var box = document.getElementById("mynetwork");
+  function fit() { kamgraphBoard.fit(board, network, box); }
+  document.getElementById("fit").addEventListener("click", function () {
+    kamgraphBoard.fit(board, network, box, true);
+  });
+  var search = document.getElementById("find-person");
+  function find() {
+    var hit = kamgraphBoard.find(board, network, search.value);
+    document.body.setAttribute("data-found", hit ? hit.id : "");
+    if (hit) show({nodes: [hit.id], edges: []});
+  }
+  search.addEventListener("change", find);
+  search.addEventListener("keydown", function (e) { if (e.key === "Enter") find(); });
   fit();
   window.addEventListener("resize", fit);
   document.body.setAttribute("data-board-ready", String(board.pieces.length));
+  kamgraphBoard.settle(board, network, function () {
+    fit();
+    document.body.setAttribute("data-board-stable", "true");
+  });
 })();
 """
 DRAW_SCRIPT = (
@@ -679,4 +858,10 @@ DRAW_SCRIPT = (
     .replace("%MARK%", COMPETITOR_MARK)
     .replace("%UNOWNED%", UNOWNED_MARK)
     .replace("%AREA%", script_json(AREA_COLOURS))
+    .replace("%NAME_PX%", str(NAME_PX))
+    .replace("%NAME_LH%", str(NAME_LH))
+    .replace("%TITLE_PX%", str(TITLE_PX))
+    .replace("%TITLE_LH%", str(TITLE_LH))
+    .replace("%BADGES_H%", str(BADGES_H))
+    .replace("%HALF_W%", str((SLOT_W - GUTTER) / 2))
 )

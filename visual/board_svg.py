@@ -34,15 +34,29 @@ from visual.board import (
     Piece,
     build_board,
     file_letter,
-    shorten,
 )
 from visual.escape import esc
-from visual.layout import AREA_COLOURS, Layout, Placement, place
+from visual.layout import (
+    AREA_COLOURS,
+    BADGES_H,
+    NAME_LH,
+    NAME_PX,
+    TITLE_LH,
+    TITLE_PX,
+    Label,
+    Layout,
+    Placement,
+    R,
+    place,
+    text_width,
+)
 
 #: For an SVG served on its own: no script, nothing fetched.
 CSP: Final = "default-src 'none'; style-src 'unsafe-inline'"
-A4_RATIO: Final = 297 / 210
-R: Final = 24  # piece radius
+A4_MM: Final = (297, 210)
+#: The smallest text drawn (titles, badges: 11 px) prints at 6 pt or more: a board too
+#: large for one A4 landscape page at that grows to several (columns × rows of pages).
+MIN_MM_PER_PX: Final = 6 * 25.4 / 72 / TITLE_PX
 LEGEND_W: Final = 330
 HEADER_H: Final = 70
 ROW_H: Final = 19
@@ -52,11 +66,11 @@ _STYLE = (
     ".cap{font-size:14px;font-weight:700;fill:#5b5142}"
     ".side{font-size:13px;font-style:italic;fill:#5b5142}"
     ".glyph{font-size:30px}"
-    ".name{font-size:13px;font-weight:700;fill:#111;paint-order:stroke;stroke:#fff;"
+    f".name{{font-size:{NAME_PX}px;font-weight:700;fill:#111;paint-order:stroke;stroke:#fff;"
     "stroke-width:4px;stroke-linejoin:round}"
-    ".sub{font-size:11px;fill:#3d3a34;paint-order:stroke;stroke:#fff;stroke-width:3px;"
+    f".sub{{font-size:{TITLE_PX}px;fill:#3d3a34;paint-order:stroke;stroke:#fff;stroke-width:3px;"
     "stroke-linejoin:round}"
-    ".badge{font-size:10px;font-weight:700;fill:#fff}"
+    f".badge{{font-size:{TITLE_PX}px;font-weight:700;fill:#fff}}"
     ".h{font-size:12px;font-weight:700;fill:#6b6355;letter-spacing:.06em}"
     ".l{font-size:12.5px;fill:#1d1d1f}"
     ".title{font-size:24px;font-weight:700;fill:#1d1d1f}"
@@ -76,11 +90,15 @@ def svg(board: Board, analysis: AccountAnalysis) -> str:
     legend, legend_h = _legend(board)
     width = placement.width + LEGEND_W
     height = max(placement.height, legend_h) + HEADER_H
-    # Pad to A4 landscape, centring the board in the extra room.
-    if width / height < A4_RATIO:
-        pad_x, pad_y = (height * A4_RATIO - width) / 2, 0.0
+    # Enough A4 landscape pages that the smallest text stays >= 6 pt, padded to their
+    # shape with the board centred in the extra room.
+    cols = max(1, math.ceil(width * MIN_MM_PER_PX / A4_MM[0]))
+    rows = max(1, math.ceil(height * MIN_MM_PER_PX / A4_MM[1]))
+    page_w, page_h = cols * A4_MM[0], rows * A4_MM[1]
+    if width / height < page_w / page_h:
+        pad_x, pad_y = (height * page_w / page_h - width) / 2, 0.0
     else:
-        pad_x, pad_y = 0.0, (width / A4_RATIO - height) / 2
+        pad_x, pad_y = 0.0, (width * page_h / page_w - height) / 2
     vx, vy = x0 - pad_x, y0 - HEADER_H - pad_y
     vw, vh = width + 2 * pad_x, height + 2 * pad_y
     title = f"{board.account_name} — relationship board"
@@ -91,7 +109,8 @@ def svg(board: Board, analysis: AccountAnalysis) -> str:
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{vx:.1f} {vy:.1f} {vw:.1f} {vh:.1f}" '
-        f'width="297mm" height="210mm" font-family="{FONT}" role="img" class="kamgraph-board">',
+        f'width="{page_w}mm" height="{page_h}mm" data-pages="{cols * rows}" '
+        f'font-family="{FONT}" role="img" class="kamgraph-board">',
         f"<title>{esc(title)}</title>",
         f"<style>{_STYLE}</style>",
         _defs(),
@@ -103,7 +122,7 @@ def svg(board: Board, analysis: AccountAnalysis) -> str:
         *(_line(line, placement) for line in board.lines),
         "</g>",
         '<g class="pieces">',
-        *(_piece(p, *placement.positions[p.id]) for p in board.pieces),
+        *(_piece(p, *placement.positions[p.id], placement.labels[p.id]) for p in board.pieces),
         "</g>",
         f'<g class="legend" transform="translate({placement.bounds[2] + 20:.1f} {y0:.1f})">',
         legend,
@@ -157,7 +176,17 @@ def _line(line: Line, placement: Placement) -> str:
     cut = R + 3 if style.arrow != "none" else 0
     sx, sy = x1 + ux * cut, y1 + uy * cut
     ex, ey = x2 - ux * cut, y2 - uy * cut
-    if line.kind is LineKind.knows:
+    route = placement.routes.get(line.id)
+    if route:  # along the lanes between places: straight legs, arrows on the last
+        *_, (px, py) = route
+        last = math.hypot(x2 - px, y2 - py) or 1.0
+        ex, ey = x2 - (x2 - px) / last * cut, y2 - (y2 - py) / last * cut
+        fx, fy = route[0]
+        first = math.hypot(fx - x1, fy - y1) or 1.0
+        sx, sy = x1 + (fx - x1) / first * cut, y1 + (fy - y1) / first * cut
+        legs = " ".join(f"L{x:.1f},{y:.1f}" for x, y in route)
+        d = f"M{sx:.1f},{sy:.1f} {legs} L{ex:.1f},{ey:.1f}"
+    elif line.kind is LineKind.knows:
         cx, cy = (sx + ex) / 2 - uy * 0.12 * length, (sy + ey) / 2 + ux * 0.12 * length
         d = f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
     else:
@@ -177,7 +206,7 @@ def _line(line: Line, placement: Placement) -> str:
 
 
 def _badge_width(text: str) -> float:
-    return len(text) * 6.6 + 10
+    return text_width(text, TITLE_PX, bold=True) + 10
 
 
 def _badge(text: str, x: float, y: float, colour: str) -> str:
@@ -189,7 +218,7 @@ def _badge(text: str, x: float, y: float, colour: str) -> str:
     )
 
 
-def _piece(p: Piece, x: float, y: float) -> str:
+def _piece(p: Piece, x: float, y: float, label: Label) -> str:
     out = [
         f'<g class="piece" data-id="{esc(p.id)}" data-side="{p.side}" data-piece="{p.kind.name}" '
         f'data-rank="{p.rank}" data-file="{"" if p.file is None else p.file}" '
@@ -222,15 +251,19 @@ def _piece(p: Piece, x: float, y: float) -> str:
             f'stroke-width="1.5"/><text class="badge" x="{mx:.1f}" y="{my + 4:.1f}" '
             f'text-anchor="middle">{COMPETITOR_MARK}</text>'
         )
-    out.append(
-        f'<text class="name" x="{x:.1f}" y="{y + R + 19:.1f}" text-anchor="middle">'
-        f"{esc(p.caption)}</text>"
-    )
-    if p.subcaption:
+    ly = y + R + 6
+    for line in label[0]:
         out.append(
-            f'<text class="sub" x="{x:.1f}" y="{y + R + 33:.1f}" text-anchor="middle">'
-            f"{esc(p.subcaption)}</text>"
+            f'<text class="name" x="{x:.1f}" y="{ly + NAME_LH - 3:.1f}" text-anchor="middle">'
+            f"{esc(line)}</text>"
         )
+        ly += NAME_LH
+    for line in label[1]:
+        out.append(
+            f'<text class="sub" x="{x:.1f}" y="{ly + TITLE_LH - 3:.1f}" text-anchor="middle">'
+            f"{esc(line)}</text>"
+        )
+        ly += TITLE_LH
     badges = [
         (name, colour)
         for name, colour, on in (
@@ -240,8 +273,12 @@ def _piece(p: Piece, x: float, y: float) -> str:
         )
         if on
     ] + [(role.upper(), MARKER_COLOURS[role]) for role in p.marked_roles]
-    for i, (name, colour) in enumerate(badges):
-        out.append(_badge(name, x + 90 * i - 45 * (len(badges) - 1), y - R - 14, colour))
+    # Side by side, centred over the disc, each as wide as its word (as on screen).
+    widths = [_badge_width(name) for name, _ in badges]
+    bx = x - (sum(widths) + 3 * (len(badges) - 1)) / 2
+    for (name, colour), w in zip(badges, widths, strict=True):
+        out.append(_badge(name, bx + w / 2, y - R - BADGES_H / 2, colour))
+        bx += w + 3
     out.append("</g>")
     return "".join(out)
 
@@ -292,7 +329,7 @@ def _legend(board: Board) -> tuple[str, float]:
     head("Files (function)")
     for i, name in enumerate(board.files):
         letter = f'<text x="12" y="13" class="h" text-anchor="middle">{file_letter(i)}</text>'
-        row(letter, shorten(name, 40))
+        row(letter, name)
     return "".join(rows), y
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib.util
 import json
 import re
 import subprocess
@@ -306,3 +307,14 @@ def browser(tmp_path: Path) -> Callable[[str, str], dict[str, Any]]:
         return json.loads(html.unescape(found.group(1)))
 
     return load
+
+
+def generated_account(people: int) -> AccountGraph:
+    """An account of ``people`` stakeholders from the board benchmark's generator
+    (``bench/bench_board.py``'s ``account``), id ``people-N``."""
+    path = Path(__file__).parents[2] / "bench" / "bench_board.py"
+    spec = importlib.util.spec_from_file_location("bench_board", path)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench.account(people, f"people-{people}")

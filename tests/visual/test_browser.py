@@ -23,10 +23,17 @@ Acme = tuple[nx.MultiDiGraph, AccountAnalysis]
 Browser = Callable[..., dict[str, Any]]
 
 BOARD_CHECKS = """
-var ns = nodes.get();
+document.getElementById("fit").click();
+network.redraw();
+var ns = nodes.get({filter: function (n) { return n.side !== "via"; }});
 var box = document.querySelector('input[data-line-kind="knows"]');
 box.click();
-var hidden = edges.get({filter: function (e) { return e.kind === "knows" && e.hidden; }}).length;
+function lines(hidden) {  // the relationship lines (each one edge, or one per leg)
+  return new Set(edges.get({filter: function (e) {
+    return e.kind === "knows" && !!e.hidden === hidden;
+  }}).map(function (e) { return e.line; })).size;
+}
+var hidden = lines(true);
 box.click();
 network.body.emitter.emit("click", {nodes: ["cfo"], edges: []});
 var canvas = document.querySelector("#mynetwork canvas");
@@ -46,7 +53,7 @@ return {
   nodes: ns.length,
   custom: ns.filter(function (n) { return n.shape === "custom"; }).length,
   hiddenKnows: hidden,
-  shownKnows: edges.get({filter: function (e) { return e.kind === "knows" && !e.hidden; }}).length,
+  shownKnows: lines(false),
   tips: ns.map(function (n) {
     var tags = n.title.querySelectorAll("img,script,a,b,i").length;
     return {id: n.id, text: n.title.textContent, tags: tags};
@@ -87,6 +94,8 @@ def test_board_loads_draws_and_escapes(acme: Acme, browser: Browser, layout: Lay
 
 
 OWNER_CHECKS = """
+document.getElementById("fit").click();
+network.redraw();
 var canvas = document.querySelector("#mynetwork canvas");
 var ratio = window.devicePixelRatio;
 function pixel(id, dx, dy) {
@@ -104,7 +113,8 @@ chooser.value = "sol";
 chooser.dispatchEvent(new Event("change"));
 var shown = document.body.getAttribute("data-focus-shown");
 var after = {ceo: pixel("ceo", -18, 0), cto: pixel("cto", -18, 0)};
-var dimmed = edges.get().filter(function (e) { return e.color.opacity < 1; }).length;
+var dimmed = new Set(edges.get().filter(function (e) { return e.color.opacity < 1; })
+  .map(function (e) { return e.line; })).size;
 chooser.value = "";
 chooser.dispatchEvent(new Event("change"));
 return {

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-import networkx as nx
+import datetime as dt
+from itertools import pairwise
 
+import networkx as nx
+import pytest
+
+from graph.analysis import analyze
 from graph.analysis.result import AccountAnalysis
+from graph.network import to_networkx
 from visual.board import build_board
-from visual.layout import Layout, place
+from visual.layout import (
+    LABEL_W,
+    NAME_PX,
+    TITLE_PX,
+    Layout,
+    piece_box,
+    place,
+    text_width,
+)
+
+from .conftest import generated_account
 
 Acme = tuple[nx.MultiDiGraph, AccountAnalysis]
 
@@ -76,3 +92,52 @@ def test_org_survives_a_reporting_cycle(acme: Acme) -> None:
 def test_network_leaves_positions_to_the_browser(acme: Acme) -> None:
     placement = place(build_board(*acme), Layout.network)
     assert placement.positions == {} and placement.areas == ()
+
+
+def _crosses(p: tuple[float, float], q: tuple[float, float], box: tuple[float, ...]) -> bool:
+    """Whether the axis-parallel segment p–q runs through the inside of ``box``."""
+    x0, y0, x1, y1 = box
+    if p[1] == q[1]:  # horizontal
+        return y0 < p[1] < y1 and min(p[0], q[0]) < x1 and max(p[0], q[0]) > x0
+    assert p[0] == q[0], (p, q)  # routed legs are horizontal or vertical
+    return x0 < p[0] < x1 and min(p[1], q[1]) < y1 and max(p[1], q[1]) > y0
+
+
+@pytest.mark.parametrize("layout", [Layout.board, Layout.org])
+@pytest.mark.parametrize("people", [0, 25, 80])
+def test_routed_lines_cross_no_piece_they_do_not_connect(
+    acme: Acme, layout: Layout, people: int
+) -> None:
+    if people:
+        G = to_networkx(generated_account(people))
+        board = build_board(G, analyze(G, as_of=dt.date(2026, 6, 30)))
+    else:
+        board = build_board(*acme)
+    placement = place(board, layout)
+    assert set(placement.routes) == {line.id for line in board.lines}
+    boxes = {i: piece_box(*at, placement.labels[i]) for i, at in placement.positions.items()}
+    for line in board.lines:
+        legs = [placement.positions[line.source], *placement.routes[line.id]]
+        legs.append(placement.positions[line.target])
+        for p, q in pairwise(legs):
+            crossed = [i for i, box in boxes.items() if _crosses(p, q, box)]
+            assert set(crossed) <= {line.source, line.target}, (line.id, crossed)
+        # Out of and into its own pieces over the disc or from the side: never down
+        # through the name below it.
+        for end, (p, q) in ((line.source, legs[:2]), (line.target, legs[-1:-3:-1])):
+            x, y = placement.positions[end]
+            assert not (p[0] == q[0] == x and q[1] > y), (line.id, end)
+
+
+def test_labels_wrap_whole_within_their_place(acme: Acme) -> None:
+    G, analysis = acme
+    G.nodes["ceo"]["name"] = "Maximiliana Featherstonehaugh-Wolfeschlegel"
+    G.nodes["ceo"]["title"] = "Chief Executive Officer and Chair of the Supervisory Board"
+    board = build_board(G, analysis)
+    names, titles = place(board, Layout.board).labels["ceo"]
+    assert "…" not in "".join(names + titles)
+    assert "".join(names).replace(" ", "") == G.nodes["ceo"]["name"].replace(" ", "")
+    assert " ".join(titles) == G.nodes["ceo"]["title"]
+    assert all(text_width(n, NAME_PX, bold=True) <= LABEL_W for n in names)
+    assert all(text_width(t, TITLE_PX) <= LABEL_W for t in titles)
+    assert len(titles) > 1

@@ -109,7 +109,7 @@ def test_sample_svg_and_review(sample_store: GraphStore, account: str) -> None:
 
 BROWSER_CHECKS = """
 return {
-  nodes: nodes.length,
+  nodes: nodes.get({filter: function (n) { return n.side !== "via"; }}).length,
   canvas: !!document.querySelector("#mynetwork canvas"),
   ready: document.body.dataset.boardReady
 };
