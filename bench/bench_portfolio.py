@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from bench_board import AS_OF, account
+from results import report
 
 from api import service
 from graph.access import LOCAL
@@ -47,37 +48,36 @@ def generate(store: GraphStore, accounts: int, stakeholders: int) -> None:
 
 def write_chunk(store: GraphStore, numbers: range, stakeholders: int) -> None:
     """Generate and write the accounts ``a{n}`` for ``n`` in ``numbers``, in one import."""
-    if True:
-        merged: dict[str, list] = {field: [] for field in Portfolio.model_fields}
-        for n in numbers:
-            graph = account(stakeholders, f"a{n}")
-            for field in Portfolio.model_fields:
-                merged[field].extend(getattr(graph, field))
-            merged["accounts"][-1] = Account(
-                **{
-                    **graph.account.model_dump(),
-                    "annual_revenue": 10_000 + (n * 7919) % 990_000,
-                    "profit": (n * 104_729) % 200_000 - 20_000,
-                    "growth_potential": n % 6,
-                    "financial_stability": (n // 6) % 6,
-                    "strategic_fit": (n // 36) % 6,
-                    "relationship_closeness": (n // 216) % 6,
-                }
+    merged: dict[str, list] = {field: [] for field in Portfolio.model_fields}
+    for n in numbers:
+        graph = account(stakeholders, f"a{n}")
+        for field in Portfolio.model_fields:
+            merged[field].extend(getattr(graph, field))
+        merged["accounts"][-1] = Account(
+            **{
+                **graph.account.model_dump(),
+                "annual_revenue": 10_000 + (n * 7919) % 990_000,
+                "profit": (n * 104_729) % 200_000 - 20_000,
+                "growth_potential": n % 6,
+                "financial_stability": (n // 6) % 6,
+                "strategic_fit": (n // 36) % 6,
+                "relationship_closeness": (n // 216) % 6,
+            }
+        )
+        merged["interactions"] += [
+            Interaction(
+                id=f"ix-a{n}-{k}",
+                account_id=f"a{n}",
+                date=AS_OF - dt.timedelta(days=30 * k + n % 30),
+                channel=("meeting", "call", "email")[k % 3],
+                member_ids=[f"t{(n + k) % 12}"],
+                stakeholder_ids=[f"a{n}-s{(k * 5) % stakeholders}"],
             )
-            merged["interactions"] += [
-                Interaction(
-                    id=f"ix-a{n}-{k}",
-                    account_id=f"a{n}",
-                    date=AS_OF - dt.timedelta(days=30 * k + n % 30),
-                    channel=("meeting", "call", "email")[k % 3],
-                    member_ids=[f"t{(n + k) % 12}"],
-                    stakeholder_ids=[f"a{n}-s{(k * 5) % stakeholders}"],
-                )
-                for k in range(10)
-            ]
-        merged["team_members"] = list({m.id: m for m in merged["team_members"]}.values())
-        with store.atomic(stamp=Stamp("bench", AS_OF)) as target:  # the day it describes
-            target.write(Portfolio(**merged))
+            for k in range(10)
+        ]
+    merged["team_members"] = list({m.id: m for m in merged["team_members"]}.values())
+    with store.atomic(stamp=Stamp("bench", AS_OF)) as target:  # the day it describes
+        target.write(Portfolio(**merged))
 
 
 def plain_read(store: GraphStore, chunk: int) -> int:
@@ -146,6 +146,25 @@ def main() -> None:
     print(
         f"peak RSS during the view: {(ours + theirs) / 1024:.0f} MiB "
         f"(kamgraph {ours / 1024:.0f} MiB + engine {theirs / 1024:.0f} MiB)"
+    )
+    report(
+        "portfolio",
+        f"portfolio view of {read:,} accounts vs a plain read",
+        value=portfolio_s / read_s,
+        unit="x",
+        baseline=f"plain read {read_s:.1f} s",
+        target="<= 1.5x",
+        met=portfolio_s / read_s <= 1.5,
+    )
+    peak_mib = (ours + theirs) / 1024
+    report(
+        "portfolio",
+        f"peak RSS of the view of {read:,} accounts, engine included",
+        value=peak_mib,
+        unit="MiB",
+        baseline=f"kamgraph {ours / 1024:.0f} + engine {theirs / 1024:.0f} MiB",
+        target="< 2,048 MiB",
+        met=peak_mib < 2048,
     )
     print(
         f"{len(view.key_accounts)} key accounts, {len(view.revenue_at_risk)} people with "
