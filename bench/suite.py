@@ -37,9 +37,13 @@ SUITE: Final[dict[str, tuple[list[str], list[str]]]] = {
     "portfolio": ([], ["--accounts", "500"]),
     "activity": ([], ["--events", "5000", "--messages", "10000"]),
     "board": ([], ["--stakeholders", "80", "--repeat", "3"]),
-    "api": ([], ["--quick"]),
+    "api": ([], ["--requests", "100", "--rounds", "1"]),
     "engines": ([], ["--contacts", "5000", "--reads", "50"]),
 }
+
+#: Benches that take ``--store URI`` and run a second time on Neo4j when it is there (the
+#: others print their Neo4j figures themselves when ``NEO4J_URI`` is set).
+ON_NEO4J: Final = frozenset({"api"})
 
 
 def main() -> None:
@@ -67,6 +71,11 @@ def main() -> None:
             if subprocess.run(command, env=env, cwd=HERE.parent).returncode != 0:
                 failed.append(name)
             print(f"== {name}: {time.perf_counter() - start:.0f} s", flush=True)
+            if name in ON_NEO4J and os.environ.get("NEO4J_URI"):
+                command += ["--store", os.environ["NEO4J_URI"]]
+                print(f"== {name} on Neo4j: {' '.join(command[1:])}", flush=True)
+                if subprocess.run(command, env=env, cwd=HERE.parent).returncode != 0:
+                    failed.append(f"{name} (neo4j)")
         figures = [json.loads(line) for line in Path(rows.name).read_text().splitlines() if line]
     results = {
         "measured": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
