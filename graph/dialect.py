@@ -11,14 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+#: Values that are plain already: most of a result, so they skip the recursion.
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
 
 def _plain(value: Any) -> Any:
     """Recursively turn mappings (FalkorDB's OrderedDict, Neo4j's dict) and lists into
     plain dicts and lists; integral floats stay floats (callers cast where they count)."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _SCALARS else _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
     return value
 
 
