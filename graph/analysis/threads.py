@@ -20,7 +20,7 @@ Two measures say how exposed we are:
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Hashable
 from typing import Final
 
@@ -97,12 +97,9 @@ def threads_to_power(
 def threads_from(facts: Facts) -> list[ThreadsToPower]:
     """:func:`threads_to_power` on groundwork already computed."""
     threads = facts.thread_map
+    direct = Counter(s for _, s in facts.strong)
     return [
-        ThreadsToPower(
-            stakeholder_id=target,
-            threads=threads.count(target),
-            direct=sum(1 for _, s in facts.strong if s == target),
-        )
+        ThreadsToPower(stakeholder_id=target, threads=threads.count(target), direct=direct[target])
         for target in facts.power
     ]
 
@@ -201,10 +198,16 @@ def _disjoint_paths(H: nx.Graph, block: frozenset, source: Hashable, sink: Hasha
     breadth-first from ``source``, until one fails or the ends' lines are all used.
     """
 
+    adjacent: dict[Hashable, list[Hashable]] = {}
+
     def lines(node: Hashable) -> list[Hashable]:
-        return [v for v in H[node] if v in block]
+        if node not in adjacent:
+            adjacent[node] = [v for v in H[node] if v in block]
+        return adjacent[node]
 
     limit = min(len(lines(source)), len(lines(sink)))
+    if limit == 2:  # a block of three or more holds two disjoint paths between any two
+        return 2
     carrying: dict[Hashable, set[Hashable]] = defaultdict(set)  # u → v: a path runs u to v
     into: dict[Hashable, set[Hashable]] = defaultdict(set)  # v → {u: a path runs u to v}
     through: set[Hashable] = set()  # inner nodes a path passes
@@ -216,7 +219,11 @@ def _disjoint_paths(H: nx.Graph, block: frozenset, source: Hashable, sink: Hasha
         while queue and goal not in before:
             node, out = state = queue.popleft()
             if out:
-                steps = [(v, False) for v in lines(node) if v != source and v not in carrying[node]]
+                ahead = lines(node)
+                if sink in H[node] and sink not in carrying[node]:
+                    before[goal] = state  # found: no need to look past the hub of our team
+                    break
+                steps = [(v, False) for v in ahead if v != source and v not in carrying[node]]
                 if node in through:
                     steps.append((node, False))
             else:
