@@ -206,7 +206,7 @@ RETURN i.id AS id, i {.*} AS props
 # The records of some accounts ($account_ids), flat: one row per account and kind of
 # record, each record a list of values (a node's or relationship's properties are the
 # values of its model's fields, given as $…_fields; null: not set); graph.store
-# assembles the account graphs. One statement, so it reads one moment on either engine.
+# assembles the account graphs. One statement, so on FalkorDB it reads one moment.
 # Flat per-kind matches with one collect() each are several times cheaper for both
 # engines than one row per account built by a chain of OPTIONAL MATCH and collect()
 # (15 ms against 4 ms of engine time for a 40-person account on FalkorDB), and lists of
