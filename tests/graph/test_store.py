@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -560,3 +561,22 @@ def test_a_write_the_engine_refuses_half_way_writes_nothing(embedded_store: Grap
             )
         )
     assert embedded_store.count_nodes() == 0
+
+
+@pytest.mark.parametrize("running", [True, False])
+def test_a_read_leaves_the_garbage_collector_as_it_found_it(
+    store: GraphStore, running: bool
+) -> None:
+    """Reads hold Python's cyclic collector off while they build their results, and give
+    it back as it was, also when a read fails."""
+    store.write(acme())
+    was = gc.isenabled()
+    (gc.enable if running else gc.disable)()
+    try:
+        assert store.account_graphs(["acme"])[0].account.id == "acme"
+        assert gc.isenabled() is running
+        with pytest.raises((TypeError, redis.ResponseError)):  # the driver's or the engine's
+            store.account_graphs([object()])  # type: ignore[list-item]
+        assert gc.isenabled() is running
+    finally:
+        (gc.enable if was else gc.disable)()
