@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+#: Values that are plain already: most of a result, so they skip the recursion.
 _SCALARS: Final = frozenset({str, int, float, bool, type(None)})
 
 
@@ -20,9 +21,9 @@ def _plain(value: Any) -> Any:
     if type(value) in _SCALARS:  # most values: skip the slow isinstance on an ABC
         return value
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _SCALARS else _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
     return value
 
 

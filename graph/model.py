@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import (
@@ -491,9 +492,18 @@ def record_key(record: BaseModel) -> Any:
 
     Lists of records are kept sorted by it, so one account always reads the same.
     """
-    if hasattr(record, "id"):
+    keys = _key_fields(type(record))
+    if keys is None:
         return record.id
-    return tuple(str(v) for k, v in record.model_dump().items() if k.endswith("_id") or k == "role")
+    return tuple(str(getattr(record, k)) for k in keys)
+
+
+@cache
+def _key_fields(model: type[BaseModel]) -> tuple[str, ...] | None:
+    """The fields of a record's key; None: its id (asked per class, as records are sorted
+    by it on every read)."""
+    fields = model.model_fields
+    return None if "id" in fields else tuple(k for k in fields if k.endswith("_id") or k == "role")
 
 
 def record_version(record: BaseModel) -> str:

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -37,6 +39,9 @@ from graph.analysis.result import InfluenceScore, Side, Strength
 from graph.analysis.strength import relationship_strengths
 from graph.model import POWER_ROLES, Seniority, TeamRole
 from graph.network import MEMBER, STAKEHOLDER
+
+if TYPE_CHECKING:
+    from graph.analysis.threads import ThreadMap
 
 #: Team roles in the order a person is introduced by ("Exec sponsor Anna Berg").
 _ROLE_ORDER = list(TeamRole)
@@ -113,6 +118,14 @@ class Facts:
             ],
             best_of=best_of,
         )
+
+    @cached_property
+    def thread_map(self) -> ThreadMap:
+        """Where the threads from our team split: built on first use, once per analysis,
+        for threads to power, key-person risks and next moves alike."""
+        from graph.analysis.threads import ThreadMap, thread_graph  # threads builds on Facts
+
+        return ThreadMap(thread_graph(self))
 
     # --- relationships -------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from graph.analysis.result import HiddenInfluencer, InfluenceScore
 from graph.network import STAKEHOLDER
 
 DAMPING = 0.85
-_TOLERANCE = 1e-12
+_TOLERANCE = 1e-10
 _MAX_ITERATIONS = 500
 
 
@@ -116,22 +116,34 @@ def hidden_influencers(
 
 
 def _pagerank(sway: dict[str, dict[str, float]]) -> dict[str, float]:
-    """Weighted PageRank by power iteration; rank of dangling people spreads evenly."""
+    """Weighted PageRank by power iteration; rank of dangling people spreads evenly.
+
+    It stops when a step moves the ranks by less than ``_TOLERANCE`` per person (L1):
+    ranks are shown to two decimals after min–max scaling, and at 1e-10 they read the
+    same as at 1e-12 (tests/analysis/test_influence.py compares on random accounts)
+    in about two thirds of the steps.
+    """
     nodes = list(sway)
     if not nodes:
         return {}
     n = len(nodes)
-    totals = {u: sum(out.values()) for u, out in sway.items()}
-    rank = dict.fromkeys(nodes, 1.0 / n)
+    index = {u: i for i, u in enumerate(nodes)}
+    totals = [sum(sway[u].values()) for u in nodes]
+    # Each line's share of its holder's rank, damped, worked out once for every step.
+    arcs = [
+        (index[u], index[v], DAMPING * w / totals[index[u]])
+        for u, out in sway.items()
+        for v, w in out.items()
+    ]
+    dangling = [i for i in range(n) if not totals[i]]
+    rank = [1.0 / n] * n
     for _ in range(_MAX_ITERATIONS):
-        dangling = sum(rank[u] for u in nodes if not totals[u])
-        base = (1 - DAMPING) / n + DAMPING * dangling / n
-        new = dict.fromkeys(nodes, base)
-        for u, out in sway.items():
-            for v, w in out.items():
-                new[v] += DAMPING * rank[u] * w / totals[u]
-        change = sum(abs(new[u] - rank[u]) for u in nodes)
+        base = (1 - DAMPING) / n + DAMPING * sum(rank[i] for i in dangling) / n
+        new = [base] * n
+        for u, v, share in arcs:
+            new[v] += rank[u] * share
+        change = sum(abs(a - b) for a, b in zip(new, rank, strict=True))
         rank = new
         if change < _TOLERANCE * n:
             break
-    return rank
+    return dict(zip(nodes, rank, strict=True))

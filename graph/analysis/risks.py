@@ -18,7 +18,7 @@ import networkx as nx
 from graph.analysis.config import DEFAULT_CONFIG, AnalysisConfig
 from graph.analysis.facts import Facts
 from graph.analysis.result import KeyPersonRisk
-from graph.analysis.threads import OUR_TEAM, single_thread_from, thread_graph
+from graph.analysis.threads import single_thread_from
 
 
 def key_person_risks(
@@ -74,16 +74,5 @@ def key_person_risks_from(facts: Facts) -> list[KeyPersonRisk]:
 
 def cut_vertices_from(facts: Facts) -> dict[str, list[str]]:
     """Power target → the people on every thread to them (nearest us first), by target."""
-    H = thread_graph(facts)
-    return {t: cut for t in facts.power if (cut := _cut_vertices(H, t))}
-
-
-def _cut_vertices(H: nx.Graph, target: str) -> list[str]:
-    """The people on every path from our team to ``target``, nearest us first."""
-    try:
-        path = nx.shortest_path(H, OUR_TEAM, target)
-    except nx.NetworkXNoPath:
-        return []
-    return [
-        v for v in path[1:-1] if not nx.has_path(nx.restricted_view(H, [v], []), OUR_TEAM, target)
-    ]
+    threads = facts.thread_map
+    return {t: cut for t in facts.power if (cut := threads.cut_vertices(t))}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -102,3 +103,48 @@ def build(
 def account() -> Build:
     """Build a hand-made account graph from a compact spec (see :func:`build`)."""
     return build
+
+
+def random_spec(seed: int) -> dict[str, Any]:
+    """A seeded random account spec whose shape varies with the seed: a few to ~60
+    people, sparse (trees and chains, many cut vertices) to dense, some power targets,
+    some people gone, some of ours with no strong relationship."""
+    rng = random.Random(seed)
+    n = rng.randint(1, 60)
+    density = rng.choice((0.0, 0.02, 0.05, 0.15, 0.4))
+    people = {
+        f"p{i}": {
+            **(
+                {"dmu_roles": "decision_maker"}
+                if rng.random() < 0.2
+                else {"dmu_roles": "economic_buyer"}
+                if rng.random() < 0.1
+                else {}
+            ),
+            "left_company": rng.random() < 0.1,
+        }
+        for i in range(n)
+    }
+    ids = list(people)
+    tree = rng.random() < 0.5  # a reporting tree, or lines only where density puts them
+    reports = [(p, rng.choice(ids[:i])) for i, p in enumerate(ids) if i and tree]
+    pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if rng.random() < density]
+    members = {f"m{j}": {} for j in range(rng.randint(0, 6))}
+    knows = {
+        (m, p): rng.randint(0, 5)
+        for m in members
+        for p in rng.sample(ids, min(len(ids), rng.randint(0, 4)))
+    }
+    return {
+        "people": people,
+        "members": members,
+        "knows": knows,
+        "reports": reports,
+        "influences": [(a, b, rng.randint(1, 5)) for a, b in pairs if (b, a) not in reports],
+    }
+
+
+@pytest.fixture
+def random_account() -> Callable[[int], nx.MultiDiGraph]:
+    """Build the random account of a seed (see :func:`random_spec`)."""
+    return lambda seed: build(**random_spec(seed))

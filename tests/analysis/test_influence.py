@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph.analysis import influence
 from graph.analysis.config import AnalysisConfig
 from graph.analysis.influence import hidden_influencers, influence_scores
 
@@ -94,3 +95,13 @@ def test_hidden_influencers_rank_high_with_no_role_and_no_rating(
     assert [h.stakeholder_id for h in found] == hidden
     assert found[0].computed_rank == 1.0
     assert "no DMU role and no recorded influence" in found[0].reason
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_ranks_read_as_when_iterated_to_the_end(random_account, monkeypatch, seed: int) -> None:
+    """The stopping tolerance changes no rank as shown (two decimals): the same as 500
+    steps, which take any account's ranks to the limit of floating point."""
+    G = random_account(seed)
+    shown = influence_scores(G)
+    monkeypatch.setattr(influence, "_TOLERANCE", 0.0)
+    assert influence_scores(G) == shown

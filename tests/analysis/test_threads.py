@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
+import networkx as nx
 import pytest
+from networkx.algorithms.connectivity import local_node_connectivity
 
 from graph.analysis.config import AnalysisConfig
+from graph.analysis.facts import Facts
 from graph.analysis.result import Person
-from graph.analysis.threads import single_thread, threads_to_power
+from graph.analysis.risks import cut_vertices_from
+from graph.analysis.threads import (
+    OUR_TEAM,
+    ThreadMap,
+    single_thread,
+    thread_graph,
+    threads_from,
+    threads_to_power,
+)
 
 AS_OF = dt.date(2026, 11, 25)
 DM = {"dmu_roles": "decision_maker"}
@@ -154,3 +166,45 @@ def test_direct_threads_are_our_own_strong_relationships(
 ) -> None:
     G = account(members=TEAM, **SHAPES[shape][0])
     assert {t.stakeholder_id: t.direct for t in threads_to_power(G, as_of=AS_OF)} == direct
+
+
+def exact(facts: Facts) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Threads and cut vertices per power target as networkx computes them outright: a
+    max-flow per target, and every person on a shortest path whose removal cuts it off."""
+    H = thread_graph(facts)
+    threads, cuts = {}, {}
+    for target in facts.power:
+        if not nx.has_path(H, OUR_TEAM, target):
+            threads[target] = 0
+            continue
+        threads[target] = local_node_connectivity(H, OUR_TEAM, target)
+        path = nx.shortest_path(H, OUR_TEAM, target)
+        cut = [
+            v
+            for v in path[1:-1]
+            if not nx.has_path(nx.restricted_view(H, [v], []), OUR_TEAM, target)
+        ]
+        if cut:
+            cuts[target] = cut
+    return threads, cuts
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_threads_and_cut_vertices_equal_the_exact_computation(random_account, seed: int) -> None:
+    facts = Facts.build(random_account(seed), as_of=AS_OF)
+    threads, cuts = exact(facts)
+    assert {t.stakeholder_id: t.threads for t in threads_from(facts)} == threads
+    assert cut_vertices_from(facts) == cuts
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_counting_threads_equals_networkx_on_random_graphs(seed: int) -> None:
+    """Any graph, not only thread graphs: dense blocks, our team touching customers."""
+    rng = random.Random(seed)
+    H = nx.gnp_random_graph(rng.randint(2, 40), rng.choice((0.05, 0.1, 0.3, 0.6)), seed=seed)
+    H = nx.relabel_nodes(H, {0: OUR_TEAM} | {v: f"n{v}" for v in H if v})
+    threads = ThreadMap(H)
+    for target in (v for v in H if v != OUR_TEAM):
+        reached = nx.has_path(H, OUR_TEAM, target)
+        expected = local_node_connectivity(H, OUR_TEAM, target) if reached else 0
+        assert threads.count(target) == expected, target

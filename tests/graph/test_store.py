@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
+from pydantic import BaseModel
 
 from graph.errors import InvalidData, NotFound
 from graph.model import (
@@ -25,9 +28,11 @@ from graph.model import (
     Stakeholder,
     TeamAssignment,
     TeamMember,
+    record_key,
 )
 from graph.network import to_networkx
-from graph.store import GraphStore
+from graph.sample import sample_portfolio
+from graph.store import AccountGraph, GraphStore
 
 NASTY = "O'Brien \"the\" \\ boss\n<b>$x</b> '}) DETACH DELETE n //"
 #: A name is one line; the line break stays in the prose (an interaction's summary).
@@ -346,6 +351,132 @@ def test_reading_several_accounts_in_one_call(store: GraphStore) -> None:
         store.account_graph("nope")
 
 
+def written_slice(portfolio: Portfolio, account_id: str) -> AccountGraph:
+    """What the store must read of one account of a consistent portfolio it was given:
+    the account's records, its people's lines among themselves, the team members and
+    competitors they name, each list in record-key order."""
+    people = {s.id for s in portfolio.stakeholders if s.account_id == account_id}
+    interactions = [
+        i.model_copy(
+            update={
+                "member_ids": tuple(sorted(i.member_ids)),
+                "stakeholder_ids": tuple(sorted(i.stakeholder_ids)),
+            }
+        )
+        for i in portfolio.interactions
+        if i.account_id == account_id
+    ]
+    records: dict[str, list[BaseModel]] = {
+        "accounts": [a for a in portfolio.accounts if a.id == account_id],
+        "stakeholders": [s for s in portfolio.stakeholders if s.id in people],
+        "team": [t for t in portfolio.team if t.account_id == account_id],
+        "knows": [k for k in portfolio.knows if k.stakeholder_id in people],
+        "reports_to": [
+            r for r in portfolio.reports_to if {r.stakeholder_id, r.manager_id} <= people
+        ],
+        "influences": [i for i in portfolio.influences if {i.source_id, i.target_id} <= people],
+        "conflicts": [c for c in portfolio.conflicts if {c.stakeholder_id, c.other_id} <= people],
+        "owners": [o for o in portfolio.owners if o.stakeholder_id in people],
+        "favors": [f for f in portfolio.favors if f.stakeholder_id in people],
+        "interactions": interactions,
+    }
+    members = {r.member_id for kind in ("team", "knows", "owners") for r in records[kind]}
+    members |= {m for i in interactions for m in i.member_ids}
+    records["team_members"] = [m for m in portfolio.team_members if m.id in members]
+    favored = {f.competitor_id for f in records["favors"]}
+    records["competitors"] = [c for c in portfolio.competitors if c.id in favored]
+    return AccountGraph(**{kind: sorted(found, key=record_key) for kind, found in records.items()})
+
+
+def edge_cases() -> Portfolio:
+    """Accounts at the edges of what a read assembles: people who left, aliases, every
+    optional field, a meeting with several of each side, a member only on a team, an
+    account with nobody, a competitor two people favour."""
+    return Portfolio(
+        accounts=[
+            Account(id="edge", name="Edge", tier="silver", annual_revenue=1000, profit=-5.5),
+            Account(id="nobody", name="Nobody"),
+            Account(id="team-only", name="Team only"),
+        ],
+        stakeholders=[
+            Stakeholder(
+                id="gone",
+                account_id="edge",
+                name="Gone",
+                left_company=True,
+                dmu_roles="decision_maker;champion",
+                email="gone@edge.test",
+                aliases=("g@edge.test", "gone@old.test"),
+                orientation="technical",
+                influence=4,
+                inner_circle=True,
+            ),
+            Stakeholder(id="here", account_id="edge", name="Here", notes="line\n\tnext"),
+            Stakeholder(id="rival", account_id="edge", name="Rival", stance="opponent"),
+        ],
+        team_members=[
+            TeamMember(id="u1", name="U1", aliases=("u1@us.test",), seniority="director"),
+            TeamMember(id="u2", name="U2", email="u2@us.test"),
+            TeamMember(id="u3", name="U3"),
+        ],
+        competitors=[Competitor(id="comp", name="Comp")],
+        team=[TeamAssignment(member_id="u3", account_id="team-only", role="quarterback")],
+        knows=[
+            Knows(
+                member_id="u1",
+                stakeholder_id="gone",
+                strength=5,
+                rated_on=dt.date(2026, 1, 2),
+                level="vendor",
+                target_level="trusted_advisor",
+                source="crm",
+            ),
+            Knows(member_id="u2", stakeholder_id="here"),
+        ],
+        reports_to=[ReportsTo(stakeholder_id="here", manager_id="gone")],
+        influences=[Influences(source_id="rival", target_id="here", weight=5)],
+        conflicts=[ConflictsWith(stakeholder_id="rival", other_id="gone")],
+        owners=[Ownership(member_id="u2", stakeholder_id="rival")],
+        favors=[
+            Favors(stakeholder_id="rival", competitor_id="comp"),
+            Favors(stakeholder_id="gone", competitor_id="comp"),
+        ],
+        interactions=[
+            Interaction(
+                id="ix-2",
+                account_id="edge",
+                date=dt.date(2026, 3, 3),
+                channel="meeting",
+                member_ids=("u2", "u1"),
+                stakeholder_ids=("rival", "gone"),
+                summary="Both sides",
+            ),
+            Interaction(
+                id="ix-1",
+                account_id="edge",
+                date=dt.date(2026, 3, 4),
+                channel="call",
+                member_ids=("u1",),
+                stakeholder_ids=("here",),
+            ),
+        ],
+    )
+
+
+@pytest.mark.parametrize("portfolio", [sample_portfolio, acme, edge_cases])
+def test_an_account_reads_as_what_was_written_about_it(
+    store: GraphStore, portfolio: Callable[[], Portfolio]
+) -> None:
+    written = portfolio()
+    store.write(written)
+    ids = sorted(a.id for a in written.accounts)
+    expected = [written_slice(written, i) for i in ids]
+    assert [store.account_graph(i) for i in ids] == expected
+    assert store.account_graphs() == expected
+    # any order, repeats and unknown ids: each account once, in id order
+    assert store.account_graphs([*ids[::-1], ids[0], "unknown"]) == expected
+
+
 def test_erasing_a_stakeholder_removes_every_trace(store: GraphStore) -> None:
     store.write(acme())
     erasure = store.erase_stakeholder("eng", scrub=True)  # their name is the meeting's summary
@@ -454,3 +585,22 @@ def test_a_write_blind_to_an_account_still_moves_a_person_stored_there_whole(
     assert [s.id for s in store.account_graph("beta").stakeholders] == ["kim"]
     assert store.account_graph("beta").reports_to == ()
     assert [s.id for s in store.account_graph("acme").stakeholders] == ["sam"]
+
+
+@pytest.mark.parametrize("running", [True, False])
+def test_a_read_leaves_the_garbage_collector_as_it_found_it(
+    store: GraphStore, running: bool
+) -> None:
+    """Reads hold Python's cyclic collector off while they build their results, and give
+    it back as it was, also when a read fails."""
+    store.write(acme())
+    was = gc.isenabled()
+    (gc.enable if running else gc.disable)()
+    try:
+        assert store.account_graphs(["acme"])[0].account.id == "acme"
+        assert gc.isenabled() is running
+        with pytest.raises((ValueError, redis.ResponseError)):  # the driver's or the engine's
+            store.account_graphs([object()])  # type: ignore[list-item]
+        assert gc.isenabled() is running
+    finally:
+        (gc.enable if was else gc.disable)()
