@@ -658,9 +658,11 @@ var kamgraphBoard = (function () {
       };
     }));
     var legs = {};  // line id -> the ids of its edges (one, or one per leg of its route)
+    var colours = {};  // edge id -> its colour: an update replaces the whole colour object
     edges.get().forEach(function (e) {
       var line = e.line || e.id;
       (legs[line] = legs[line] || []).push(e.id);
+      colours[e.id] = e.color || {};
     });
     function eachLeg(fn) {
       var out = [];
@@ -699,7 +701,9 @@ var kamgraphBoard = (function () {
       }
       edges.update(eachLeg(function (l, id) {
         var lit = !member || l.from === member || l.to === member;
-        return {id: id, color: {opacity: lit ? 1 : 0.12}};
+        // The whole colour again: left without one, a leg would take its via point's
+        // (transparent) and vanish.
+        return {id: id, color: Object.assign({}, colours[id], {opacity: lit ? 1 : 0.12})};
       }));
       network.redraw();
       return kept ? Object.keys(kept).length : board.pieces.length;

@@ -143,3 +143,58 @@ def test_show_one_of_ours_dims_the_rest_and_holds_across_a_redraw(data_dir: Path
             browser.close()
     finally:
         served.stop()
+
+
+def test_find_a_person_focuses_them_and_fit_shows_the_whole_board(data_dir: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium): browser test skipped")
+    served = start_serve(data_dir)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=["--no-sandbox"]
+            )
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            problems: list[str] = []
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.goto(served.login_url)
+            page.click("text=Orbital Energy")
+            drawn(page, 1)
+            # Every leg of every routed line keeps its colour through "Show one of ours"
+            # (without one it takes its transparent via point's and vanishes).
+            colours = "window.kamgraphWorkspace.network.body.data.edges.get().map(e => e.color)"
+            assert all(c and c.get("color") for c in page.evaluate(colours))
+            page.select_option("#focus", label="David Okafor")
+            assert all(c and c.get("color") for c in page.evaluate(colours))
+            page.select_option("#focus", "")
+            suggested = page.eval_on_selector_all("#people option", "os => os.map(o => o.value)")
+            assert "Laura Bianchi" in suggested and len(suggested) == 23
+            page.fill("#find-person", "laura")
+            page.press("#find-person", "Enter")
+            assert page.get_attribute("body", "data-found") == WHO
+            assert page.evaluate("window.kamgraphWorkspace.network.getSelectedNodes()") == [WHO]
+            spot = page.evaluate(WHERE, WHO)  # focused: in the middle of the board
+            box = page.locator("#network").bounding_box()
+            assert box is not None
+            assert abs(spot["x"] - (box["x"] + box["width"] / 2)) < 2
+            assert abs(spot["y"] - (box["y"] + box["height"] / 2)) < 2
+            page.fill("#find-person", "nobody like this")
+            page.press("#find-person", "Enter")
+            assert page.get_attribute("body", "data-found") == ""
+
+            page.click("#fit")
+            inside = page.evaluate(
+                """() => {
+                  var w = window.kamgraphWorkspace, n = w.network;
+                  var box = document.getElementById("network").getBoundingClientRect();
+                  return w.board.pieces.every(function (p) {
+                    var at = n.canvasToDOM(n.getPositions([p.id])[p.id]);
+                    return at.x >= 0 && at.y >= 0 && at.x <= box.width && at.y <= box.height;
+                  });
+                }"""
+            )
+            assert inside
+            assert problems == []
+            browser.close()
+    finally:
+        served.stop()

@@ -1,13 +1,15 @@
 // The workspace: draws the board from its JSON data island with the offline board's own
 // drawing code (/ui/board.js), loads a stakeholder's panel on a click, and redraws from
 // fresh data whenever a panel form saved something (the "board-changed" event).
-// "Show one of ours" dims everyone that member neither owns nor knows, across redraws.
+// "Show one of ours" dims everyone that member neither owns nor knows, across redraws;
+// "Find a person" focuses someone by name and "Fit" shows the whole board.
 (function () {
   "use strict";
   var box = document.getElementById("board");
   if (!box) return;
   var canvas = document.getElementById("network");
   var chooser = document.getElementById("focus");
+  var search = document.getElementById("find-person");
   var state = {redraws: 0, selected: null};
   window.kamgraphWorkspace = state;  // for tests: the network, its nodes, the board's data
 
@@ -36,7 +38,10 @@
     state.network = network;
     state.nodes = nodes;
     state.board = data.board;
-    kamgraphBoard.fit(data.board, network, canvas);
+    kamgraphBoard.settle(data.board, network, function () {
+      kamgraphBoard.fit(data.board, network, canvas);
+    });
+    people(data.board);
     choices(data.board);
     facts(data);
     state.redraws += 1;
@@ -58,6 +63,27 @@
     chooser.value = ours.some(function (p) { return p.id === wanted; }) ? wanted : "";
     show();
   }
+
+  // The search's suggestions: everyone on the board drawn.
+  function people(board) {
+    var list = document.getElementById("people");
+    list.replaceChildren();
+    board.pieces.forEach(function (p) {
+      var option = document.createElement("option");
+      option.value = p.name;
+      list.appendChild(option);
+    });
+  }
+
+  function find() {
+    var hit = kamgraphBoard.find(state.board, state.network, search.value);
+    document.body.setAttribute("data-found", hit ? hit.id : "");
+  }
+  search.addEventListener("change", find);
+  search.addEventListener("keydown", function (e) { if (e.key === "Enter") find(); });
+  document.getElementById("fit").addEventListener("click", function () {
+    kamgraphBoard.fit(state.board, state.network, canvas, true);
+  });
 
   function show() {
     document.body.setAttribute("data-focus-shown", String(state.focus(chooser.value)));
