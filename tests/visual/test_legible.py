@@ -90,6 +90,9 @@ def measure(browser: Browser, page_file: Path) -> dict[tuple[int, int], dict[str
         for width, height in WINDOWS:
             page.set_viewport_size({"width": width, "height": height})
             page.evaluate("() => window.dispatchEvent(new Event('resize'))")
+            # Two whole redraws: under load the first frame after a resize may still be
+            # vis-network's view change, not the drawing of every piece in view.
+            page.evaluate(FRAME)
             page.evaluate(FRAME)
             figures = page.evaluate(MEASURE)
             # What the opening view leaves out is measured on the whole board ("Fit").
