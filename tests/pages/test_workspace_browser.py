@@ -4,6 +4,8 @@ colour, reload and find it kept."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -89,7 +91,10 @@ LIT = """() => {
 }"""
 
 
-def test_show_one_of_ours_dims_the_rest_and_holds_across_a_redraw(data_dir: Path) -> None:
+@contextmanager
+def orbital_workspace(data_dir: Path) -> Iterator[Page]:
+    """Orbital's workspace at 1366×768 in Chromium, logged in through serve's login URL,
+    drawn once; no page error may have happened by the end."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium): browser test skipped")
     served = start_serve(data_dir)
@@ -104,97 +109,85 @@ def test_show_one_of_ours_dims_the_rest_and_holds_across_a_redraw(data_dir: Path
             page.goto(served.login_url)
             page.click("text=Orbital Energy")
             drawn(page, 1)
-            before = page.evaluate(LIT)
-            # Orbital's team, by name; everyone lit.
-            assert before["options"] == [
-                "everyone",
-                "Amara Mensah",
-                "David Okafor",
-                "Maria González",
-                "Rafael Costa",
-                "Tomasz Nowak",
-            ]
-            assert before["shown"] == "23" and before["edges"] == 0  # 18 theirs, 5 ours
-            assert page.evaluate(PIXEL, WHO) == STANCE_COLOURS[Stance.neutral]
-
-            page.select_option("#focus", label="David Okafor")
-            page.wait_for_timeout(200)
-            alone = page.evaluate(LIT)
-            assert 1 < int(alone["shown"]) < 23 and alone["edges"] > 0
-            # Laura Bianchi (CFO) is neither owned nor known by David: dimmed.
-            assert page.evaluate(PIXEL, WHO) != STANCE_COLOURS[Stance.neutral]
-
-            # A save in the panel redraws the board: David stays shown alone.
-            spot = page.evaluate(WHERE, WHO)
-            page.mouse.click(spot["x"], spot["y"])
-            page.wait_for_selector(f'#panel [data-stakeholder="{WHO}"]')
-            page.select_option("#stance", "supporter")
-            page.click('#panel form[aria-label="The stakeholder"] button[type=submit]')
-            page.wait_for_selector("#panel .saved")
-            drawn(page, 2)
-            assert page.evaluate(LIT)["shown"] == alone["shown"]
-            assert page.input_value("#focus") != ""
-
-            page.select_option("#focus", "")
-            page.wait_for_timeout(200)
-            assert page.evaluate(LIT)["shown"] == "23" and page.evaluate(LIT)["edges"] == 0
-            assert page.evaluate(PIXEL, WHO) == STANCE_COLOURS[Stance.supporter]
+            yield page
             assert problems == []
             browser.close()
     finally:
         served.stop()
+
+
+def test_show_one_of_ours_dims_the_rest_and_holds_across_a_redraw(data_dir: Path) -> None:
+    with orbital_workspace(data_dir) as page:
+        before = page.evaluate(LIT)
+        # Orbital's team, by name; everyone lit.
+        assert before["options"] == [
+            "everyone",
+            "Amara Mensah",
+            "David Okafor",
+            "Maria González",
+            "Rafael Costa",
+            "Tomasz Nowak",
+        ]
+        assert before["shown"] == "23" and before["edges"] == 0  # 18 theirs, 5 ours
+        assert page.evaluate(PIXEL, WHO) == STANCE_COLOURS[Stance.neutral]
+
+        page.select_option("#focus", label="David Okafor")
+        page.wait_for_timeout(200)
+        alone = page.evaluate(LIT)
+        assert 1 < int(alone["shown"]) < 23 and alone["edges"] > 0
+        # Laura Bianchi (CFO) is neither owned nor known by David: dimmed.
+        assert page.evaluate(PIXEL, WHO) != STANCE_COLOURS[Stance.neutral]
+
+        # A save in the panel redraws the board: David stays shown alone.
+        spot = page.evaluate(WHERE, WHO)
+        page.mouse.click(spot["x"], spot["y"])
+        page.wait_for_selector(f'#panel [data-stakeholder="{WHO}"]')
+        page.select_option("#stance", "supporter")
+        page.click('#panel form[aria-label="The stakeholder"] button[type=submit]')
+        page.wait_for_selector("#panel .saved")
+        drawn(page, 2)
+        assert page.evaluate(LIT)["shown"] == alone["shown"]
+        assert page.input_value("#focus") != ""
+
+        page.select_option("#focus", "")
+        page.wait_for_timeout(200)
+        assert page.evaluate(LIT)["shown"] == "23" and page.evaluate(LIT)["edges"] == 0
+        assert page.evaluate(PIXEL, WHO) == STANCE_COLOURS[Stance.supporter]
 
 
 def test_find_a_person_focuses_them_and_fit_shows_the_whole_board(data_dir: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium): browser test skipped")
-    served = start_serve(data_dir)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=["--no-sandbox"]
-            )
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            problems: list[str] = []
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.goto(served.login_url)
-            page.click("text=Orbital Energy")
-            drawn(page, 1)
-            # Every leg of every routed line keeps its colour through "Show one of ours"
-            # (without one it takes its transparent via point's and vanishes).
-            colours = "window.kamgraphWorkspace.network.body.data.edges.get().map(e => e.color)"
-            assert all(c and c.get("color") for c in page.evaluate(colours))
-            page.select_option("#focus", label="David Okafor")
-            assert all(c and c.get("color") for c in page.evaluate(colours))
-            page.select_option("#focus", "")
-            suggested = page.eval_on_selector_all("#people option", "os => os.map(o => o.value)")
-            assert "Laura Bianchi" in suggested and len(suggested) == 23
-            page.fill("#find-person", "laura")
-            page.press("#find-person", "Enter")
-            assert page.get_attribute("body", "data-found") == WHO
-            assert page.evaluate("window.kamgraphWorkspace.network.getSelectedNodes()") == [WHO]
-            spot = page.evaluate(WHERE, WHO)  # focused: in the middle of the board
-            box = page.locator("#network").bounding_box()
-            assert box is not None
-            assert abs(spot["x"] - (box["x"] + box["width"] / 2)) < 2
-            assert abs(spot["y"] - (box["y"] + box["height"] / 2)) < 2
-            page.fill("#find-person", "nobody like this")
-            page.press("#find-person", "Enter")
-            assert page.get_attribute("body", "data-found") == ""
+    with orbital_workspace(data_dir) as page:
+        # Every leg of every routed line keeps its colour through "Show one of ours"
+        # (without one it takes its transparent via point's and vanishes).
+        colours = "window.kamgraphWorkspace.network.body.data.edges.get().map(e => e.color)"
+        assert all(c and c.get("color") for c in page.evaluate(colours))
+        page.select_option("#focus", label="David Okafor")
+        assert all(c and c.get("color") for c in page.evaluate(colours))
+        page.select_option("#focus", "")
+        suggested = page.eval_on_selector_all("#people option", "os => os.map(o => o.value)")
+        assert "Laura Bianchi" in suggested and len(suggested) == 23
+        page.fill("#find-person", "laura")
+        page.press("#find-person", "Enter")
+        assert page.get_attribute("body", "data-found") == WHO
+        assert page.evaluate("window.kamgraphWorkspace.network.getSelectedNodes()") == [WHO]
+        spot = page.evaluate(WHERE, WHO)  # focused: in the middle of the board
+        box = page.locator("#network").bounding_box()
+        assert box is not None
+        assert abs(spot["x"] - (box["x"] + box["width"] / 2)) < 2
+        assert abs(spot["y"] - (box["y"] + box["height"] / 2)) < 2
+        page.fill("#find-person", "nobody like this")
+        page.press("#find-person", "Enter")
+        assert page.get_attribute("body", "data-found") == ""
 
-            page.click("#fit")
-            inside = page.evaluate(
-                """() => {
-                  var w = window.kamgraphWorkspace, n = w.network;
-                  var box = document.getElementById("network").getBoundingClientRect();
-                  return w.board.pieces.every(function (p) {
-                    var at = n.canvasToDOM(n.getPositions([p.id])[p.id]);
-                    return at.x >= 0 && at.y >= 0 && at.x <= box.width && at.y <= box.height;
-                  });
-                }"""
-            )
-            assert inside
-            assert problems == []
-            browser.close()
-    finally:
-        served.stop()
+        page.click("#fit")
+        inside = page.evaluate(
+            """() => {
+              var w = window.kamgraphWorkspace, n = w.network;
+              var box = document.getElementById("network").getBoundingClientRect();
+              return w.board.pieces.every(function (p) {
+                var at = n.canvasToDOM(n.getPositions([p.id])[p.id]);
+                return at.x >= 0 && at.y >= 0 && at.x <= box.width && at.y <= box.height;
+              });
+            }"""
+        )
+        assert inside
