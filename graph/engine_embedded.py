@@ -390,7 +390,11 @@ class EmbeddedEngine:
                 tx.discard()
                 raise
             if tx.publish():
-                self._rewrite_if_due()
+                # Best effort: the write has landed, so a rewrite that cannot start (no
+                # fork, a dropped connection) must not report it failed; the old files
+                # load as well, only slower, and the next write tries again.
+                with contextlib.suppress(StoreUnavailable, redis.RedisError):
+                    self._rewrite_if_due()
 
     @contextlib.contextmanager
     def _thread_turn(self, *, block: bool) -> Iterator[None]:
@@ -720,15 +724,15 @@ class _StagedWrite:
     def __init__(self, engine: EmbeddedEngine, *, one_statement: bool) -> None:
         self._engine = engine
         self._one_statement = one_statement
-        self._writes = 0
+        self.writes = 0  # write statements run: none, and the block changed nothing
         self._staging: Graph | None = None
 
     def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool) -> list[dict]:
         """Run one statement on the live graph or, once staging, on the copy."""
         engine = self._engine
         if write:
-            self._writes += 1
-            if self._one_statement and self._writes > 1:
+            self.writes += 1
+            if self._one_statement and self.writes > 1:
                 raise RuntimeError("a one-statement transaction ran a second write")
             if self._staging is None and not self._one_statement:
                 engine._copy_to_staging()

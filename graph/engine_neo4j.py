@@ -176,8 +176,9 @@ class _Transaction:
     def __init__(self, tx: neo4j.Transaction, engine: Neo4jEngine) -> None:
         self._tx = tx
         self._engine = engine
+        self.writes = 0  # write statements run: none, and the block changed nothing
 
     def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool) -> list[dict]:
         """Run one statement inside the transaction (it sees the transaction's writes)."""
-        del write  # reads and writes alike run in the one transaction
+        self.writes += write  # reads and writes alike run in the one transaction
         return self._engine._rows(self._tx.run(query, params or {}))

@@ -75,6 +75,12 @@ class Runner(Protocol):
     ) -> list[dict]: ...
 
 
+class Transaction(Runner, Protocol):
+    """A runner open on one transaction; ``writes`` counts the write statements it ran."""
+
+    writes: int
+
+
 class Engine(Runner, Protocol):
     """What the store needs from an engine (embedded FalkorDB or Neo4j).
 
@@ -87,7 +93,7 @@ class Engine(Runner, Protocol):
 
     def transaction(
         self, *, one_statement: bool = False, on_wait: Callable[[], None] | None = None
-    ) -> AbstractContextManager[Runner]: ...
+    ) -> AbstractContextManager[Transaction]: ...
 
     def ensure_schema(self) -> None: ...
 
@@ -307,7 +313,10 @@ class GraphStore:
             yield target
             target._record()
             # Last, in the same transaction: a reader that saw the new version sees the write.
-            tx.run(cypher.BUMP_STORE_VERSION, {"epoch": secrets.token_hex(8)}, write=True)
+            # A block that wrote nothing (a dry run, a refused edit) leaves it, and costs no
+            # staged copy.
+            if tx.writes:
+                tx.run(cypher.BUMP_STORE_VERSION, {"epoch": secrets.token_hex(8)}, write=True)
 
     def _record(self) -> None:
         """Append what this block changed to the change log (in the same transaction)."""
@@ -391,7 +400,22 @@ class GraphStore:
         """
         if self._recorder is None:
             raise RuntimeError("write_checked() runs inside the atomic() block of its check")
-        self._upsert(portfolio, self._existing(portfolio), moving)
+        known = self._existing(portfolio)
+        # Whoever is stored at another account moves, whatever the check saw: an input read
+        # a second time may not be the one checked (a file changed in between).
+        moving = set(moving) | {
+            s.id
+            for s in portfolio.stakeholders
+            if known.stakeholders.get(s.id, s.account_id) != s.account_id
+        }
+        written = self._upsert(portfolio, known, moving)
+        if written["stakeholders"] != len(portfolio.stakeholders):
+            raise InvalidData(
+                [
+                    "the input changed while it was imported (a stakeholder names an account "
+                    "that is not there): nothing was written; import it again"
+                ]
+            )
 
     def _upsert(self, p: Portfolio, known: _Known, moving: Set[str]) -> Counter[str]:
         """Record the accounts ``p`` touches as they are, then upsert ``p`` kind by kind;

@@ -159,7 +159,8 @@ def vis_nodes(board: Board, placement: Placement) -> list[dict[str, Any]]:
 
 
 def _via(line_id: str, k: int) -> str:
-    return f"via:{line_id}:{k}"
+    """A via point's node id: "/" is in no record id, so it never meets a person's."""
+    return f"via/{line_id}/{k}"
 
 
 def vis_edges(board: Board, placement: Placement) -> list[dict[str, Any]]:

@@ -306,3 +306,37 @@ def test_a_write_reports_its_moves(store: GraphStore) -> None:
             dropped=[DroppedLine(kind="reports_to", from_id="dev", to_id="cto")],
         )
     ]
+
+
+def test_an_input_that_changes_between_its_two_reads_never_splits_a_person(
+    store: GraphStore,
+) -> None:
+    """The check reads the input once, the write again: a file changed in between may move
+    someone the check saw staying. They move whole (one account, not two); a row naming an
+    account that is not there refuses the import, and nothing is written."""
+    store.write(
+        Portfolio(
+            accounts=[Account(id="acme", name="Acme"), Account(id="beta", name="Beta")],
+            stakeholders=[Stakeholder(id="sam", account_id="beta", name="Sam")],
+        )
+    )
+    reads = iter(
+        [
+            [Portfolio(stakeholders=[Stakeholder(id="sam", account_id="beta", name="Sam")])],
+            [Portfolio(stakeholders=[Stakeholder(id="sam", account_id="acme", name="Sam")])],
+        ]
+    )
+    load(store, Parsed(source="changing.csv", batches=lambda: iter(next(reads)), records=1))
+    assert [s.id for s in store.account_graph("acme").stakeholders] == ["sam"]
+    assert store.account_graph("beta").stakeholders == ()
+
+    before = store.dump()
+    reads = iter(
+        [
+            [Portfolio(stakeholders=[Stakeholder(id="sam", account_id="acme", name="Sam")])],
+            [Portfolio(stakeholders=[Stakeholder(id="sam", account_id="gone", name="Sam")])],
+        ]
+    )
+    with pytest.raises(InvalidData, match="the input changed while it was imported"):
+        load(store, Parsed(source="changing.csv", batches=lambda: iter(next(reads)), records=1))
+    assert store.dump() == before

@@ -81,7 +81,7 @@ def test_vis_gets_fixed_positions_except_in_network(acme: Acme) -> None:
     pieces = {n["id"] for n in board if n["side"] != "via"}
     assert pieces == set(acme[0].nodes)
     # The rest are the routed lines' via points, each named after its line.
-    assert all(n["id"].startswith("via:") for n in board if n["id"] not in pieces)
+    assert all(n["id"].startswith("via/") for n in board if n["id"] not in pieces)
     assert all("title" not in n for n in board)  # tooltips are built as DOM elements
     network = vis_nodes(board_html.render(*acme, layout=Layout.network))
     assert all("x" not in n for n in network)
