@@ -67,8 +67,17 @@ class LRU:
                     self._making.pop(key, None)
             return made
 
+    def retain(self, keep: Callable[[Hashable], bool]) -> None:
+        """Drop every value whose key ``keep`` refuses."""
+        with self._lock:
+            for key in [k for k in self._items if not keep(k)]:
+                del self._items[key]
+
 
 RESULTS: Final = LRU(CACHE_SIZE)
+#: Per store, the version seen last: when it moves, what older versions left is dropped,
+#: so pages showing an erased person do not linger in memory until evicted.
+_SEEN: Final[dict[str, str]] = {}
 
 
 def cached(
@@ -80,5 +89,9 @@ def cached(
     version = store.version()  # first: see graph.store.GraphStore.version
     if not version:
         return make()
+    where = store.describe()
+    if _SEEN.get(where, version) != version:
+        RESULTS.retain(lambda key: key[0] != where or key[1] == version)  # type: ignore[index]
+    _SEEN[where] = version
     visibility: tuple[Role, frozenset[str] | None] = (caller.role, caller.accounts)
-    return RESULTS.get((store.describe(), version, visibility, *what), make)
+    return RESULTS.get((where, version, visibility, *what), make)

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from api import service
 from api.app import create_app
-from api.cache import LRU
+from api.cache import LRU, RESULTS
 from api.service import load_sample
 from graph.access import LOCAL, SERVE_ADMIN, Role
 from graph.history import Stamp
@@ -88,6 +88,9 @@ def test_a_write_through_the_api_shows_at_the_next_read(app: tuple) -> None:
     assert created.status_code == 201, created.text
     after = answers(client, headers["admin"])
     assert_shown(first, after)
+    # What the older version left is gone from memory, not just unreachable.
+    keys = list(RESULTS._items)
+    assert len({k[1] for k in keys if k[0] == keys[-1][0]}) == 1  # this store's: one version
 
 
 def test_a_write_by_another_process_shows_at_the_next_read(
