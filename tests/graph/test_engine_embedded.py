@@ -364,6 +364,15 @@ def test_a_large_staged_write_starts_a_rewrite(
         assert [s.account.name for s in store.list_accounts()] == ["Acme"]
 
 
+def typed(value: object) -> object:
+    """``value`` with the type of every leaf beside it."""
+    if isinstance(value, dict):
+        return {k: typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
 def test_parameters_and_results_round_trip_through_the_engine(data_dir: Path) -> None:
     """The engine's own parameter writer and result reader (not the client's)."""
     values = [
@@ -385,5 +394,7 @@ def test_parameters_and_results_round_trip_through_the_engine(data_dir: Path) ->
         assert node == [{"s": values[1]}]
         got = engine.run("RETURN $v AS v, [$v] AS l", {"v": values}, write=False)
         assert got == [{"v": values, "l": [values]}]
+        # == holds for True and 1, 1.0 and 1: the types must come back too.
+        assert typed(got[0]["v"]) == typed(values)
     finally:
         engine.close()
