@@ -380,9 +380,11 @@ class GraphStore:
             known = target._check(p, Pending(), visible, edit=edit)
             moves = target._moves(p, Pending(), known)
             moving = {m.stakeholder_id for m in moves}
+            stored = known
             if visible is not None:  # an id unknown here may be stored on an unseen account
                 moving |= {s.id for s in p.stakeholders if s.id not in known.stakeholders}
-            written = target._upsert(p, known, moving)
+                stored = target._existing(p)  # whose accounts history must record, unseen too
+            written = target._upsert(p, stored, moving)
         created = {
             "accounts": sum(a.id not in known.accounts for a in p.accounts),
             "team_members": sum(m.id not in known.members for m in p.team_members),

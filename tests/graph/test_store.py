@@ -585,6 +585,9 @@ def test_a_write_blind_to_an_account_still_moves_a_person_stored_there_whole(
     assert [s.id for s in store.account_graph("beta").stakeholders] == ["kim"]
     assert store.account_graph("beta").reports_to == ()
     assert [s.id for s in store.account_graph("acme").stakeholders] == ["sam"]
+    # Beta's history records it too: Sam left it, and his line with him.
+    kinds = [c.kind for c in store.history_page("beta", page=1, per_page=50)]
+    assert "stakeholder_removed" in kinds and "line_removed" in kinds, kinds
 
 
 @pytest.mark.parametrize("running", [True, False])
