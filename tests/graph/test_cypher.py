@@ -81,3 +81,14 @@ def test_falkordb_sizes_every_label_the_registry_names_before_a_delete() -> None
     named = set().union(*(_labels(text) for text in cypher.ALL.values()))
     relationships = set(re.findall(r"\[\w*:(\w+)", " ".join(cypher.ALL.values())))
     assert named - relationships <= _labels(dialect.FALKORDB.before_delete)
+
+
+def test_no_statement_both_creates_and_deletes_nodes() -> None:
+    """On FalkorDB 4.16 a node created before a delete in the same statement can grow the
+    graph past what ``before_delete`` sized, and leave the deleted nodes in their labels."""
+    both = [
+        name
+        for name, text in cypher.ALL.items()
+        if re.search(r"\bDETACH DELETE\b", text) and re.search(r"\b(CREATE|MERGE)\b", text)
+    ]
+    assert both == []

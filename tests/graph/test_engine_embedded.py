@@ -429,3 +429,23 @@ def test_deleted_nodes_leave_their_labels_after_the_graph_grew(
     engine.run(GROW, {"n": BLOCK + 100}, write=True)  # reuses every freed id
     assert engine.run(STALE_ACCOUNTS, write=False) == []
     assert store.list_accounts() == []
+
+
+def test_an_erasure_as_the_graph_grows_leaves_no_stale_stakeholder(
+    embedded_store: GraphStore,
+) -> None:
+    """Its guard nodes, created as the graph fills its block, grew the graph before the
+    person was deleted (in one statement, until the two were split)."""
+    store = embedded_store
+    engine = store.engine
+    acme = Account(id="acme", name="Acme")
+    people = [Stakeholder(id=p, account_id="acme", name=f"Ann {p}") for p in ("lee", "bob")]
+    store.write(Portfolio(accounts=[acme], stakeholders=people))
+    store.erase_stakeholder("bob")  # the erasure salt exists: the next guards are new nodes
+    nodes = engine.run("MATCH (n) RETURN count(n) AS n", write=False)[0]["n"]
+    engine.run(GROW, {"n": BLOCK - nodes - 1}, write=True)  # one free slot in the block
+    store.erase_stakeholder("lee")
+    store.write(Portfolio(accounts=[Account(id=f"new{i}", name="New") for i in range(5)]))
+    stale = "MATCH (s:Stakeholder) WHERE NOT 'Stakeholder' IN labels(s) RETURN labels(s) AS l"
+    assert engine.run(stale, write=False) == []
+    assert store.account_graph("acme").stakeholders == ()
