@@ -613,17 +613,24 @@ RETURN count(n) AS nodes
 
 # --- deletes ---------------------------------------------------------------------------
 
-# Erasure of a person, with the salted hashes of their id, name and e-mail that keep
-# later imports from bringing them back (one statement: no erasure without its guard).
-# An interaction only they attended on the customer's side goes with them; a shared one
-# loses them and stays, because it is the colleagues' history too.
-ERASE_STAKEHOLDER: Final = """
+# Erasure of a person: first the salted hashes of their id, name and e-mail that keep
+# later imports from bringing them back (no erasure without its guard: both statements
+# run in one atomic block). A statement that deletes nodes creates none: on FalkorDB 4.16
+# a node created before a delete in the same statement can leave the deleted nodes in
+# their labels' matrices (see graph/dialect.py).
+MARK_ERASED: Final = """
 MATCH (s:Stakeholder {id: $stakeholder_id})
 MERGE (:ErasedId {hash: $erased_hash})
 FOREACH (p IN $erased_names |
   MERGE (n:ErasedName {hash: p.hash})
   SET n.first = p.first, n.words = p.words)
-WITH s
+RETURN s.id AS id
+"""
+
+# Then the person. An interaction only they attended on the customer's side goes with
+# them; a shared one loses them and stays, because it is the colleagues' history too.
+ERASE_STAKEHOLDER: Final = """
+MATCH (s:Stakeholder {id: $stakeholder_id})
 OPTIONAL MATCH (s)<-[:WITH]-(i:Interaction)
 OPTIONAL MATCH (i)-[:WITH]->(other:Stakeholder)
 WHERE other.id <> s.id

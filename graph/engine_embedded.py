@@ -36,6 +36,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -96,6 +97,9 @@ def _params_header(params: dict[str, Any] | None) -> str:
         raise ValueError(f"a parameter name must be a non-empty string without '`': {params}")
     return "CYPHER " + "".join(f"`{k}`={_param(v)} " for k, v in params.items())
 
+
+#: A statement that may delete nodes: it first gets the dialect's ``before_delete``.
+_DELETES: Final = re.compile(r"\bDELETE\b", re.IGNORECASE)
 
 #: Compact result format value types (FalkorDB's ResultSetScalarTypes).
 _NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _MAP = 1, 2, 3, 4, 5, 6, 10
@@ -738,6 +742,10 @@ class _StagedWrite:
                 engine._copy_to_staging()
                 self._staging = engine._db.select_graph(engine._staging_name)
         graph = self._staging if self._staging is not None else engine._graph
+        if write and _DELETES.search(query):
+            # Sized label matrices first, or the delete can leave its nodes in them
+            # (FalkorDB 4.16, see graph/dialect.py); on the graph the statement runs on.
+            engine._query(graph, self.dialect.before_delete, None, write=False)
         return engine._query(graph, query, params, write=write)
 
     def publish(self) -> bool:

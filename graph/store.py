@@ -1384,8 +1384,8 @@ class GraphStore:
             salt = run(cypher.ERASURE_SALT, {"salt": secrets.token_hex(32)}, write=True)[0]["salt"]
             # A one-word name ("Bob") is too common to redact in every later import's text.
             names = [n for n in _identity(person) if n and ("@" in n or len(normal(n).split()) > 1)]
-            rows = run(
-                cypher.ERASE_STAKEHOLDER,
+            marked = run(
+                cypher.MARK_ERASED,
                 {
                     "stakeholder_id": stakeholder_id,
                     "erased_hash": salted_hash(salt, stakeholder_id),
@@ -1393,8 +1393,9 @@ class GraphStore:
                 },
                 write=True,
             )
-            if not rows:  # erased by someone else meanwhile
+            if not marked:  # erased by someone else meanwhile
                 raise NotFound("stakeholder", stakeholder_id)
+            rows = run(cypher.ERASE_STAKEHOLDER, {"stakeholder_id": stakeholder_id}, write=True)
             target._forget(stakeholder_id, person, phrases)
         return Erasure(
             stakeholder_id=stakeholder_id,

@@ -37,6 +37,7 @@ def test_every_statement_passes_the_neo4j_5_lint() -> None:
     queries = dict(cypher.ALL)
     queries.update({f"NEO4J DDL {i}": s for i, s in enumerate(dialect.NEO4J.schema_statements)})
     queries.update({f"NEO4J purge {i}": s for i, s in enumerate(dialect.NEO4J.purge_statements)})
+    queries["FALKORDB before delete"] = dialect.FALKORDB.before_delete
     problems = {name: found for name, found in lint(queries).items() if found}
     assert problems == {}
 
@@ -69,3 +70,25 @@ def test_every_registered_statement_is_used_by_the_store_or_an_engine() -> None:
     )
     unused = [name for name in cypher.ALL if f"cypher.{name}" not in source]
     assert unused == []
+
+
+def _labels(text: str) -> set[str]:
+    """The labels a statement names on a node (``(n:Account``, ``n:WriteLock``)."""
+    return set(re.findall(r"\w:(\w+)", text))
+
+
+def test_falkordb_sizes_every_label_the_registry_names_before_a_delete() -> None:
+    named = set().union(*(_labels(text) for text in cypher.ALL.values()))
+    relationships = set(re.findall(r"\[\w*:(\w+)", " ".join(cypher.ALL.values())))
+    assert named - relationships <= _labels(dialect.FALKORDB.before_delete)
+
+
+def test_no_statement_both_creates_and_deletes_nodes() -> None:
+    """On FalkorDB 4.16 a node created before a delete in the same statement can grow the
+    graph past what ``before_delete`` sized, and leave the deleted nodes in their labels."""
+    both = [
+        name
+        for name, text in cypher.ALL.items()
+        if re.search(r"\bDETACH DELETE\b", text) and re.search(r"\b(CREATE|MERGE)\b", text)
+    ]
+    assert both == []

@@ -398,3 +398,54 @@ def test_parameters_and_results_round_trip_through_the_engine(data_dir: Path) ->
         assert typed(got[0]["v"]) == typed(values)
     finally:
         engine.close()
+
+
+# FalkorDB 4.16 keeps the nodes a statement deletes in the matrix of a label that is smaller
+# than the graph, which it is once the graph grew past a block of 16,384 nodes since that
+# label was last scanned or created: the freed ids, reused, then scan as that label.
+BLOCK = 16384
+GROW = "UNWIND range(1, $n) AS i CREATE (:Interaction {id: 'i' + toString(i)})"
+STALE_ACCOUNTS = """
+MATCH (a:Account)
+WHERE NOT a:Account OR NOT 'Account' IN labels(a)
+RETURN a.id AS id, labels(a) AS labels
+"""
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_deleted_nodes_leave_their_labels_after_the_graph_grew(
+    embedded_store: GraphStore, staged: bool
+) -> None:
+    store = embedded_store
+    engine = store.engine
+    store.write(Portfolio(accounts=[Account(id=f"a{i}", name=f"A{i}") for i in range(10)]))
+    if staged:  # a block starts from a copy, so the growth and the delete are in it
+        with engine.transaction() as tx:
+            tx.run(GROW, {"n": BLOCK}, write=True)
+            tx.run("MATCH (n) DETACH DELETE n", write=True)
+    else:
+        engine.run(GROW, {"n": BLOCK}, write=True)
+        store.delete_everything()
+    engine.run(GROW, {"n": BLOCK + 100}, write=True)  # reuses every freed id
+    assert engine.run(STALE_ACCOUNTS, write=False) == []
+    assert store.list_accounts() == []
+
+
+def test_an_erasure_as_the_graph_grows_leaves_no_stale_stakeholder(
+    embedded_store: GraphStore,
+) -> None:
+    """Its guard nodes, created as the graph fills its block, grew the graph before the
+    person was deleted (in one statement, until the two were split)."""
+    store = embedded_store
+    engine = store.engine
+    acme = Account(id="acme", name="Acme")
+    people = [Stakeholder(id=p, account_id="acme", name=f"Ann {p}") for p in ("lee", "bob")]
+    store.write(Portfolio(accounts=[acme], stakeholders=people))
+    store.erase_stakeholder("bob")  # the erasure salt exists: the next guards are new nodes
+    nodes = engine.run("MATCH (n) RETURN count(n) AS n", write=False)[0]["n"]
+    engine.run(GROW, {"n": BLOCK - nodes - 1}, write=True)  # one free slot in the block
+    store.erase_stakeholder("lee")
+    store.write(Portfolio(accounts=[Account(id=f"new{i}", name="New") for i in range(5)]))
+    stale = "MATCH (s:Stakeholder) WHERE NOT 'Stakeholder' IN labels(s) RETURN labels(s) AS l"
+    assert engine.run(stale, write=False) == []
+    assert store.account_graph("acme").stakeholders == ()
