@@ -316,18 +316,9 @@ def out_of_order(at: dt.date, newest: dt.date) -> str:
 # place in the set; ``at``, ``actor`` and ``recorded_at`` are the set's, as they are the
 # block's.
 
-#: A change as a set's JSON lists it: its fields in this order (values as JSON, absent None).
-ENTRY_FIELDS: Final = (
-    "kind",
-    "collection",
-    "subject_id",
-    "counterpart_id",
-    "field",
-    "before",
-    "after",
-)
-
-#: One logged change: the values of :data:`ENTRY_FIELDS`.
+#: One logged change as a set's JSON lists it: kind, collection, subject_id,
+#: counterpart_id, field, before, after (values in JSON form; absent: null). A list, not
+#: a map: the names would be a third of a typical set's text.
 Entry = list[Any]
 
 _CHANGES: Final = TypeAdapter(list[Change])
@@ -421,7 +412,17 @@ def as_changes(entries: Iterable[tuple[ChangeSet, Entry]]) -> list[Change]:
     """Logged entries (each with its set) as :class:`Change` objects, in one validation."""
     return _CHANGES.validate_python(
         [
-            {**dict(zip(ENTRY_FIELDS, e, strict=True)), "at": s.at, "actor": s.actor}
+            {
+                "kind": e[0],
+                "collection": e[1],
+                "subject_id": e[2],
+                "counterpart_id": e[3],
+                "field": e[4],
+                "before": e[5],
+                "after": e[6],
+                "at": s.at,
+                "actor": s.actor,
+            }
             for s, e in entries
         ]
     )

@@ -993,8 +993,15 @@ class GraphStore:
     ) -> list[Change]:
         """The account's recorded changes after the end of ``since`` and by the end of
         ``until`` (no end: up to now), oldest first."""
+        return self.history_between(account_id, since, until)[1]
+
+    def history_between(
+        self, account_id: str, since: dt.date, until: dt.date | None = None
+    ) -> tuple[dt.date | None, list[Change]]:
+        """When the account's history starts (None: nothing recorded) and
+        :meth:`changes_between`, in one read."""
         log = self._logs([account_id], after=since, until=until).get(account_id)
-        return history.changes(log[1]) if log else []
+        return (log[0], history.changes(log[1])) if log else (None, [])
 
     def _stored(self, account_ids: Sequence[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
         """The accounts' records as stored, not validated (what a past read rewinds)."""
