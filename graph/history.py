@@ -340,9 +340,9 @@ def entry(change: Change) -> Entry:
 def set_row(
     account_id: str,
     first_seq: int,
-    at: str,
+    at: str | None,
     actor: str | None,
-    recorded_at: str,
+    recorded_at: str | None,
     entries: Sequence[Entry | None],
 ) -> dict[str, Any]:
     """A ChangeSet's properties: values as JSON text (a list of lists is not a property
