@@ -356,11 +356,9 @@ def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.Multi
     """
     account_id = graph.account.id
     window = dt.timedelta(days=DEFAULT_CONFIG.newcomer_days + 1)
-    recent = store.changes_between(account_id, as_of - window, as_of)
-    if not recent:  # a quiet account: one query, no news
+    first, recent = store.history_between(account_id, as_of - window, as_of)
+    if first is None or not recent:  # a quiet account: no news
         return to_networkx(graph, currency=store.default_currency)
-    first, _ = store.history_span(account_id)
-    assert first is not None  # it has changes
     here = {s.id for s in graph.stakeholders}
     joined: dict[str, dt.date] = {}
     manager_changed: dict[str, dt.date] = {}

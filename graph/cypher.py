@@ -607,7 +607,7 @@ RETURN DISTINCT i.id AS id, i.account_id AS account_id
 # The records kamgraph holds: not the lock, nor the change log and its clock.
 COUNT_NODES: Final = """
 MATCH (n)
-WHERE NOT (n:WriteLock OR n:Change OR n:HistoryClock OR n:StoreVersion)
+WHERE NOT (n:WriteLock OR n:ChangeSet OR n:HistoryClock OR n:StoreVersion)
 RETURN count(n) AS nodes
 """
 
@@ -978,80 +978,89 @@ SET k.seq = $seq, k.newest = $newest
 RETURN k.seq AS seq
 """
 
-RECORD_CHANGES: Final = """
+# The change log: one ChangeSet per account and write block (see graph.history), its
+# changes one JSON text.
+RECORD_CHANGE_SETS: Final = """
 UNWIND $rows AS row
-CREATE (c:Change)
+CREATE (c:ChangeSet)
 SET c += row
 RETURN count(c) AS written
 """
 
-# An account's changes after the end of $after (and by the end of $until, when given).
-ACCOUNT_CHANGES: Final = """
-MATCH (c:Change {account_id: $account_id})
-WHERE c.at > $after AND ($until IS NULL OR c.at <= $until)
-RETURN c {.*} AS change
-ORDER BY c.seq
-"""
-
-# The same for a chunk of accounts: what a portfolio read as of a date rewinds.
-ACCOUNTS_CHANGES: Final = """
+# An account's history in one read, for a chunk of accounts: where it starts, and the sets
+# dated after the end of $after (and by the end of $until, when given). An account
+# without history has no row.
+ACCOUNTS_LOG: Final = """
 UNWIND $account_ids AS wanted
-MATCH (c:Change {account_id: wanted})
-WHERE c.at > $after
-RETURN wanted AS account_id, c {.*} AS change
-ORDER BY c.seq
-"""
-
-ACCOUNTS_HISTORY_START: Final = """
-UNWIND $account_ids AS wanted
-MATCH (c:Change {account_id: wanted})
-RETURN wanted AS account_id, min(c.at) AS first
+MATCH (c:ChangeSet {account_id: wanted})
+RETURN wanted AS account_id, min(c.at) AS first,
+  collect(CASE WHEN c.at > $after AND ($until IS NULL OR c.at <= $until)
+    THEN c {.*} END) AS sets
 """
 
 ACCOUNT_HISTORY_SPAN: Final = """
-MATCH (c:Change {account_id: $account_id})
-RETURN min(c.at) AS first, count(c) AS changes
+MATCH (c:ChangeSet {account_id: $account_id})
+RETURN min(c.at) AS first, sum(c.count) AS changes
 """
 
-ACCOUNT_HISTORY_PAGE: Final = """
-MATCH (c:Change {account_id: $account_id})
-RETURN c {.*} AS change
-ORDER BY c.seq DESC
-SKIP $skip
-LIMIT $limit
+# What a page of the log needs to know first: where each set is and how many it holds.
+ACCOUNT_CHANGE_SET_SIZES: Final = """
+MATCH (c:ChangeSet {account_id: $account_id})
+RETURN c.first_seq AS first_seq, c.count AS count
 """
 
-# Erasure: the log entries that may hold the person (their records, their id in a
-# participant list, their name or an address of theirs in a value); the caller decides.
+ACCOUNT_CHANGE_SETS: Final = """
+UNWIND $first_seqs AS wanted
+MATCH (c:ChangeSet {account_id: $account_id, first_seq: wanted})
+RETURN c {.*} AS set
+"""
+
+# Erasure: the sets whose text may hold the person (their id, their name's every word, an
+# address of theirs), and those that may log some interactions ($quoted: their ids as
+# JSON); the caller decodes them and decides entry by entry.
 HISTORY_NAMING: Final = """
-MATCH (c:Change)
-WITH c, toLower(coalesce(c.before, '') + ' ' + coalesce(c.after, '')) AS text,
-  $words AS words, $emails AS emails
-WHERE c.subject_id = $stakeholder_id OR c.counterpart_id = $stakeholder_id
-   OR text CONTAINS $quoted_id
+MATCH (c:ChangeSet)
+WITH c, toLower(c.changes) AS text, $words AS words, $emails AS emails
+WHERE text CONTAINS $quoted_id
    OR all(w IN words WHERE text CONTAINS w) OR any(e IN emails WHERE text CONTAINS e)
-RETURN c {.*} AS change
+RETURN c {.*} AS set
 """
 
-INTERACTION_CHANGES: Final = """
-MATCH (c:Change {subject_id: $id})
-WHERE c.collection = 'interactions'
-RETURN c {.*} AS change
-ORDER BY c.seq
+INTERACTION_CHANGE_SETS: Final = """
+MATCH (c:ChangeSet)
+WHERE any(q IN $quoted WHERE c.changes CONTAINS q)
+RETURN c {.*} AS set
 """
 
-DELETE_CHANGES: Final = """
-UNWIND $seqs AS wanted
-MATCH (c:Change {seq: wanted})
+REWRITE_CHANGE_SETS: Final = """
+UNWIND $rows AS row
+MATCH (c:ChangeSet {account_id: row.account_id, first_seq: row.first_seq})
+SET c.changes = row.changes, c.count = row.count
+RETURN count(c) AS written
+"""
+
+DELETE_CHANGE_SETS: Final = """
+UNWIND $rows AS row
+MATCH (c:ChangeSet {account_id: row.account_id, first_seq: row.first_seq})
 DELETE c
 RETURN count(*) AS written
 """
 
-REWRITE_CHANGES: Final = """
-UNWIND $rows AS row
-MATCH (c:Change {seq: row.seq})
-SET c.before = row.before, c.after = row.after
-RETURN count(c) AS written
+# A store written before the log was kept in sets has one Change node per change: read
+# them a page at a time in log order, and delete them once their sets are written.
+OLD_CHANGES: Final = """
+MATCH (c:Change)
+WHERE c.seq > $after
+RETURN c {.*} AS change
+ORDER BY c.seq
+LIMIT $limit
+"""
+
+DELETE_OLD_CHANGES: Final = """
+MATCH (c:Change)
+WHERE c.seq > $after AND c.seq <= $through
+DELETE c
+RETURN count(*) AS written
 """
 
 #: Every statement above by name, for the lint and contract tests.

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from graph.analysis.result import CoverageGap
 from graph.model import (
@@ -209,16 +209,7 @@ def diff_stored(before: State | None, after: State | None) -> Iterator[Change]:
 def rewind(graph: Portfolio, changes: list[Change]) -> AccountGraph:
     """``graph`` with ``changes`` (oldest first, all made after the wanted moment) undone."""
     records = {c.field: _records(graph, c) for c in COLLECTIONS}
-    for change in reversed(changes):
-        collection = BY_FIELD[change.collection]
-        held = records[collection.field]
-        key = tuple(k for k in (change.subject_id, change.counterpart_id) if k is not None)
-        if change.field is None and change.before is None:
-            held.pop(key, None)
-        elif change.field is None:
-            held[key] = change.before
-        elif key in held:
-            held[key] = {**held[key], change.field: change.before}
+    undo(records, (entry(c) for c in reversed(changes)))
     graph = AccountGraph.model_validate(
         {field: list(held.values()) for field, held in records.items()}, context=STORED
     )
@@ -317,36 +308,148 @@ def out_of_order(at: dt.date, newest: dt.date) -> str:
     )
 
 
-def to_row(account_id: str, seq: int, change: Change, recorded_at: str) -> dict[str, Any]:
-    """A change as the store keeps it: values as JSON text (a map or a list of maps is not
-    a property value on Neo4j), absent fields left out."""
+# --- the log as the store keeps it ------------------------------------------------------
+#
+# One ChangeSet node per account and write block holds the block's changes to that account
+# as one JSON text (a node per change cost as much engine work and disk as the records
+# themselves). Each change keeps its own sequence number, the set's first_seq plus its
+# place in the set; ``at``, ``actor`` and ``recorded_at`` are the set's, as they are the
+# block's.
+
+#: One logged change as a set's JSON lists it: kind, collection, subject_id,
+#: counterpart_id, field, before, after (values in JSON form; absent: null). A list, not
+#: a map: the names would be a third of a typical set's text.
+Entry = list[Any]
+
+_CHANGES: Final = TypeAdapter(list[Change])
+
+
+def entry(change: Change) -> Entry:
+    """A change as its set lists it."""
+    return [
+        change.kind,
+        change.collection,
+        change.subject_id,
+        change.counterpart_id,
+        change.field,
+        change.before,
+        change.after,
+    ]
+
+
+def set_row(
+    account_id: str,
+    first_seq: int,
+    at: str | None,
+    actor: str | None,
+    recorded_at: str | None,
+    entries: Sequence[Entry | None],
+) -> dict[str, Any]:
+    """A ChangeSet's properties: values as JSON text (a list of lists is not a property
+    value on Neo4j), absent ones left out. A null entry is one erasure took out: the
+    others keep their numbers."""
     row: dict[str, Any] = {
-        "seq": seq,
         "account_id": account_id,
-        "at": change.at.isoformat() if change.at else None,
+        "first_seq": first_seq,
+        "count": sum(e is not None for e in entries),
+        "at": at,
+        "actor": actor,
         "recorded_at": recorded_at,
-        "actor": change.actor,
-        "kind": change.kind,
-        "collection": change.collection,
-        "subject_id": change.subject_id,
-        "counterpart_id": change.counterpart_id,
-        "field": change.field,
-        "before": None if change.before is None else json.dumps(change.before, ensure_ascii=False),
-        "after": None if change.after is None else json.dumps(change.after, ensure_ascii=False),
+        "changes": json.dumps(entries, ensure_ascii=False),
     }
     return {k: v for k, v in row.items() if v is not None}
 
 
-def from_row(row: dict[str, Any]) -> Change:
-    """A stored change row back as a :class:`Change`."""
-    return Change(
-        kind=row["kind"],
-        collection=row["collection"],
-        subject_id=row["subject_id"],
-        counterpart_id=row.get("counterpart_id"),
-        field=row.get("field"),
-        before=json.loads(row["before"]) if row.get("before") is not None else None,
-        after=json.loads(row["after"]) if row.get("after") is not None else None,
-        at=dt.date.fromisoformat(row["at"]),
-        actor=row.get("actor"),
+@dataclass(frozen=True)
+class ChangeSet:
+    """One stored set, decoded: an account's changes from one write block, oldest first."""
+
+    account_id: str
+    first_seq: int
+    at: dt.date
+    actor: str | None
+    recorded_at: str | None
+    entries: list[Entry | None]  #: None: taken out by an erasure
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> ChangeSet:
+        """A ChangeSet node's properties (a map projection of it) back as a set."""
+        return cls(
+            account_id=row["account_id"],
+            first_seq=int(row["first_seq"]),
+            at=dt.date.fromisoformat(row["at"]),
+            actor=row.get("actor"),
+            recorded_at=row.get("recorded_at"),
+            entries=json.loads(row["changes"]),
+        )
+
+    def row_stamp(self) -> tuple[str, str, str | None, str | None]:
+        """Account id, date (ISO), actor and recording time: what all its changes share."""
+        return (self.account_id, self.at.isoformat(), self.actor, self.recorded_at)
+
+    def numbered(self) -> Iterator[tuple[int, Entry]]:
+        """(sequence number, entry) of the entries left, oldest first."""
+        return ((self.first_seq + n, e) for n, e in enumerate(self.entries) if e is not None)
+
+    def row(self) -> dict[str, Any]:
+        """The set's properties as the store keeps them."""
+        return set_row(
+            self.account_id,
+            self.first_seq,
+            self.at.isoformat(),
+            self.actor,
+            self.recorded_at,
+            self.entries,
+        )
+
+
+def changes(sets: Iterable[ChangeSet]) -> list[Change]:
+    """The sets' entries as :class:`Change` objects, in the sets' order."""
+    return as_changes((s, e) for s in sets for _, e in s.numbered())
+
+
+def as_changes(entries: Iterable[tuple[ChangeSet, Entry]]) -> list[Change]:
+    """Logged entries (each with its set) as :class:`Change` objects, in one validation."""
+    return _CHANGES.validate_python(
+        [
+            {
+                "kind": e[0],
+                "collection": e[1],
+                "subject_id": e[2],
+                "counterpart_id": e[3],
+                "field": e[4],
+                "before": e[5],
+                "after": e[6],
+                "at": s.at,
+                "actor": s.actor,
+            }
+            for s, e in entries
+        ]
     )
+
+
+#: An account's records keyed as :class:`Collection` keys them: Portfolio field → key →
+#: the record (stored form or JSON form: validation reads both alike).
+Keyed = dict[str, dict[tuple[str, ...], dict[str, Any]]]
+
+
+def keyed(records: dict[str, list[dict[str, Any]]]) -> Keyed:
+    """An account's records by collection and key (later duplicates win)."""
+    return {c.field: {c.key(r): r for r in records.get(c.field, ())} for c in COLLECTIONS}
+
+
+def undo(records: Keyed, entries: Iterable[Entry]) -> None:
+    """Undo logged changes, newest first, on an account's records in place.
+
+    Plain dicts all the way: a record is replaced, never changed in place, so a graph
+    validated from ``records`` earlier stays as it was.
+    """
+    for _kind, field_name, subject, counterpart, name, before, _after in entries:
+        held = records[field_name]
+        key = (subject,) if counterpart is None else (subject, counterpart)
+        if name is None and before is None:
+            held.pop(key, None)
+        elif name is None:
+            held[key] = before
+        elif key in held:
+            held[key] = {**held[key], name: before}

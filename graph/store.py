@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -259,6 +260,58 @@ class GraphStore:
         self._runner: Runner = engine  # or, inside atomic(), the open transaction
         self._recorder: Recorder | None = None  # inside atomic(): what the block changes
         engine.ensure_schema()
+        self._convert_old_log()
+
+    def _convert_old_log(self) -> None:
+        """Turn the Change nodes of a store written before the log was kept in sets (one
+        node per change) into sets, once, in one transaction: each run of one account's
+        changes with one date, actor and recording time becomes a set, every change
+        keeping its number. A store without any costs one indexed read."""
+        if not self._read(cypher.OLD_CHANGES, after=0, limit=1):
+            return
+        with self.engine.transaction() as tx:
+            rows: list[dict[str, Any]] = []
+            current: history.ChangeSet | None = None
+            for old in _old_changes(tx):
+                seq = int(old["seq"])
+                stamp = (old["account_id"], old["at"], old.get("actor"), old.get("recorded_at"))
+                if (
+                    current is None
+                    or stamp != current.row_stamp()
+                    or seq - current.first_seq >= BATCH_SIZE
+                ):
+                    if current is not None:
+                        rows.append(current.row())
+                    current = history.ChangeSet(
+                        old["account_id"],
+                        seq,
+                        dt.date.fromisoformat(old["at"]),
+                        old.get("actor"),
+                        old.get("recorded_at"),
+                        [],
+                    )
+                # An erasure left a gap in the numbers: a null keeps them, as erasure now does.
+                current.entries.extend([None] * (seq - current.first_seq - len(current.entries)))
+                current.entries.append(
+                    [
+                        old["kind"],
+                        old["collection"],
+                        old["subject_id"],
+                        old.get("counterpart_id"),
+                        old.get("field"),
+                        *(
+                            None if old.get(k) is None else json.loads(old[k])
+                            for k in ("before", "after")
+                        ),
+                    ]
+                )
+                if len(rows) >= 100:
+                    tx.run(cypher.RECORD_CHANGE_SETS, {"rows": rows}, write=True)
+                    rows = []
+            if current is not None:
+                rows.append(current.row())
+            if rows:
+                tx.run(cypher.RECORD_CHANGE_SETS, {"rows": rows}, write=True)
 
     def describe(self) -> str:
         """Which engine and where, for messages."""
@@ -341,23 +394,42 @@ class GraphStore:
         self._append(in_order())
 
     def _append(self, entries: Iterable[tuple[str, Change]]) -> None:
-        """Number (account id, change) entries on from the log's clock, write them in
-        batches and move the clock on. Streams: a first import records every record it
-        adds, which need not fit in memory at once."""
+        """Number (account id, change) entries on from the log's clock, write them as
+        sets — a run of one account's changes with one date and actor, up to
+        :data:`BATCH_SIZE` of them — and move the clock on. Streams: a first import records
+        every record it adds, which need not fit in memory at once."""
         clock = self._read(cypher.HISTORY_CLOCK)[0]
         seq, newest = int(clock["seq"] or 0), clock["newest"]
         recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        first, rows = seq, []
+        first = seq
+        rows: list[dict[str, Any]] = []
+        pending = 0  # changes in rows
+        run: tuple[str, str | None, str | None] | None = None
+        held: list[history.Entry] = []
+
+        def close_set() -> None:
+            nonlocal pending, rows
+            if run is not None and held:
+                account_id, at, actor = run
+                first_seq = seq - len(held) + 1
+                rows.append(history.set_row(account_id, first_seq, at, actor, recorded_at, held))
+                pending += len(held)
+            if pending >= BATCH_SIZE:
+                self._runner.run(cypher.RECORD_CHANGE_SETS, {"rows": rows}, write=True)
+                rows, pending = [], 0
+
         for account_id, change in entries:
+            at = change.at.isoformat() if change.at is not None else None
+            if (account_id, at, change.actor) != run or len(held) == BATCH_SIZE:
+                close_set()
+                run, held = (account_id, at, change.actor), []
             seq += 1
-            rows.append(history.to_row(account_id, seq, change, recorded_at))
-            if change.at is not None:
-                newest = max(newest or "", change.at.isoformat())
-            if len(rows) == BATCH_SIZE:
-                self._runner.run(cypher.RECORD_CHANGES, {"rows": rows}, write=True)
-                rows = []
+            held.append(history.entry(change))
+            if at is not None:
+                newest = max(newest or "", at)
+        close_set()
         if rows:
-            self._runner.run(cypher.RECORD_CHANGES, {"rows": rows}, write=True)
+            self._runner.run(cypher.RECORD_CHANGE_SETS, {"rows": rows}, write=True)
         if seq != first:
             self._runner.run(cypher.SET_HISTORY_CLOCK, {"seq": seq, "newest": newest}, write=True)
 
@@ -872,49 +944,92 @@ class GraphStore:
         its history starts after ``as_of``. An account stored before kamgraph kept
         history has none, and reads as it is now on any date.
         """
-        graphs = self.account_graphs([account_id])
-        if not graphs:
-            raise NotFound("account", account_id)
         if as_of is None:
+            graphs = self.account_graphs([account_id])
+            if not graphs:
+                raise NotFound("account", account_id)
             return graphs[0]
-        first, _ = self.history_span(account_id)
-        if first is None:
-            return graphs[0]
-        if as_of < first:
-            raise NotRecorded(account_id, first, as_of)
-        return history.rewind(graphs[0], self.changes_between(account_id, as_of))
+        with _COLLECTOR.paused():
+            stored = self._stored([account_id]).get(account_id)
+            if stored is None:
+                raise NotFound("account", account_id)
+            log = self._logs([account_id], after=as_of).get(account_id)
+            if log is None:
+                return _graph(stored)
+            first, later = log
+            if as_of < first:
+                raise NotRecorded(account_id, first, as_of)
+            records = history.keyed(stored)
+            _undo(records, later)
+            return _graph_of(records)
 
     def account_between(
         self, account_id: str, since: dt.date, until: dt.date
     ) -> tuple[AccountGraph | None, AccountGraph, list[Change]]:
         """The account at the end of ``since`` (None: its history starts later) and of
         ``until``, and the changes between them, oldest first: one read of the account
-        and one of its log (what a diff needs)."""
-        graphs = self.account_graphs([account_id])
-        if not graphs:
-            raise NotFound("account", account_id)
-        first, _ = self.history_span(account_id)
-        if first is None:
-            return graphs[0], graphs[0], []
-        if until < first:
-            raise NotRecorded(account_id, first, until)
-        later = self.changes_between(account_id, since)
-        after = history.rewind(graphs[0], [c for c in later if c.at and c.at > until])
-        before = history.rewind(graphs[0], later) if since >= first else None
-        return before, after, [c for c in later if c.at and c.at <= until]
+        and one of its log, both dates rewound from the same records (what a diff needs)."""
+        with _COLLECTOR.paused():
+            stored = self._stored([account_id]).get(account_id)
+            if stored is None:
+                raise NotFound("account", account_id)
+            log = self._logs([account_id], after=since).get(account_id)
+            if log is None:
+                graph = _graph(stored)
+                return graph, graph, []
+            first, later = log
+            if until < first:
+                raise NotRecorded(account_id, first, until)
+            within = [s for s in later if s.at <= until]
+            records = history.keyed(stored)
+            _undo(records, [s for s in later if s.at > until])
+            after = _graph_of(records)
+            _undo(records, within)
+            before = _graph_of(records) if since >= first else None
+            return before, after, history.changes(within)
 
     def changes_between(
         self, account_id: str, since: dt.date, until: dt.date | None = None
     ) -> list[Change]:
         """The account's recorded changes after the end of ``since`` and by the end of
         ``until`` (no end: up to now), oldest first."""
-        rows = self._read(
-            cypher.ACCOUNT_CHANGES,
-            account_id=account_id,
-            after=since.isoformat(),
-            until=until.isoformat() if until else None,
-        )
-        return [history.from_row(r["change"]) for r in rows]
+        return self.history_between(account_id, since, until)[1]
+
+    def history_between(
+        self, account_id: str, since: dt.date, until: dt.date | None = None
+    ) -> tuple[dt.date | None, list[Change]]:
+        """When the account's history starts (None: nothing recorded) and
+        :meth:`changes_between`, in one read."""
+        log = self._logs([account_id], after=since, until=until).get(account_id)
+        return (log[0], history.changes(log[1])) if log else (None, [])
+
+    def _stored(self, account_ids: Sequence[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+        """The accounts' records as stored, not validated (what a past read rewinds)."""
+        found: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for batch in _batches(sorted(set(account_ids))):
+            rows = self._read(cypher.ACCOUNT_RECORDS, account_ids=batch, **_RECORD_FIELDS)
+            found.update(_stored_records(rows))
+        return found
+
+    def _logs(
+        self, account_ids: Sequence[str], *, after: dt.date, until: dt.date | None = None
+    ) -> dict[str, tuple[dt.date, list[history.ChangeSet]]]:
+        """Per account with history: the date it starts, and its sets dated after the end
+        of ``after`` (and by the end of ``until``), oldest first; one statement."""
+        logs = {}
+        for batch in _batches(list(account_ids)):
+            rows = self._read(
+                cypher.ACCOUNTS_LOG,
+                account_ids=batch,
+                after=after.isoformat(),
+                until=until.isoformat() if until else None,
+            )
+            for r in rows:
+                sets = sorted(
+                    (history.ChangeSet.of(s) for s in r["sets"]), key=lambda s: s.first_seq
+                )
+                logs[r["account_id"]] = (dt.date.fromisoformat(r["first"]), sets)
+        return logs
 
     def history_newest(self) -> dt.date | None:
         """The date of the newest change the store records (None: none yet)."""
@@ -926,17 +1041,30 @@ class GraphStore:
         changes it holds."""
         span = self._read(cypher.ACCOUNT_HISTORY_SPAN, account_id=account_id)[0]
         first = dt.date.fromisoformat(span["first"]) if span["first"] else None
-        return first, int(span["changes"])
+        return first, int(span["changes"] or 0)
 
     def history_page(self, account_id: str, *, page: int, per_page: int) -> list[Change]:
-        """One page (from 1) of the account's change log, newest first."""
-        rows = self._read(
-            cypher.ACCOUNT_HISTORY_PAGE,
-            account_id=account_id,
-            skip=(page - 1) * per_page,
-            limit=per_page,
+        """One page (from 1) of the account's change log, newest first: the sizes of its
+        sets say which hold the page, and only those are read."""
+        sizes = sorted(
+            (
+                (int(r["first_seq"]), int(r["count"]))
+                for r in self._read(cypher.ACCOUNT_CHANGE_SET_SIZES, account_id=account_id)
+            ),
+            reverse=True,
         )
-        return [history.from_row(r["change"]) for r in rows]
+        skip, wanted, seen = (page - 1) * per_page, [], 0
+        for first_seq, count in sizes:
+            if seen + count > skip and seen < skip + per_page:
+                wanted.append(first_seq)
+            seen += count
+        if not wanted:
+            return []
+        rows = self._read(cypher.ACCOUNT_CHANGE_SETS, account_id=account_id, first_seqs=wanted)
+        sets = sorted((history.ChangeSet.of(r["set"]) for r in rows), key=lambda s: s.first_seq)
+        newest_first = [(s, e) for s in sets for _, e in s.numbered()][::-1]
+        start = skip - sum(count for first_seq, count in sizes if first_seq > wanted[0])
+        return history.as_changes(newest_first[start : start + per_page])
 
     def account_graphs(self, account_ids: Sequence[str] | None = None) -> list[AccountGraph]:
         """The graphs of the given accounts, or of every account (portfolio-wide read), in
@@ -1039,24 +1167,23 @@ class GraphStore:
         self, account_ids: Sequence[str], as_of: dt.date
     ) -> list[AccountGraph]:
         """The graphs of these accounts as they were at the end of ``as_of``, in id order:
-        one read of the graphs and two of their log for the whole chunk. An account whose
+        one read of the records and one of their log for the whole chunk. An account whose
         history starts after ``as_of`` was not there yet and is left out; one stored before
         kamgraph kept history reads as it is now (as :meth:`account_graph` does)."""
-        graphs = self.account_graphs(account_ids)
-        ids = [g.account.id for g in graphs]
-        first = {
-            r["account_id"]: dt.date.fromisoformat(r["first"])
-            for r in self._read(cypher.ACCOUNTS_HISTORY_START, account_ids=ids)
-            if r["first"]
-        }
-        later: dict[str, list[Change]] = defaultdict(list)
-        for r in self._read(cypher.ACCOUNTS_CHANGES, account_ids=ids, after=as_of.isoformat()):
-            later[r["account_id"]].append(history.from_row(r["change"]))
-        return [
-            history.rewind(g, later[g.account.id]) if g.account.id in first else g
-            for g in graphs
-            if g.account.id not in first or first[g.account.id] <= as_of
-        ]
+        with _COLLECTOR.paused():
+            stored = self._stored(account_ids)
+            logs = self._logs(list(stored), after=as_of)
+            graphs = []
+            for account_id in sorted(stored):
+                if account_id not in logs:
+                    graphs.append(_graph(stored[account_id]))
+                    continue
+                first, later = logs[account_id]
+                if first <= as_of:
+                    records = history.keyed(stored[account_id])
+                    _undo(records, later)
+                    graphs.append(_graph_of(records))
+            return graphs
 
     def list_accounts(
         self, query: str | None = None, *, visible: frozenset[str] | None = None
@@ -1409,65 +1536,78 @@ class GraphStore:
 
         Their own records' entries go; their id leaves the participant lists of logged
         interactions (an interaction that named only them goes too); their name and
-        e-mail are redacted in the values that remain (other people's notes, say).
+        e-mail are redacted in the values that remain (other people's notes, say). The
+        sets whose text may hold them are read, decided entry by entry and written back.
         """
-        rows = self._read(
-            cypher.HISTORY_NAMING,
-            stakeholder_id=stakeholder_id,
-            quoted_id=json.dumps(stakeholder_id).lower(),
-            **search_terms(*_identity(person)),
-        )
-        drop: list[int] = []
-        rewrite: list[dict[str, Any]] = []
+        quoted_id = json.dumps(stakeholder_id, ensure_ascii=False).lower()
+        terms = search_terms(*_identity(person))
+        rows = self._read(cypher.HISTORY_NAMING, quoted_id=quoted_id, **terms)
+        # Every set read, by (account id, first_seq); an entry is (account id, seq).
+        sets = {(s.account_id, s.first_seq): s for s in _change_sets(rows)}
+        drop: set[tuple[str, int]] = set()
+        rewrite: dict[tuple[str, int], history.Entry] = {}
         interactions: set[str] = set()
-        for row in (r["change"] for r in rows):
-            if stakeholder_id in (row["subject_id"], row.get("counterpart_id")):
-                drop.append(row["seq"])
-            elif row["collection"] == "interactions":
-                interactions.add(row["subject_id"])
-            else:
-                values = {
-                    k: json.dumps(_redacted(json.loads(row[k]), phrases), ensure_ascii=False)
-                    for k in ("before", "after")
-                    if row.get(k) is not None
-                }
-                if any(values[k] != row[k] for k in values):
-                    rewrite.append({"before": None, "after": None, **values, "seq": row["seq"]})
-        rows_to_add = []
+        for logged in list(sets.values()):
+            for seq, entry in logged.numbered():
+                where = (logged.account_id, seq)
+                _kind, collection, subject, counterpart, _field, before, after = entry
+                if stakeholder_id in (subject, counterpart):
+                    drop.add(where)
+                elif not _may_name(entry, quoted_id, terms):
+                    continue
+                elif collection == "interactions":
+                    interactions.add(subject)
+                else:
+                    scrubbed = [
+                        *entry[:5],
+                        None if before is None else _redacted(before, phrases),
+                        None if after is None else _redacted(after, phrases),
+                    ]
+                    if scrubbed != entry:
+                        rewrite[where] = scrubbed
+        if interactions:
+            quoted = [json.dumps(i, ensure_ascii=False) for i in sorted(interactions)]
+            for logged in _change_sets(self._read(cypher.INTERACTION_CHANGE_SETS, quoted=quoted)):
+                sets.setdefault((logged.account_id, logged.first_seq), logged)
+        added: dict[tuple[str, int], history.Entry] = {}
         for interaction_id in sorted(interactions):
             # A meeting they attended is kept (if it still exists) with one entry, dated
             # when it was first recorded, as it is now: undoing its old entries one by one
             # could bring back a meeting whose only customer-side attendee was them.
-            logged = [
-                r["change"] for r in self._read(cypher.INTERACTION_CHANGES, id=interaction_id)
-            ]
-            drop += [r["seq"] for r in logged]
+            logged_at = sorted(
+                (
+                    (seq, s)
+                    for s in sets.values()
+                    for seq, e in s.numbered()
+                    if e[1] == "interactions" and e[2] == interaction_id
+                ),
+                key=lambda found: found[0],
+            )
+            drop.update((s.account_id, seq) for seq, s in logged_at)
             now = self._read(cypher.FIND_INTERACTIONS, ids=[interaction_id])
-            if not now or not logged:
+            if not now or not logged_at:
                 continue
             account_id = now[0]["props"]["account_id"]
             (graph,) = self.account_graphs([account_id])
             record = next((i for i in graph.interactions if i.id == interaction_id), None)
             if record is None:
                 continue
-            first = min(logged, key=lambda r: r["seq"])
-            entry = Change(
-                kind="interaction_added",
-                collection="interactions",
-                subject_id=interaction_id,
-                after=_redacted(record.model_dump(mode="json"), phrases),
-                at=dt.date.fromisoformat(first["at"]),
-                actor=first.get("actor"),
+            seq, first = logged_at[0]
+            if account_id != first.account_id:
+                # Re-filed since: the entry goes to the account it is filed under now, in a
+                # set of its own with the first entry's number, date and actor.
+                sets[(account_id, seq)] = dataclasses.replace(
+                    first, account_id=account_id, first_seq=seq, entries=[]
+                )
+            added[(account_id, seq)] = history.entry(
+                Change(
+                    kind="interaction_added",
+                    collection="interactions",
+                    subject_id=interaction_id,
+                    after=_redacted(record.model_dump(mode="json"), phrases),
+                )
             )
-            rows_to_add.append(
-                history.to_row(account_id, first["seq"], entry, first.get("recorded_at") or "")
-            )
-        for batch in _batches(drop):
-            self._runner.run(cypher.DELETE_CHANGES, {"seqs": batch}, write=True)
-        for batch in _batches(rewrite):
-            self._runner.run(cypher.REWRITE_CHANGES, {"rows": batch}, write=True)
-        if rows_to_add:
-            self._runner.run(cypher.RECORD_CHANGES, {"rows": rows_to_add}, write=True)
+        self._rewrite_sets(sets.values(), drop, rewrite, added)
         today, newest = dt.date.today(), self.history_newest()
         erased = Change(
             kind="stakeholder_erased",
@@ -1477,6 +1617,44 @@ class GraphStore:
             actor="erase",
         )
         self._append([(person["account_id"], erased)])
+
+    def _rewrite_sets(
+        self,
+        sets: Iterable[history.ChangeSet],
+        drop: Set[tuple[str, int]],
+        rewrite: Mapping[tuple[str, int], history.Entry],
+        added: Mapping[tuple[str, int], history.Entry],
+    ) -> None:
+        """Write back the sets in which erasure dropped entries (account id, seq), rewrote
+        them or put one in a dropped one's place; a dropped entry leaves a null, so every
+        other keeps its number. A set left with none is deleted; a new one is created."""
+        created, changed, emptied = [], [], []
+        for logged in sets:
+            entries: list[history.Entry | None] = list(logged.entries) or [None]
+            for n in range(len(entries)):
+                where = (logged.account_id, logged.first_seq + n)
+                if where in added:
+                    entries[n] = added[where]
+                elif where in drop:
+                    entries[n] = None
+                elif where in rewrite:
+                    entries[n] = rewrite[where]
+            if entries == logged.entries:
+                continue
+            row = dataclasses.replace(logged, entries=entries).row()
+            if not logged.entries:
+                created.append(row)
+            elif row["count"]:
+                changed.append(row)
+            else:
+                emptied.append(row)
+        for statement, rows in (
+            (cypher.DELETE_CHANGE_SETS, emptied),
+            (cypher.REWRITE_CHANGE_SETS, changed),
+            (cypher.RECORD_CHANGE_SETS, created),
+        ):
+            for batch in _batches(rows, 100):
+                self._runner.run(statement, {"rows": batch}, write=True)
 
     def mentions_of(self, stakeholder_id: str) -> list[Mention]:
         """The free-text fields of other records that mention a stakeholder (their full
@@ -1754,15 +1932,14 @@ _RECORD_VALUES: Final[dict[str, tuple[str, list[str | None]]]] = {
 
 def _account_graphs(rows: list[dict]) -> list[AccountGraph]:
     """ACCOUNT_RECORDS rows → one :class:`AccountGraph` per account, in id order, with
-    de-duplicated lists sorted by :func:`record_key`.
+    de-duplicated lists sorted by :func:`record_key`."""
+    found = _stored_records(rows)
+    return [_graph(found[account_id]) for account_id in sorted(found)]
 
-    Each account is validated as one document: one call into pydantic-core (about
-    0.6 ms for 40 people), where record by record cost several times as much. It stays
-    validated rather than ``model_construct``-ed: the engines hand back dates as text,
-    enums as strings and tuples as lists, which only validation turns back into the
-    model's types (a constructed graph would neither equal the one written nor behave
-    like it: ``Seniority.rank``, date arithmetic).
-    """
+
+def _stored_records(rows: list[dict]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """ACCOUNT_RECORDS rows → per account, its records by Portfolio field, as stored (not
+    validated): what :func:`_graph` validates, and what a read of the past rewinds first."""
     found: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     participants: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in rows:
@@ -1788,21 +1965,71 @@ def _account_graphs(rows: list[dict]) -> list[AccountGraph]:
                 record["member_ids"] = held["member_ids"]
                 record["stakeholder_ids"] = held["stakeholder_ids"]
             found[account_id][field].append(record)
-    graphs = []
-    for account_id in sorted(found):
-        records = found[account_id]
+    for records in found.values():
         for interaction in records["interactions"]:  # every participant is read by now
             interaction["member_ids"] = sorted(interaction["member_ids"])
             interaction["stakeholder_ids"] = sorted(interaction["stakeholder_ids"])
-        graph = AccountGraph.model_validate(
-            {field: records[field] for field in AccountGraph.model_fields}, context=STORED
-        )
-        graphs.append(
-            graph.model_copy(
-                update={f: _in_order(getattr(graph, f)) for f in AccountGraph.model_fields}
-            )
-        )
-    return graphs
+    return found
+
+
+def _graph(records: Mapping[str, Iterable[dict[str, Any]]]) -> AccountGraph:
+    """One account's records (stored or JSON form, by Portfolio field) validated as one
+    document, its lists de-duplicated and sorted by :func:`record_key`.
+
+    One call into pydantic-core (about 0.6 ms for 40 people), where record by record cost
+    several times as much. It stays validated rather than ``model_construct``-ed: the
+    engines hand back dates as text, enums as strings and tuples as lists, which only
+    validation turns back into the model's types (a constructed graph would neither equal
+    the one written nor behave like it: ``Seniority.rank``, date arithmetic).
+    """
+    graph = AccountGraph.model_validate(
+        {field: list(records.get(field, ())) for field in AccountGraph.model_fields},
+        context=STORED,
+    )
+    return graph.model_copy(
+        update={f: _in_order(getattr(graph, f)) for f in AccountGraph.model_fields}
+    )
+
+
+def _old_changes(tx: Runner) -> Iterator[dict[str, Any]]:
+    """The Change nodes of a log kept one node per change, in log order, a page at a time,
+    each page deleted once read."""
+    after = 0
+    while page := tx.run(cypher.OLD_CHANGES, {"after": after, "limit": BATCH_SIZE}, write=False):
+        yield from (r["change"] for r in page)
+        through = int(page[-1]["change"]["seq"])
+        tx.run(cypher.DELETE_OLD_CHANGES, {"after": after, "through": through}, write=True)
+        after = through
+
+
+def _change_sets(rows: Iterable[dict[str, Any]]) -> Iterator[history.ChangeSet]:
+    """Rows of ``c {.*} AS set`` as decoded sets."""
+    return (history.ChangeSet.of(r["set"]) for r in rows)
+
+
+def _may_name(entry: history.Entry, quoted_id: str, terms: Mapping[str, Any]) -> bool:
+    """Whether a logged change's values may hold a person: their id as JSON, every word of
+    their name, or an address of theirs (the coarse filter; :class:`Phrases` decides)."""
+    text = " ".join(
+        "" if value is None else json.dumps(value, ensure_ascii=False) for value in entry[5:]
+    ).lower()
+    return (
+        quoted_id in text
+        or all(w in text for w in terms["words"])
+        or any(e in text for e in terms["emails"])
+    )
+
+
+def _graph_of(records: history.Keyed) -> AccountGraph:
+    """:func:`_graph` of keyed records."""
+    return _graph({field: held.values() for field, held in records.items()})
+
+
+def _undo(records: history.Keyed, later: list[history.ChangeSet]) -> None:
+    """Undo the sets' changes (oldest first, as read) on an account's keyed records."""
+    history.undo(
+        records, (e for s in reversed(later) for e in reversed(s.entries) if e is not None)
+    )
 
 
 def _in_order(records: tuple[M, ...]) -> tuple[M, ...]:
