@@ -213,6 +213,25 @@ MERGE (i)-[:WITH]->(s)
 RETURN count(DISTINCT i) AS written
 """
 
+# The interactions the write found absent: created, and so with no edges to replace
+# (the participant edges are MERGEd all the same: a list may name someone twice).
+CREATE_INTERACTIONS: Final = """
+UNWIND $rows AS row
+MATCH (a:Account {id: row.account_id})
+CREATE (i:Interaction {id: row.id})
+SET i += row.props, i.account_id = row.account_id
+CREATE (i)-[:ABOUT]->(a)
+WITH i, row
+UNWIND row.member_ids AS member_id
+MATCH (m:TeamMember {id: member_id})
+MERGE (m)-[:ATTENDED]->(i)
+WITH DISTINCT i, row
+UNWIND row.stakeholder_ids AS stakeholder_id
+MATCH (s:Stakeholder {id: stakeholder_id})
+MERGE (i)-[:WITH]->(s)
+RETURN count(DISTINCT i) AS written
+"""
+
 # --- reads -----------------------------------------------------------------------------
 
 # Which of $ids exist, with their stored properties.

@@ -434,6 +434,23 @@ class GraphStore:
             stakeholders[where].append(
                 {"id": s.id, "account_id": s.account_id, "props": _props(s, "id", "account_id")}
             )
+        # Where the stored ones among the interactions are filed (the rest are new).
+        filed = {
+            r["id"]: r["account_id"]
+            for batch in _batches(sorted({i.id for i in p.interactions}))
+            for r in self._read(cypher.INTERACTION_ACCOUNTS, ids=batch)
+        }
+        interactions: dict[bool, list[dict]] = {True: [], False: []}
+        for i in p.interactions:
+            interactions[i.id not in filed].append(
+                {
+                    "id": i.id,
+                    "account_id": i.account_id,
+                    "member_ids": list(i.member_ids),
+                    "stakeholder_ids": list(i.stakeholder_ids),
+                    "props": _props(i, "id", "account_id", "member_ids", "stakeholder_ids"),
+                }
+            )
         steps: list[tuple[str, str, list[dict]]] = [
             ("accounts", cypher.CREATE_ACCOUNTS, node_rows(p.accounts, known.accounts, new=True)),
             (
@@ -491,23 +508,11 @@ class GraphStore:
             ("conflicts", cypher.UPSERT_CONFLICTS, [r.model_dump() for r in p.conflicts]),
             ("owners", cypher.SET_OWNERS, [r.model_dump() for r in p.owners]),
             ("favors", cypher.UPSERT_FAVORS, [r.model_dump() for r in p.favors]),
-            (
-                "interactions",
-                cypher.UPSERT_INTERACTIONS,
-                [
-                    {
-                        "id": i.id,
-                        "account_id": i.account_id,
-                        "member_ids": list(i.member_ids),
-                        "stakeholder_ids": list(i.stakeholder_ids),
-                        "props": _props(i, "id", "account_id", "member_ids", "stakeholder_ids"),
-                    }
-                    for i in p.interactions
-                ],
-            ),
+            ("interactions", cypher.CREATE_INTERACTIONS, interactions[True]),
+            ("interactions", cypher.UPSERT_INTERACTIONS, interactions[False]),
         ]
         assert self._recorder is not None
-        self._recorder.touch(self, self._affected(p, known))
+        self._recorder.touch(self, self._affected(p, known, filed))
         written: Counter[str] = Counter()
         for kind, query, rows in steps:
             for batch in _batches(rows):
@@ -515,17 +520,15 @@ class GraphStore:
                 written[kind] += int(result[0]["written"]) if result else 0
         return written
 
-    def _affected(self, p: Portfolio, known: _Known) -> set[str]:
+    def _affected(self, p: Portfolio, known: _Known, filed: Mapping[str, str]) -> set[str]:
         """The accounts whose graphs writing ``p`` may change: where its records are, where
-        the people it names work (or worked: a move changes both), and where the team
-        members and competitors it updates appear."""
+        the people it names work (or worked: a move changes both), where its interactions
+        are filed (``filed``: the stored ones), and where the team members and competitors
+        it updates appear."""
         accounts = {a.id for a in p.accounts} | {s.account_id for s in p.stakeholders}
         accounts |= set(known.stakeholders.values())
         accounts |= {t.account_id for t in p.team} | {i.account_id for i in p.interactions}
-        for batch in _batches(sorted({i.id for i in p.interactions})):
-            accounts.update(
-                r["account_id"] for r in self._read(cypher.INTERACTION_ACCOUNTS, ids=batch)
-            )
+        accounts |= set(filed.values())
         # A team member or competitor appears on every account they touch, but only one
         # whose stored fields change alters those accounts: an import that repeats the
         # shared team unchanged must not read (and diff) every account of the store.
@@ -789,7 +792,9 @@ class GraphStore:
                 and account_of[s] != i.account_id
                 and (i.id, s) not in attended
             ]
-        problems += self._reporting_cycles(p, pending)
+        # Unfiltered, what was found stored is where the people of the lines work.
+        stored = known.stakeholders if visible is None else None
+        problems += self._reporting_cycles(p, pending, stored)
         if problems:
             raise InvalidData(problems)
         return known
@@ -848,9 +853,12 @@ class GraphStore:
             competitors={r["id"] for r in found(cypher.EXISTING_COMPETITORS, competitors)},
         )
 
-    def _reporting_cycles(self, p: Portfolio, pending: Pending) -> list[str]:
+    def _reporting_cycles(
+        self, p: Portfolio, pending: Pending, stored: Mapping[str, str] | None
+    ) -> list[str]:
         """Reporting lines that would form a loop once ``pending`` and then ``p`` are
-        written. Every new loop runs through one of ``p``'s lines.
+        written. Every new loop runs through one of ``p``'s lines. ``stored`` (None: read
+        here) says where the people of ``p``'s lines work as stored.
 
         Who works where is judged as it will be then (``p``, then ``pending``, then the
         store), and stored lines between people no longer at one account are left out:
@@ -861,7 +869,10 @@ class GraphStore:
         incoming = {s.id: s.account_id for s in p.stakeholders}
         people = {r.stakeholder_id for r in p.reports_to}
         people |= {r.manager_id for r in p.reports_to if r.manager_id is not None}
-        stored = self._stored_accounts(people)
+        if stored is None:
+            stored = self._stored_accounts(people)
+        else:
+            stored = {x: stored[x] for x in people if x in stored}
 
         def works_at(person: str, stored_account: str | None) -> str | None:
             return incoming.get(person) or pending.stakeholders.get(person) or stored_account
