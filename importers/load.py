@@ -112,9 +112,9 @@ def load(
     the import lands whole or not at all, even if the process is killed. The batches are
     read once (each is written right after its check), and ``on_batch`` is told how many
     records each held (a progress bar spans ``parsed.records``). People erased from the
-    store are
-    skipped with every record naming them, and counted. The history records the changes
-    with ``stamp`` (who, and the date they take effect; default: kamgraph, today).
+    store are skipped with every record naming them, and counted. The history records
+    the changes with ``stamp`` (who, and the date they take effect; default: kamgraph,
+    today).
     """
     with store.atomic(on_wait=on_wait, stamp=stamp) as target:
         return _load(target, parsed, dry_run=dry_run, on_batch=on_batch, stamp=stamp)
