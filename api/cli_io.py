@@ -20,7 +20,7 @@ from api.cli_common import cli_store, handle_errors, write_file, writing
 from graph.history import Stamp
 from graph.store import GraphStore
 from importers import exports, json_document, sheet
-from importers.load import ImportReport, Parsed, load, passes
+from importers.load import ImportReport, Parsed, load
 
 import_app = typer.Typer(
     help="Import accounts from a CRM export, a spreadsheet or JSON; meetings and e-mails "
@@ -77,9 +77,8 @@ def load_with_progress(
 
     if not sys.stderr.isatty():
         return load(store, parsed, dry_run=dry_run, on_wait=waiting, stamp=stamp)
-    length = passes(dry_run) * parsed.records
-    label = "checking" if dry_run else "checking, then writing"
-    with typer.progressbar(length=length, label=label, file=sys.stderr) as bar:
+    label = "checking" if dry_run else "checking and writing"
+    with typer.progressbar(length=parsed.records, label=label, file=sys.stderr) as bar:
         return load(
             store, parsed, dry_run=dry_run, on_batch=bar.update, on_wait=waiting, stamp=stamp
         )

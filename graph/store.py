@@ -465,50 +465,94 @@ class GraphStore:
         }
         return WriteSummary(written=dict(written), created=created, moves=moves)
 
-    def write_checked(self, portfolio: Portfolio, *, moving: Set[str]) -> None:
-        """Write a batch that :meth:`check` passed earlier in this :meth:`atomic` block.
+    def write_checked(self, portfolio: Portfolio, known: _Known) -> None:
+        """Write a batch that :meth:`check` passed just now in this :meth:`atomic` block,
+        with what that check found stored (``known``).
 
         The block's writer lock has held since the check, so its verdict stands and is not
-        reached again; ``moving`` holds (at least) the stakeholders the checks found moving
-        to another account (:attr:`Pending.moves`): only their rows run the move clauses.
+        reached again: the stakeholders it found stored at another account move (only
+        their rows run the move clauses), and the records it found absent are created.
         """
         if self._recorder is None:
             raise RuntimeError("write_checked() runs inside the atomic() block of its check")
-        known = self._existing(portfolio)
-        # Whoever is stored at another account moves, whatever the check saw: an input read
-        # a second time may not be the one checked (a file changed in between).
-        moving = set(moving) | {
+        moving = {
             s.id
             for s in portfolio.stakeholders
             if known.stakeholders.get(s.id, s.account_id) != s.account_id
         }
-        written = self._upsert(portfolio, known, moving)
-        if written["stakeholders"] != len(portfolio.stakeholders):
-            raise InvalidData(
-                [
-                    "the input changed while it was imported (a stakeholder names an account "
-                    "that is not there): nothing was written; import it again"
-                ]
-            )
+        self._upsert(portfolio, known, moving)
 
     def _upsert(self, p: Portfolio, known: _Known, moving: Set[str]) -> Counter[str]:
         """Record the accounts ``p`` touches as they are, then upsert ``p`` kind by kind;
-        the rows of the stakeholders in ``moving`` run the move clauses."""
-        node_rows: Callable[[Iterable[BaseModel]], list[dict]] = lambda records: [  # noqa: E731
-            {"id": r.id, "props": _props(r, "id")}
-            for r in records  # type: ignore[attr-defined]
-        ]
-        stakeholders: dict[bool, list[dict]] = {True: [], False: []}
+        the rows of the stakeholders in ``moving`` run the move clauses, and the nodes
+        ``known`` (what is stored, unfiltered) does not hold are created."""
+
+        def node_rows(records: Iterable[Any], stored: Set[str], *, new: bool) -> list[dict]:
+            return [
+                {"id": r.id, "props": _props(r, "id")}
+                for r in records
+                if (r.id not in stored) == new
+            ]
+
+        stakeholders: dict[str, list[dict]] = {"new": [], "moving": [], "in place": []}
         for s in p.stakeholders:
-            stakeholders[s.id in moving].append(
+            where = (
+                "new"
+                if s.id not in known.stakeholders
+                else "moving"
+                if s.id in moving
+                else "in place"
+            )
+            stakeholders[where].append(
                 {"id": s.id, "account_id": s.account_id, "props": _props(s, "id", "account_id")}
             )
+        # Where the stored ones among the interactions are filed (the rest are new).
+        filed = {
+            r["id"]: r["account_id"]
+            for batch in _batches(sorted({i.id for i in p.interactions}))
+            for r in self._read(cypher.INTERACTION_ACCOUNTS, ids=batch)
+        }
+        interactions: dict[bool, list[dict]] = {True: [], False: []}
+        for i in p.interactions:
+            interactions[i.id not in filed].append(
+                {
+                    "id": i.id,
+                    "account_id": i.account_id,
+                    "member_ids": list(i.member_ids),
+                    "stakeholder_ids": list(i.stakeholder_ids),
+                    "props": _props(i, "id", "account_id", "member_ids", "stakeholder_ids"),
+                }
+            )
         steps: list[tuple[str, str, list[dict]]] = [
-            ("accounts", cypher.UPSERT_ACCOUNTS, node_rows(p.accounts)),
-            ("team_members", cypher.UPSERT_TEAM_MEMBERS, node_rows(p.team_members)),
-            ("competitors", cypher.UPSERT_COMPETITORS, node_rows(p.competitors)),
-            ("stakeholders", cypher.UPSERT_STAKEHOLDERS, stakeholders[True]),
-            ("stakeholders", cypher.UPSERT_STAKEHOLDERS_IN_PLACE, stakeholders[False]),
+            ("accounts", cypher.CREATE_ACCOUNTS, node_rows(p.accounts, known.accounts, new=True)),
+            (
+                "accounts",
+                cypher.UPSERT_ACCOUNTS,
+                node_rows(p.accounts, known.accounts, new=False),
+            ),
+            (
+                "team_members",
+                cypher.CREATE_TEAM_MEMBERS,
+                node_rows(p.team_members, known.members, new=True),
+            ),
+            (
+                "team_members",
+                cypher.UPSERT_TEAM_MEMBERS,
+                node_rows(p.team_members, known.members, new=False),
+            ),
+            (
+                "competitors",
+                cypher.CREATE_COMPETITORS,
+                node_rows(p.competitors, known.competitors, new=True),
+            ),
+            (
+                "competitors",
+                cypher.UPSERT_COMPETITORS,
+                node_rows(p.competitors, known.competitors, new=False),
+            ),
+            ("stakeholders", cypher.CREATE_STAKEHOLDERS, stakeholders["new"]),
+            ("stakeholders", cypher.UPSERT_STAKEHOLDERS, stakeholders["moving"]),
+            ("stakeholders", cypher.UPSERT_STAKEHOLDERS_IN_PLACE, stakeholders["in place"]),
             ("team", cypher.UPSERT_TEAM_ASSIGNMENTS, [t.model_dump(mode="json") for t in p.team]),
             (
                 "knows",
@@ -536,23 +580,11 @@ class GraphStore:
             ("conflicts", cypher.UPSERT_CONFLICTS, [r.model_dump() for r in p.conflicts]),
             ("owners", cypher.SET_OWNERS, [r.model_dump() for r in p.owners]),
             ("favors", cypher.UPSERT_FAVORS, [r.model_dump() for r in p.favors]),
-            (
-                "interactions",
-                cypher.UPSERT_INTERACTIONS,
-                [
-                    {
-                        "id": i.id,
-                        "account_id": i.account_id,
-                        "member_ids": list(i.member_ids),
-                        "stakeholder_ids": list(i.stakeholder_ids),
-                        "props": _props(i, "id", "account_id", "member_ids", "stakeholder_ids"),
-                    }
-                    for i in p.interactions
-                ],
-            ),
+            ("interactions", cypher.CREATE_INTERACTIONS, interactions[True]),
+            ("interactions", cypher.UPSERT_INTERACTIONS, interactions[False]),
         ]
         assert self._recorder is not None
-        self._recorder.touch(self, self._affected(p, known))
+        self._recorder.touch(self, self._affected(p, known, filed))
         written: Counter[str] = Counter()
         for kind, query, rows in steps:
             for batch in _batches(rows):
@@ -560,17 +592,15 @@ class GraphStore:
                 written[kind] += int(result[0]["written"]) if result else 0
         return written
 
-    def _affected(self, p: Portfolio, known: _Known) -> set[str]:
+    def _affected(self, p: Portfolio, known: _Known, filed: Mapping[str, str]) -> set[str]:
         """The accounts whose graphs writing ``p`` may change: where its records are, where
-        the people it names work (or worked: a move changes both), and where the team
-        members and competitors it updates appear."""
+        the people it names work (or worked: a move changes both), where its interactions
+        are filed (``filed``: the stored ones), and where the team members and competitors
+        it updates appear."""
         accounts = {a.id for a in p.accounts} | {s.account_id for s in p.stakeholders}
         accounts |= set(known.stakeholders.values())
         accounts |= {t.account_id for t in p.team} | {i.account_id for i in p.interactions}
-        for batch in _batches(sorted({i.id for i in p.interactions})):
-            accounts.update(
-                r["props"]["account_id"] for r in self._read(cypher.FIND_INTERACTIONS, ids=batch)
-            )
+        accounts |= set(filed.values())
         # A team member or competitor appears on every account they touch, but only one
         # whose stored fields change alters those accounts: an import that repeats the
         # shared team unchanged must not read (and diff) every account of the store.
@@ -605,13 +635,14 @@ class GraphStore:
         pending: Pending | None = None,
         visible: frozenset[str] | None = None,
         edit: bool = False,
-    ) -> None:
+    ) -> _Known:
         """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing.
 
         ``pending`` holds what earlier batches of the same import will have written, so a
         whole import can be checked batch by batch before its first write; ``portfolio``
         is then added to it (refused or not, so later batches are judged in context).
-        ``visible`` and ``edit`` are as for :meth:`write`.
+        ``visible`` and ``edit`` are as for :meth:`write`. Returns the referenced ids
+        found stored, for :meth:`changes` and :meth:`write_checked`.
         """
         try:
             known = self._check(portfolio, pending or Pending(), visible, edit=edit)
@@ -620,42 +651,75 @@ class GraphStore:
         finally:
             if pending is not None:
                 pending.add(portfolio)
+        return known
 
-    def changes(self, portfolio: Portfolio) -> dict[str, Changes]:
+    def changes(self, portfolio: Portfolio, known: _Known | None = None) -> dict[str, Changes]:
         """Per node kind, how many records writing ``portfolio`` would create, change or leave.
 
         A record is unchanged when every field it sets already holds that value, so a
         re-run import reports nothing to do (and a dry run says what would happen).
+        ``known`` (what :meth:`check` found stored) spares reading the records it did not
+        find: they are new. Only the fields the records set are read.
         """
-        kinds: list[tuple[str, str, Sequence[BaseModel], tuple[str, ...]]] = [
-            ("accounts", cypher.FIND_ACCOUNTS, portfolio.accounts, ("id",)),
-            ("team_members", cypher.FIND_TEAM_MEMBERS, portfolio.team_members, ("id",)),
-            ("competitors", cypher.FIND_COMPETITORS, portfolio.competitors, ("id",)),
-            ("stakeholders", cypher.FIND_STAKEHOLDERS, portfolio.stakeholders, ("id",)),
+        kinds: list[tuple[str, str, Sequence[Any], tuple[str, ...], Set[str] | None]] = [
+            (
+                "accounts",
+                cypher.STORED_ACCOUNT_VALUES,
+                portfolio.accounts,
+                ("id",),
+                known and known.accounts,
+            ),
+            (
+                "team_members",
+                cypher.STORED_TEAM_MEMBER_VALUES,
+                portfolio.team_members,
+                ("id",),
+                known and known.members,
+            ),
+            (
+                "competitors",
+                cypher.STORED_COMPETITOR_VALUES,
+                portfolio.competitors,
+                ("id",),
+                known and known.competitors,
+            ),
+            (
+                "stakeholders",
+                cypher.STORED_STAKEHOLDER_VALUES,
+                portfolio.stakeholders,
+                ("id",),
+                known and known.stakeholders.keys(),
+            ),
             (
                 "interactions",
-                cypher.FIND_INTERACTIONS,
+                cypher.STORED_INTERACTION_VALUES,
                 portfolio.interactions,
                 ("id", "member_ids", "stakeholder_ids"),
+                None,
             ),
         ]
         result: dict[str, Changes] = {}
-        for kind, query, records, keys in kinds:
+        for kind, query, records, keys, stored_ids in kinds:
             if not records:
                 continue
+            wanted = [(r.id, _props(r, *keys)) for r in records]
+            fields = sorted({name for _, props in wanted for name in props})
+            ids = [i for i, _ in wanted if stored_ids is None or i in stored_ids]
             stored = {
-                r["id"]: r["props"]
-                for batch in _batches([r.id for r in records])  # type: ignore[attr-defined]
-                for r in self._read(query, ids=batch)
+                r["id"]: dict(zip(fields, r["stored"], strict=True))
+                for batch in _batches(ids)
+                for r in self._read(query, ids=batch, fields=fields)
             }
+            defaults = _json_defaults(type(records[0]))  # what an absent property reads as
             changes = Changes()
-            for record in records:
-                old = stored.get(record.id)  # type: ignore[attr-defined]
+            for record_id, props in wanted:
+                old = stored.get(record_id)
                 if old is None:
                     changes.created += 1
-                    continue
-                old = {**_json_defaults(type(record)), **old}
-                if all(old.get(k) == v for k, v in _props(record, *keys).items()):
+                elif all(
+                    (old[k] if old[k] is not None else defaults.get(k)) == v
+                    for k, v in props.items()
+                ):
                     changes.unchanged += 1
                 else:
                     changes.updated += 1
@@ -800,7 +864,9 @@ class GraphStore:
                 and account_of[s] != i.account_id
                 and (i.id, s) not in attended
             ]
-        problems += self._reporting_cycles(p, pending)
+        # Unfiltered, what was found stored is where the people of the lines work.
+        stored = known.stakeholders if visible is None else None
+        problems += self._reporting_cycles(p, pending, stored)
         if problems:
             raise InvalidData(problems)
         return known
@@ -849,19 +915,22 @@ class GraphStore:
             return visible is None or account_id in visible
 
         return _Known(
-            accounts={r["id"] for r in found(cypher.FIND_ACCOUNTS, accounts) if shown(r["id"])},
+            accounts={r["id"] for r in found(cypher.EXISTING_ACCOUNTS, accounts) if shown(r["id"])},
             stakeholders={
                 r["id"]: r["account_id"]
                 for r in found(cypher.FIND_STAKEHOLDER_ACCOUNTS, stakeholders)
                 if shown(r["account_id"])
             },
-            members={r["id"] for r in found(cypher.FIND_TEAM_MEMBERS, members)},
-            competitors={r["id"] for r in found(cypher.FIND_COMPETITORS, competitors)},
+            members={r["id"] for r in found(cypher.EXISTING_TEAM_MEMBERS, members)},
+            competitors={r["id"] for r in found(cypher.EXISTING_COMPETITORS, competitors)},
         )
 
-    def _reporting_cycles(self, p: Portfolio, pending: Pending) -> list[str]:
+    def _reporting_cycles(
+        self, p: Portfolio, pending: Pending, stored: Mapping[str, str] | None
+    ) -> list[str]:
         """Reporting lines that would form a loop once ``pending`` and then ``p`` are
-        written. Every new loop runs through one of ``p``'s lines.
+        written. Every new loop runs through one of ``p``'s lines. ``stored`` (None: read
+        here) says where the people of ``p``'s lines work as stored.
 
         Who works where is judged as it will be then (``p``, then ``pending``, then the
         store), and stored lines between people no longer at one account are left out:
@@ -872,7 +941,10 @@ class GraphStore:
         incoming = {s.id: s.account_id for s in p.stakeholders}
         people = {r.stakeholder_id for r in p.reports_to}
         people |= {r.manager_id for r in p.reports_to if r.manager_id is not None}
-        stored = self._stored_accounts(people)
+        if stored is None:
+            stored = self._stored_accounts(people)
+        else:
+            stored = {x: stored[x] for x in people if x in stored}
 
         def works_at(person: str, stored_account: str | None) -> str | None:
             return incoming.get(person) or pending.stakeholders.get(person) or stored_account

@@ -4,9 +4,10 @@ An importer reads its input twice. The first pass validates everything and raise
 :class:`~graph.errors.InvalidData` listing every problem, so a bad input writes nothing.
 The second pass (:attr:`Parsed.batches`) streams :class:`~graph.model.Portfolio`
 batches in dependency order (accounts and people before the lines between them), so a
-200,000-contact export never sits in memory whole. :func:`load` checks and writes them
-in one :meth:`~graph.store.GraphStore.atomic` block: one writer at a time, and the
-import lands whole or not at all.
+200,000-contact export never sits in memory whole. :func:`load` reads them once, checking
+each against the store and writing it, in one :meth:`~graph.store.GraphStore.atomic`
+block: one writer at a time, and the import lands whole or not at all (a batch refused
+late discards the batches written before it).
 """
 
 from __future__ import annotations
@@ -99,18 +100,21 @@ def load(
     on_wait: Callable[[], None] | None = None,
     stamp: Stamp | None = None,
 ) -> ImportReport:
-    """Check every batch of ``parsed`` against the store, then write them (unless ``dry_run``).
+    """Check every batch of ``parsed`` against the store and write it (unless ``dry_run``).
 
-    The importer has validated the input itself; this first pass finds what only the
-    store can tell (an id stored as the other kind of person, a reporting cycle through
-    stored lines) in *every* batch before the first write, so a refused import leaves
-    the store unchanged. Both passes hold the store's writer lock (``on_wait`` is
-    called once if another writer holds it), so what the checks saw is what the write
-    changes, and the write lands whole or not at all, even if the process is killed.
-    ``on_batch`` is told how many records each batch held, once per pass (a progress
-    bar spans ``passes(dry_run) × parsed.records``). People erased from the store are
-    skipped with every record naming them, and counted. The history records the changes
-    with ``stamp`` (who, and the date they take effect; default: kamgraph, today).
+    The importer has validated the input itself; the checks find what only the store
+    can tell (an id stored as the other kind of person, a reporting cycle through stored
+    lines), in *every* batch: once one is refused, no later batch is written, the rest
+    are still checked (against the store and what the earlier batches write) so the
+    refusal lists every problem, and the block discards what was written, leaving the
+    store unchanged. The block holds the store's writer lock (``on_wait`` is called once
+    if another writer holds it), so what each check saw is what its write changes, and
+    the import lands whole or not at all, even if the process is killed. The batches are
+    read once (each is written right after its check), and ``on_batch`` is told how many
+    records each held (a progress bar spans ``parsed.records``). People erased from the
+    store are skipped with every record naming them, and counted. The history records
+    the changes with ``stamp`` (who, and the date they take effect; default: kamgraph,
+    today).
     """
     with store.atomic(on_wait=on_wait, stamp=stamp) as target:
         return _load(target, parsed, dry_run=dry_run, on_batch=on_batch, stamp=stamp)
@@ -131,11 +135,12 @@ def _load(
     erased = store.erased()
     skipped = Skipped()
     for batch in _skip_erased(parsed.batches(), erased, skipped):
+        known = None
         try:
-            store.check(batch, pending=pending)  # and counts it into pending
+            known = store.check(batch, pending=pending)  # and counts it into pending
         except InvalidData as refused:
             problems += refused.problems
-        for kind, change in store.changes(batch).items():
+        for kind, change in store.changes(batch, known).items():
             total = nodes.setdefault(kind, Changes())
             total.created += change.created
             total.updated += change.updated
@@ -146,17 +151,15 @@ def _load(
         if nobody := sum(r.manager_id is None for r in batch.reports_to):
             lines["reports_to"] -= nobody
             lines["no_manager"] += nobody
+        if known is not None and not problems and not dry_run:
+            # Judged by its own check: the batches before it are written, the store as
+            # the check saw it (the writer lock holds).
+            store.write_checked(batch, known)
         if on_batch:
             on_batch(_size(batch))
     problems += _out_of_order(store, stamp, nodes)
     if problems:
         raise InvalidData(problems, parsed.source)
-    if not dry_run:
-        moving = {m.stakeholder_id for m in pending.moves}
-        for batch in _skip_erased(parsed.batches(), erased, Skipped()):
-            store.write_checked(batch, moving=moving)
-            if on_batch:
-                on_batch(_size(batch))
     return ImportReport(
         source=parsed.source,
         dry_run=dry_run,
@@ -170,7 +173,7 @@ def _load(
 
 
 def _out_of_order(store: GraphStore, stamp: Stamp | None, nodes: dict[str, Changes]) -> list[str]:
-    """The history's date-order refusal, found before any write (and by a dry run): an
+    """The history's date-order refusal, found before the import lands (and by a dry run): an
     import that creates or changes records, dated before the newest recorded change.
     (The write itself checks every change, lines included.)"""
     newest = store.history_newest()
@@ -202,11 +205,6 @@ def _redacted(fields: int) -> list[str]:
     if not fields:
         return []
     return [f"redacted the name or e-mail of an erased person in {fields} text field(s)"]
-
-
-def passes(dry_run: bool) -> int:
-    """How many times :func:`load` reads the batches: check, then write."""
-    return 1 if dry_run else 2
 
 
 def _size(batch: Portfolio) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_a_later_batch_may_name_what_an_earlier_one_writes(store: GraphStore) ->
     report = load(store, parsed(ACCOUNTS, PEOPLE), on_batch=progress.append)
     assert (report.nodes["accounts"].created, report.nodes["stakeholders"].created) == (1, 1)
     assert [s.id for s in store.account_graph("acme").stakeholders] == ["cfo"]
-    assert progress == [1, 1, 1, 1]  # checked, then written
+    assert progress == [1, 1]  # each batch checked and written
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
@@ -308,35 +309,67 @@ def test_a_write_reports_its_moves(store: GraphStore) -> None:
     ]
 
 
-def test_an_input_that_changes_between_its_two_reads_never_splits_a_person(
-    store: GraphStore,
-) -> None:
-    """The check reads the input once, the write again: a file changed in between may move
-    someone the check saw staying. They move whole (one account, not two); a row naming an
-    account that is not there refuses the import, and nothing is written."""
+def test_the_batches_are_read_once_and_a_mover_moves_whole(store: GraphStore) -> None:
+    """Each batch is written right after its own check, so what is written is what was
+    checked: a stakeholder the check finds at another account moves (one account, not
+    two), and the input is not read a second time."""
     store.write(
         Portfolio(
             accounts=[Account(id="acme", name="Acme"), Account(id="beta", name="Beta")],
             stakeholders=[Stakeholder(id="sam", account_id="beta", name="Sam")],
         )
     )
-    reads = iter(
-        [
-            [Portfolio(stakeholders=[Stakeholder(id="sam", account_id="beta", name="Sam")])],
-            [Portfolio(stakeholders=[Stakeholder(id="sam", account_id="acme", name="Sam")])],
-        ]
-    )
-    load(store, Parsed(source="changing.csv", batches=lambda: iter(next(reads)), records=1))
+    reads: list[int] = []
+
+    def batches() -> Iterator[Portfolio]:
+        reads.append(1)
+        yield Portfolio(stakeholders=[Stakeholder(id="sam", account_id="acme", name="Sam")])
+
+    report = load(store, Parsed(source="move.csv", batches=batches, records=1))
+    assert reads == [1]
+    assert [m.stakeholder_id for m in report.moves] == ["sam"]
     assert [s.id for s in store.account_graph("acme").stakeholders] == ["sam"]
     assert store.account_graph("beta").stakeholders == ()
 
-    before = store.dump()
-    reads = iter(
-        [
-            [Portfolio(stakeholders=[Stakeholder(id="sam", account_id="acme", name="Sam")])],
-            [Portfolio(stakeholders=[Stakeholder(id="sam", account_id="gone", name="Sam")])],
-        ]
+
+def test_new_changed_unchanged_and_moving_records_are_counted_and_written(
+    store: GraphStore,
+) -> None:
+    """Records the check finds absent are created (once, even when a later batch repeats
+    them), the stored ones updated in place or moved; a field the import does not set
+    (a stance entered by hand) leaves a record unchanged."""
+    store.write(
+        Portfolio(
+            accounts=[Account(id="acme", name="Acme"), Account(id="beta", name="Beta")],
+            stakeholders=[
+                Stakeholder(id="same", account_id="acme", name="Sam", stance="champion"),
+                Stakeholder(id="renamed", account_id="acme", name="Ren"),
+                Stakeholder(id="mover", account_id="beta", name="Mo"),
+            ],
+        )
     )
-    with pytest.raises(InvalidData, match="the input changed while it was imported"):
-        load(store, Parsed(source="changing.csv", batches=lambda: iter(next(reads)), records=1))
-    assert store.dump() == before
+    people = [
+        Stakeholder(id="same", account_id="acme", name="Sam"),
+        Stakeholder(id="renamed", account_id="acme", name="Renée"),
+        Stakeholder(id="mover", account_id="acme", name="Mo"),
+        Stakeholder(id="newbie", account_id="gamma", name="Nu"),
+    ]
+    first = Portfolio(
+        accounts=[Account(id="acme", name="Acme"), Account(id="gamma", name="Gamma")],
+        stakeholders=people,
+    )
+    again = Portfolio(stakeholders=[people[-1]])
+    report = load(store, parsed(first, again))
+    assert report.nodes["accounts"].model_dump() == {"created": 1, "updated": 0, "unchanged": 1}
+    assert report.nodes["stakeholders"].model_dump() == {
+        "created": 1,
+        "updated": 2,
+        "unchanged": 2,  # "same", and "newbie" the second time
+    }
+    assert [m.stakeholder_id for m in report.moves] == ["mover"]
+    acme = {s.id: s for s in store.account_graph("acme").stakeholders}
+    assert sorted(acme) == ["mover", "renamed", "same"]
+    assert (acme["renamed"].name, acme["same"].stance.value) == ("Renée", "champion")
+    assert store.account_graph("beta").stakeholders == ()
+    assert [s.id for s in store.account_graph("gamma").stakeholders] == ["newbie"]
+    assert store.count_nodes() == 3 + 4
