@@ -153,19 +153,26 @@ def _change(collection: Collection, key: tuple[str, ...], kind: str, **values: A
 
 
 def _record_changes(
-    collection: Collection, key: tuple[str, ...], old: dict | None, new: dict | None
+    collection: Collection,
+    key: tuple[str, ...],
+    old: dict | None,
+    new: dict | None,
+    stamp: dict[str, Any],
 ) -> Iterator[Change]:
-    """What turns one record (JSON form; None: absent) into the other."""
+    """What turns one record (JSON form; None: absent) into the other, each change with
+    the ``at`` and ``actor`` of ``stamp`` (empty: left unset)."""
     if old is None:
         if new is not None:
-            yield _change(collection, key, "added", after=new)
+            yield _change(collection, key, "added", after=new, **stamp)
     elif new is None:
-        yield _change(collection, key, "removed", before=old)
+        yield _change(collection, key, "removed", before=old, **stamp)
     else:
         for name in sorted(old.keys() | new.keys()):
             was, now = old.get(name), new.get(name)
             if was != now:
-                yield _change(collection, key, "changed", field=name, before=was, after=now)
+                yield _change(
+                    collection, key, "changed", field=name, before=was, after=now, **stamp
+                )
 
 
 def diff(before: Portfolio | None, after: Portfolio | None) -> list[Change]:
@@ -177,7 +184,7 @@ def diff(before: Portfolio | None, after: Portfolio | None) -> list[Change]:
     for collection in COLLECTIONS:
         old, new = _records(before, collection), _records(after, collection)
         for key in sorted(old.keys() | new.keys()):
-            changes += _record_changes(collection, key, old.get(key), new.get(key))
+            changes += _record_changes(collection, key, old.get(key), new.get(key), {})
     return changes
 
 
@@ -188,13 +195,17 @@ def _validated(collection: Collection, stored: dict[str, Any] | None) -> dict | 
     return collection.model.model_validate(stored, context=STORED).model_dump(mode="json")
 
 
-def diff_stored(before: State | None, after: State | None) -> Iterator[Change]:
-    """:func:`diff` of the graphs two stored states read as, without reading them.
+def diff_stored(
+    before: State | None, after: State | None, stamp: Stamp | None = None
+) -> Iterator[Change]:
+    """:func:`diff` of the graphs two stored states read as, without reading them; each
+    change stamped with ``stamp``'s date and actor (None: left for the caller).
 
     A record stored alike on both sides reads alike, so only the records whose stored
     properties differ go through their models: a write is mostly records it left as
     they were, and validating every record twice was most of what recording cost.
     """
+    stamped = {"at": stamp.at, "actor": stamp.actor} if stamp is not None else {}
     for collection in COLLECTIONS:
         old = before[collection.field] if before is not None else {}
         new = after[collection.field] if after is not None else {}
@@ -202,7 +213,11 @@ def diff_stored(before: State | None, after: State | None) -> Iterator[Change]:
             was, now = old.get(key), new.get(key)
             if was != now:
                 yield from _record_changes(
-                    collection, key, _validated(collection, was), _validated(collection, now)
+                    collection,
+                    key,
+                    _validated(collection, was),
+                    _validated(collection, now),
+                    stamped,
                 )
 
 
@@ -278,11 +293,8 @@ class Recorder:
             for account_id in batch:
                 packed = self._before[account_id]
                 before = _unpack(packed) if packed is not None else None
-                for change in diff_stored(before, after.get(account_id)):
-                    yield (
-                        account_id,
-                        change.model_copy(update={"at": self.stamp.at, "actor": self.stamp.actor}),
-                    )
+                for change in diff_stored(before, after.get(account_id), self.stamp):
+                    yield account_id, change
 
 
 _READ_BATCH: Final = 200

@@ -244,6 +244,18 @@ def _identity(person: dict[str, Any]) -> tuple[str | None, ...]:
     return (person["name"], person.get("email"), *(person.get("aliases") or ()))
 
 
+#: Each model's field names (pydantic's ``model_fields`` is a property, slow to ask per value).
+_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+
+
+def _known(model: type[BaseModel], stored: dict[str, Any]) -> dict[str, Any]:
+    """The stored properties ``model`` reads (the others, such as ``updated``, left out)."""
+    fields = _FIELDS.get(model)
+    if fields is None:
+        fields = _FIELDS[model] = frozenset(model.model_fields)
+    return {k: v for k, v in stored.items() if k in fields}
+
+
 def _load(model: type[M], props: dict[str, Any]) -> M:
     """Stored properties → model, ignoring properties the model does not know."""
     known = {k: v for k, v in props.items() if k in model.model_fields}
@@ -1160,75 +1172,83 @@ class GraphStore:
         what recording compares before and after a write.
 
         The records :meth:`account_graphs` reads, each as :func:`_account_graph` hands it
-        to its model (less the properties the model ignores), but read flat, one kind per
+        to its model (less the properties the model ignores), but read flat, in one
         statement, and not validated: several times cheaper, for a step every import
         takes twice.
         """
-        ids = list(account_ids)
         states: dict[str, history.State] = {}
+        rows: dict[str, list[tuple[str, list[Any]]]] = defaultdict(list)
+        with _COLLECTOR.paused():
+            for row in self._read(cypher.ACCOUNT_STATES, account_ids=list(account_ids)):
+                rows[row["kind"]].append((row["account_id"], row["records"]))
+            for account_id, _ in rows["accounts"]:
+                states[account_id] = {c.field: {} for c in history.COLLECTIONS}
 
-        def records(query: str, **params: Any) -> Iterator[tuple[dict, Any]]:
-            for row in self._read(query, account_ids=ids, **params):
-                for record in row["records"]:
-                    yield row, record
+            def put(account_id: str, kind: str, record: dict[str, Any]) -> None:
+                states[account_id][kind][history.BY_FIELD[kind].key(record)] = record
 
-        def put(account_id: str, kind: str, record: dict[str, Any]) -> None:
-            states[account_id][kind][history.BY_FIELD[kind].key(record)] = record
+            def records(kind: str) -> Iterator[tuple[str, Any]]:
+                for account_id, found in rows[kind]:
+                    for record in found:
+                        yield account_id, record
 
-        def props(model: type[BaseModel], stored: dict[str, Any]) -> dict[str, Any]:
-            return {f: v for f, v in stored.items() if f in model.model_fields}
-
-        for r in self._read(cypher.STATE_ACCOUNTS, account_ids=ids):
-            states[r["account_id"]] = {c.field: {} for c in history.COLLECTIONS}
-            put(r["account_id"], "accounts", props(Account, r["record"]))
-        for row, stored in records(cypher.STATE_STAKEHOLDERS):
-            put(row["account_id"], "stakeholders", props(Stakeholder, stored))
-        for row, (from_id, to_id, weight) in records(cypher.STATE_LINES):
-            kind, ends = _STATE_LINES[row["type"]]
-            line = dict(zip(ends, (from_id, to_id), strict=True))
-            put(
-                row["account_id"],
-                kind,
-                {**line, "weight": weight} if kind == "influences" else line,
-            )
-        for row, stored in records(cypher.STATE_KNOWS):
-            put(row["account_id"], "knows", props(Knows, stored))
-        for row, (member_id, stakeholder_id) in records(cypher.STATE_OWNERS):
-            owner = {"member_id": member_id, "stakeholder_id": stakeholder_id}
-            put(row["account_id"], "owners", owner)
-        for row, (stakeholder_id, competitor_id, name) in records(cypher.STATE_FAVORS):
-            favors = {"stakeholder_id": stakeholder_id, "competitor_id": competitor_id}
-            put(row["account_id"], "favors", favors)
-            put(row["account_id"], "competitors", {"id": competitor_id, "name": name})
-        for row, (member_id, role) in records(cypher.STATE_TEAM):
-            assignment = {"member_id": member_id, "role": role, "account_id": row["account_id"]}
-            put(row["account_id"], "team", assignment)
-        participants: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for row, (interaction_id, person_id) in records(cypher.STATE_PARTICIPANTS):
-            participants[interaction_id][row["side"]].add(person_id)
-        sides = ("member_ids", "stakeholder_ids")
-        for row, stored in records(cypher.STATE_INTERACTIONS):
-            interaction = {k: v for k, v in props(Interaction, stored).items() if k not in sides}
-            held = participants[interaction["id"]]
-            put(
-                row["account_id"],
-                "interactions",
-                {**interaction, **{k: sorted(held[k]) for k in sides}},
-            )
-        # Team members: everyone on the team, knowing or owning a stakeholder, or at a meeting.
-        members: dict[str, set[str]] = defaultdict(set)
-        for account_id, state in states.items():
-            for kind in ("team", "knows", "owners"):
-                for record in state[kind].values():
-                    members[record["member_id"]].add(account_id)
-            for record in state["interactions"].values():
-                for member_id in record["member_ids"]:
-                    members[member_id].add(account_id)
-        for batch in _batches(sorted(members)):
-            for r in self._read(cypher.FIND_TEAM_MEMBERS, ids=batch):
-                known = {k: v for k, v in r["props"].items() if k in TeamMember.model_fields}
-                for account_id in members[r["id"]]:
-                    put(account_id, "team_members", known)
+            for account_id, stored in records("accounts"):
+                put(account_id, "accounts", _known(Account, stored))
+            for account_id, stored in records("stakeholders"):
+                put(account_id, "stakeholders", _known(Stakeholder, stored))
+            for line_type, (kind, ends) in _STATE_LINES.items():
+                for account_id, (from_id, to_id, weight) in records(line_type):
+                    line = dict(zip(ends, (from_id, to_id), strict=True))
+                    put(
+                        account_id,
+                        kind,
+                        {**line, "weight": weight} if kind == "influences" else line,
+                    )
+            for account_id, stored in records("knows"):
+                put(account_id, "knows", _known(Knows, stored))
+            for account_id, (member_id, stakeholder_id) in records("owners"):
+                put(
+                    account_id, "owners", {"member_id": member_id, "stakeholder_id": stakeholder_id}
+                )
+            for account_id, (stakeholder_id, competitor_id, name) in records("favors"):
+                favors = {"stakeholder_id": stakeholder_id, "competitor_id": competitor_id}
+                put(account_id, "favors", favors)
+                put(account_id, "competitors", {"id": competitor_id, "name": name})
+            for account_id, (member_id, role) in records("team"):
+                put(
+                    account_id,
+                    "team",
+                    {"member_id": member_id, "role": role, "account_id": account_id},
+                )
+            sides = ("member_ids", "stakeholder_ids")
+            participants: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+            for side in sides:
+                for _, (interaction_id, person_id) in records(side):
+                    participants[interaction_id][side].add(person_id)
+            for account_id, stored in records("interactions"):
+                interaction = {
+                    k: v for k, v in _known(Interaction, stored).items() if k not in sides
+                }
+                held = participants[interaction["id"]]
+                put(
+                    account_id,
+                    "interactions",
+                    {**interaction, **{k: sorted(held[k]) for k in sides}},
+                )
+            # Team members: on the team, knowing or owning a stakeholder, or at a meeting.
+            members: dict[str, set[str]] = defaultdict(set)
+            for account_id, state in states.items():
+                for kind in ("team", "knows", "owners"):
+                    for record in state[kind].values():
+                        members[record["member_id"]].add(account_id)
+                for record in state["interactions"].values():
+                    for member_id in record["member_ids"]:
+                        members[member_id].add(account_id)
+            for batch in _batches(sorted(members)):
+                for r in self._read(cypher.FIND_TEAM_MEMBERS, ids=batch):
+                    known = _known(TeamMember, r["props"])
+                    for account_id in members[r["id"]]:
+                        put(account_id, "team_members", known)
         return states
 
     def account_ids(self, *, after: str | None = None, limit: int) -> list[str]:

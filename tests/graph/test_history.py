@@ -9,7 +9,7 @@ import pytest
 
 from api.service import load_sample
 from graph.errors import InvalidData, NotRecorded
-from graph.history import Stamp, diff, diff_stored, rewind
+from graph.history import COLLECTIONS, Stamp, diff, diff_stored, rewind
 from graph.model import (
     Account,
     AccountGraph,
@@ -115,12 +115,19 @@ def test_the_states_recording_compares_diff_as_the_account_graphs_do(store: Grap
     after, states_after = store.account_graphs(ids), store.account_states(ids)
 
     assert sorted(states) == ids
+    # Every kind of record is read (the one statement's rows are told apart by kind).
+    assert [c.field for c in COLLECTIONS if not any(s[c.field] for s in states.values())] == []
+    stamp = Stamp("crm-import", DAY1)
     for was, now in zip(graphs, after, strict=True):
         account_id = was.account.id
         assert list(diff_stored(None, states[account_id])) == diff(None, was)
         changes = list(diff_stored(states[account_id], states_after[account_id]))
         assert changes == diff(was, now)
         assert changes  # every account changed: the test compares something
+        # Stamped as they are made: the same changes, with the block's date and actor.
+        assert list(diff_stored(states[account_id], states_after[account_id], stamp)) == [
+            c.model_copy(update={"at": DAY1, "actor": "crm-import"}) for c in changes
+        ]
     assert list(diff_stored(states_after["helix"], store.account_states(["helix"])["helix"])) == []
 
 
