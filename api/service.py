@@ -7,7 +7,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Final
 
 import networkx as nx
 from pydantic import BaseModel
@@ -192,9 +192,16 @@ def account_diff(
     until = until or dt.date.today()
     if until < since:
         raise InvalidData([f"the end date {until} is before the start date {since}"])
-    before, after, changed = store.account_between(account_id, since, until)
-    old = analyze(_network(store, before, since), as_of=since) if before is not None else None
-    new = analyze(_network(store, after, until), as_of=until)
+    # One read of the account and its log serves both dates' stale-map news too.
+    between = store.account_between(account_id, since, until, news_since=since - _NEWS_WINDOW)
+    before, after, changed = between.before, between.after, between.changes
+
+    def network(graph: AccountGraph, day: dt.date) -> nx.MultiDiGraph:
+        recent = [c for c in between.news if c.at and day - _NEWS_WINDOW < c.at <= day]
+        return _network_of(store, graph, between.first, recent)
+
+    old = analyze(network(before, since), as_of=since) if before is not None else None
+    new = analyze(network(after, until), as_of=until)
 
     def gap_key(gap: CoverageGap) -> tuple[str, str | None, str | None]:
         return (gap.kind, gap.stakeholder_id, gap.role)
@@ -347,16 +354,27 @@ def _analysed(
     return cached(store, caller, ("analysed", account_id, as_of, day), make)
 
 
-def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.MultiDiGraph:
-    """The analysis graph, with the history's dates the stale-map alerts need: who joined
-    the account and whose manager changed within the newcomer window before ``as_of``.
+#: How far back a stale-map alert looks for newcomers and reorganisations (and one day
+#: more: the window ends at the end of the analysed day).
+_NEWS_WINDOW: Final = dt.timedelta(days=DEFAULT_CONFIG.newcomer_days + 1)
 
-    The account's first recorded day is its first mapping, not news: nobody "joins" or
-    is "reorganised" by it.
+
+def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.MultiDiGraph:
+    """The analysis graph, with the history's dates the stale-map alerts need (see
+    :func:`_network_of`), read from the log's window before ``as_of``."""
+    first, recent = store.history_between(graph.account.id, as_of - _NEWS_WINDOW, as_of)
+    return _network_of(store, graph, first, recent)
+
+
+def _network_of(
+    store: GraphStore, graph: AccountGraph, first: dt.date | None, recent: list[Change]
+) -> nx.MultiDiGraph:
+    """The analysis graph, with who joined the account and whose manager changed among
+    the ``recent`` changes (the newcomer window's).
+
+    The account's first recorded day (``first``) is its first mapping, not news: nobody
+    "joins" or is "reorganised" by it.
     """
-    account_id = graph.account.id
-    window = dt.timedelta(days=DEFAULT_CONFIG.newcomer_days + 1)
-    first, recent = store.history_between(account_id, as_of - window, as_of)
     if first is None or not recent:  # a quiet account: no news
         return to_networkx(graph, currency=store.default_currency)
     here = {s.id for s in graph.stakeholders}

@@ -108,6 +108,17 @@ class Engine(Runner, Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Between:
+    """An account at two dates, from one read (:meth:`GraphStore.account_between`)."""
+
+    before: AccountGraph | None  #: at the end of ``since`` (None: its history starts later)
+    after: AccountGraph  #: at the end of ``until``
+    changes: list[Change]  #: after ``since`` and by ``until``, oldest first
+    first: dt.date | None  #: the day its history starts (None: nothing recorded)
+    news: list[Change]  #: after ``news_since`` and by ``until``, oldest first
+
+
 class AccountSummary(BaseModel):
     """One line of the account list."""
 
@@ -1048,29 +1059,38 @@ class GraphStore:
             return _graph_of(records)
 
     def account_between(
-        self, account_id: str, since: dt.date, until: dt.date
-    ) -> tuple[AccountGraph | None, AccountGraph, list[Change]]:
-        """The account at the end of ``since`` (None: its history starts later) and of
-        ``until``, and the changes between them, oldest first: one read of the account
-        and one of its log, both dates rewound from the same records (what a diff needs)."""
+        self,
+        account_id: str,
+        since: dt.date,
+        until: dt.date,
+        *,
+        news_since: dt.date | None = None,
+    ) -> Between:
+        """The account at the end of ``since`` and of ``until``, the changes between them,
+        and (from the end of ``news_since``, by default ``since``) the log a diff's
+        stale-map news reads for both dates: one read of the account and one of its log,
+        both dates rewound from the same records (what a diff needs)."""
+        news_since = min(news_since or since, since)
         with _COLLECTOR.paused():
             stored = self._stored([account_id]).get(account_id)
             if stored is None:
                 raise NotFound("account", account_id)
-            log = self._logs([account_id], after=since).get(account_id)
+            log = self._logs([account_id], after=news_since).get(account_id)
             if log is None:
                 graph = _graph(stored)
-                return graph, graph, []
-            first, later = log
+                return Between(graph, graph, [], None, [])
+            first, read = log
             if until < first:
                 raise NotRecorded(account_id, first, until)
+            later = [s for s in read if s.at > since]
             within = [s for s in later if s.at <= until]
             records = history.keyed(stored)
             _undo(records, [s for s in later if s.at > until])
             after = _graph_of(records)
             _undo(records, within)
             before = _graph_of(records) if since >= first else None
-            return before, after, history.changes(within)
+            news = history.changes([s for s in read if s.at <= until])
+            return Between(before, after, history.changes(within), first, news)
 
     def changes_between(
         self, account_id: str, since: dt.date, until: dt.date | None = None

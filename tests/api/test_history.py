@@ -3,6 +3,7 @@ and the API's changes, history and as_of routes, on an account edited on three d
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from api import service
 from api.cli import app
+from graph.access import LOCAL
+from graph.analysis.config import DEFAULT_CONFIG
+from graph.history import Stamp
+from graph.model import Account, Knows, Portfolio, Stakeholder, TeamAssignment, TeamMember
 from graph.settings import Settings
-from graph.store import open_store
+from graph.store import GraphStore, open_store
 
 from ..conftest import api_client
 from ..graph.test_history import DAY1, DAY2, DAY3, three_dates
@@ -101,3 +107,39 @@ def test_the_api_serves_changes_history_and_the_past(client: TestClient) -> None
     assert review.status_code == 200 and "What changed since 2026-01-10" in review.text
     assert client.get("/accounts/nope/changes", params={"since": "2026-01-01"}).status_code == 404
     assert client.get("/accounts/acme/changes", params={"since": "0"}).status_code == 422
+
+
+def test_a_diff_reads_each_dates_newcomers_from_its_own_window(store: GraphStore) -> None:
+    """The stale-map news of both dates of a diff: a decision maker who joined uncovered
+    opens a newcomer gap in a diff across the join; a diff starting after the join sees
+    them new at both ends (nothing opens); one starting the newcomer window after the
+    join sees them new only at the start (the gap closes)."""
+    start, joined = dt.date(2025, 1, 6), dt.date(2025, 3, 3)
+    base = Portfolio(
+        accounts=[Account(id="acme", name="Acme")],
+        stakeholders=[Stakeholder(id="ceo", account_id="acme", name="Cleo", seniority="c_level")],
+        team_members=[TeamMember(id="kam", name="Kim")],
+        team=[TeamAssignment(member_id="kam", account_id="acme", role="quarterback")],
+        knows=[Knows(member_id="kam", stakeholder_id="ceo", strength=4)],
+    )
+    with store.atomic(stamp=Stamp("test", start)) as target:
+        target.write(base)
+    newcomer = Stakeholder(
+        id="cfo", account_id="acme", name="Finn", dmu_roles=["decision_maker"], influence=5
+    )
+    with store.atomic(stamp=Stamp("test", joined)) as target:
+        target.write(Portfolio(stakeholders=[newcomer]))
+
+    def newcomer_gaps(since: dt.date, until: dt.date) -> tuple[list[str], list[str]]:
+        diff = service.account_diff(store, LOCAL, "acme", since, until).diff
+        opened = [g.stakeholder_id for g in diff.gaps_opened if g.kind == "newcomer_in_power"]
+        closed = [g.stakeholder_id for g in diff.gaps_closed if g.kind == "newcomer_in_power"]
+        return opened, closed
+
+    window = dt.timedelta(days=DEFAULT_CONFIG.newcomer_days)
+    assert newcomer_gaps(start, joined + dt.timedelta(days=10)) == (["cfo"], [])
+    assert newcomer_gaps(joined + dt.timedelta(days=5), joined + dt.timedelta(days=10)) == ([], [])
+    assert newcomer_gaps(joined + dt.timedelta(days=5), joined + window + dt.timedelta(days=5)) == (
+        [],
+        ["cfo"],
+    )
