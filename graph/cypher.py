@@ -1102,14 +1102,16 @@ MATCH (c:ChangeSet {account_id: $account_id, first_seq: wanted})
 RETURN c {.*} AS set
 """
 
-# Erasure: the sets whose text may hold the person (their id, their name's every word, an
-# address of theirs), and those that may log some interactions ($quoted: their ids as
+# Erasure: the sets whose text may hold the person (their id as JSON, exactly: lower-casing
+# differs between engines and Python; their name's every word, when it has any; an address
+# of theirs), and those that may log some interactions ($quoted: their ids as
 # JSON); the caller decodes them and decides entry by entry.
 HISTORY_NAMING: Final = """
 MATCH (c:ChangeSet)
 WITH c, toLower(c.changes) AS text, $words AS words, $emails AS emails
-WHERE text CONTAINS $quoted_id
-   OR all(w IN words WHERE text CONTAINS w) OR any(e IN emails WHERE text CONTAINS e)
+WHERE c.changes CONTAINS $quoted_id
+   OR (size(words) > 0 AND all(w IN words WHERE text CONTAINS w))
+   OR any(e IN emails WHERE text CONTAINS e)
 RETURN c {.*} AS set
 """
 

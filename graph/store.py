@@ -1651,7 +1651,7 @@ class GraphStore:
         e-mail are redacted in the values that remain (other people's notes, say). The
         sets whose text may hold them are read, decided entry by entry and written back.
         """
-        quoted_id = json.dumps(stakeholder_id, ensure_ascii=False).lower()
+        quoted_id = json.dumps(stakeholder_id, ensure_ascii=False)
         terms = search_terms(*_identity(person))
         rows = self._read(cypher.HISTORY_NAMING, quoted_id=quoted_id, **terms)
         # Every set read, by (account id, first_seq); an entry is (account id, seq).
@@ -2120,15 +2120,18 @@ def _change_sets(rows: Iterable[dict[str, Any]]) -> Iterator[history.ChangeSet]:
 
 
 def _may_name(entry: history.Entry, quoted_id: str, terms: Mapping[str, Any]) -> bool:
-    """Whether a logged change's values may hold a person: their id as JSON, every word of
-    their name, or an address of theirs (the coarse filter; :class:`Phrases` decides)."""
+    """Whether a logged change's values may hold a person: their id as JSON (exactly), every
+    word of their name (a name without words matches nothing), or an address of theirs (the
+    coarse filter; :class:`Phrases` decides)."""
     text = " ".join(
         "" if value is None else json.dumps(value, ensure_ascii=False) for value in entry[5:]
-    ).lower()
+    )
+    lowered = text.lower()
+    words = terms["words"]
     return (
         quoted_id in text
-        or all(w in text for w in terms["words"])
-        or any(e in text for e in terms["emails"])
+        or (bool(words) and all(w in lowered for w in words))
+        or any(e in lowered for e in terms["emails"])
     )
 
 

@@ -123,6 +123,64 @@ def test_erasure_inside_a_set_of_many_takes_out_only_them(store: GraphStore) -> 
     assert meeting.stakeholder_ids == ("y",)
 
 
+def test_erasure_finds_an_id_whose_lower_case_differs_between_engine_and_python(
+    store: GraphStore,
+) -> None:
+    """The engine lower-cases "İ" to "i", Python to "i̇": the id is matched exactly, so the
+    person's own entries are found even when neither their name nor an address is."""
+    acme = Account(id="acme", name="Acme")
+    write_on(store, DAY1, Portfolio(accounts=[acme]))
+    person = Stakeholder(id="İPEK-1", account_id="acme", name="İpek İnce")
+    write_on(store, DAY2, Portfolio(stakeholders=[person]))
+
+    store.erase_stakeholder("İPEK-1")
+
+    dumped = "\n".join(store.dump())
+    assert "İPEK-1" not in dumped and "İpek" not in dumped and "İnce" not in dumped
+    assert [c.kind for c in whole_log(store, "acme")] == ["stakeholder_erased", "account_added"]
+
+
+def test_erasing_someone_whose_name_has_no_words_leaves_other_history_alone(
+    store: GraphStore,
+) -> None:
+    """A name of no words ("-") names nobody: other accounts' logged meetings keep their
+    history (before, every interaction in the store was taken as naming them)."""
+    write_on(
+        store,
+        DAY1,
+        Portfolio(
+            accounts=[Account(id="acme", name="Acme"), Account(id="beta", name="Beta")],
+            stakeholders=[
+                Stakeholder(id="x", account_id="acme", name="-"),
+                Stakeholder(id="b1", account_id="beta", name="Bea Bond"),
+            ],
+            team_members=[TeamMember(id="kam", name="Kim")],
+            interactions=[meeting("first")],
+        ),
+    )
+    write_on(store, DAY2, Portfolio(interactions=[meeting("second")]))
+    before = whole_log(store, "beta")
+
+    store.erase_stakeholder("x")
+
+    assert whole_log(store, "beta") == before
+    (logged,) = store.account_graph("beta", as_of=DAY1).interactions
+    assert logged.summary == "first"
+
+
+def meeting(summary: str) -> Interaction:
+    """Beta's one meeting, with Bea, summed up as ``summary``."""
+    return Interaction(
+        id="i1",
+        account_id="beta",
+        date=dt.date(2024, 1, 1),
+        channel="meeting",
+        member_ids=["kam"],
+        stakeholder_ids=["b1"],
+        summary=summary,
+    )
+
+
 # --- a log written one node per change, as kamgraph did before sets ------------------------
 
 # What a kamgraph before sets wrote: one Change node per change, values as JSON text.
