@@ -193,11 +193,11 @@ def account_diff(
     if until < since:
         raise InvalidData([f"the end date {until} is before the start date {since}"])
     # One read of the account and its log serves both dates' stale-map news too.
-    between = store.account_between(account_id, since, until, news_since=since - _NEWS_WINDOW)
+    between = store.account_between(account_id, since, until, news_since=_news_start(since))
     before, after, changed = between.before, between.after, between.changes
 
     def network(graph: AccountGraph, day: dt.date) -> nx.MultiDiGraph:
-        recent = [c for c in between.news if c.at and day - _NEWS_WINDOW < c.at <= day]
+        recent = [c for c in between.news if c.at and _news_start(day) < c.at <= day]
         return _network_of(store, graph, between.first, recent)
 
     old = analyze(network(before, since), as_of=since) if before is not None else None
@@ -359,10 +359,16 @@ def _analysed(
 _NEWS_WINDOW: Final = dt.timedelta(days=DEFAULT_CONFIG.newcomer_days + 1)
 
 
+def _news_start(day: dt.date) -> dt.date:
+    """Where the stale-map news window before the end of ``day`` starts (no earlier than
+    the first date there is)."""
+    return day - _NEWS_WINDOW if day - dt.date.min > _NEWS_WINDOW else dt.date.min
+
+
 def _network(store: GraphStore, graph: AccountGraph, as_of: dt.date) -> nx.MultiDiGraph:
     """The analysis graph, with the history's dates the stale-map alerts need (see
     :func:`_network_of`), read from the log's window before ``as_of``."""
-    first, recent = store.history_between(graph.account.id, as_of - _NEWS_WINDOW, as_of)
+    first, recent = store.history_between(graph.account.id, _news_start(as_of), as_of)
     return _network_of(store, graph, first, recent)
 
 

@@ -109,6 +109,15 @@ def test_the_api_serves_changes_history_and_the_past(client: TestClient) -> None
     assert client.get("/accounts/acme/changes", params={"since": "0"}).status_code == 422
 
 
+def test_a_diff_from_the_first_date_there_is_answers(client: TestClient) -> None:
+    """The stale-map news window before the start date stops at the first date there is
+    (found by the schema fuzz test: 0001-01-01 overflowed)."""
+    answer = client.get("/accounts/acme/changes", params={"since": "0001-01-01"})
+    assert answer.status_code == 200, answer.text
+    kinds = [c["kind"] for c in answer.json()["changes"]]
+    assert kinds[0] == "account_added" and answer.json()["health"]["before"] is None
+
+
 def test_a_diff_reads_each_dates_newcomers_from_its_own_window(store: GraphStore) -> None:
     """The stale-map news of both dates of a diff: a decision maker who joined uncovered
     opens a newcomer gap in a diff across the join; a diff starting after the join sees
