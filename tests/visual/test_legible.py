@@ -44,6 +44,25 @@ FRAME = """() => new Promise((done) => {
   network.redraw();
 })"""
 
+# Resolves once the view (scale and position) is the same over three drawn frames in a row,
+# or after 120 frames.
+VIEW_SETTLED = """() => new Promise((done) => {
+  var last = null, still = 0, frames = 0;
+  function view() {
+    var p = network.getViewPosition();
+    return [network.getScale(), p.x, p.y].join(" ");
+  }
+  function step() {
+    var now = view();
+    still = now === last ? still + 1 : 0;
+    last = now;
+    if (still >= 2 || ++frames >= 120) { done(); return; }
+    network.once("afterDrawing", step);
+    network.redraw();
+  }
+  step();
+})"""
+
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
@@ -90,9 +109,9 @@ def measure(browser: Browser, page_file: Path) -> dict[tuple[int, int], dict[str
         for width, height in WINDOWS:
             page.set_viewport_size({"width": width, "height": height})
             page.evaluate("() => window.dispatchEvent(new Event('resize'))")
-            # Two whole redraws: under load the first frame after a resize may still be
-            # vis-network's view change, not the drawing of every piece in view.
-            page.evaluate(FRAME)
+            # Under load the frames after a resize may still be vis-network's view change
+            # (drawn too small for names): wait for the view to stand still, then draw.
+            page.evaluate(VIEW_SETTLED)
             page.evaluate(FRAME)
             figures = page.evaluate(MEASURE)
             # What the opening view leaves out is measured on the whole board ("Fit").
