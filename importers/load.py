@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Final
+from typing import Any, Final
 
 from pydantic import BaseModel
 
@@ -134,17 +134,22 @@ def _load(
     problems: list[str] = []
     erased = store.erased()
     skipped = Skipped()
+    seen: dict[str, set[str]] = {}  # a dry run's node ids counted so far, by kind
     for batch in _skip_erased(parsed.batches(), erased, skipped):
         known = None
         try:
             known = store.check(batch, pending=pending)  # and counts it into pending
         except InvalidData as refused:
             problems += refused.problems
-        for kind, change in store.changes(batch, known).items():
+        counted, repeats = _first_seen(batch, seen) if dry_run else (batch, Counter[str]())
+        for kind, change in store.changes(counted, known).items():
             total = nodes.setdefault(kind, Changes())
             total.created += change.created
             total.updated += change.updated
             total.unchanged += change.unchanged
+        for kind, n in repeats.items():
+            if n:
+                nodes.setdefault(kind, Changes()).unchanged += n
         for kind in Portfolio.model_fields:
             if kind not in NODE_KINDS and getattr(batch, kind):
                 lines[kind] += len(getattr(batch, kind))
@@ -170,6 +175,23 @@ def _load(
         skipped=dict(parsed.problems.warning_counts) | _erased_count(skipped.people),
         warnings=[str(p) for p in parsed.problems.warnings] + _redacted(skipped.redacted),
     )
+
+
+def _first_seen(batch: Portfolio, seen: dict[str, set[str]]) -> tuple[Portfolio, Counter[str]]:
+    """A dry run's batch less the node records an earlier batch counted already, and how
+    many per kind it left out. A real import has written them by then, so a repeat counts
+    as unchanged there (a team member on every account's batch is new once); a dry run
+    writes nothing, so it counts a repeat as unchanged itself."""
+    update: dict[str, list[Any]] = {}
+    repeats: Counter[str] = Counter()
+    for kind in NODE_KINDS:
+        records = getattr(batch, kind)
+        ids = seen.setdefault(kind, set())
+        fresh = [r for r in records if r.id not in ids]
+        repeats[kind] = len(records) - len(fresh)
+        ids.update(r.id for r in fresh)
+        update[kind] = fresh
+    return batch.model_copy(update=update), repeats
 
 
 def _out_of_order(store: GraphStore, stamp: Stamp | None, nodes: dict[str, Changes]) -> list[str]:

@@ -1,4 +1,5 @@
-"""load(): a streamed import is checked whole against the store before its first write."""
+"""load(): a streamed import is checked and written batch by batch, all or nothing: a refused
+batch leaves the store as it was, and every problem of every batch is reported."""
 
 from __future__ import annotations
 
@@ -332,12 +333,14 @@ def test_the_batches_are_read_once_and_a_mover_moves_whole(store: GraphStore) ->
     assert store.account_graph("beta").stakeholders == ()
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
 def test_new_changed_unchanged_and_moving_records_are_counted_and_written(
-    store: GraphStore,
+    store: GraphStore, dry_run: bool
 ) -> None:
     """Records the check finds absent are created (once, even when a later batch repeats
     them), the stored ones updated in place or moved; a field the import does not set
-    (a stance entered by hand) leaves a record unchanged."""
+    (a stance entered by hand) leaves a record unchanged. A dry run counts alike and
+    writes nothing."""
     store.write(
         Portfolio(
             accounts=[Account(id="acme", name="Acme"), Account(id="beta", name="Beta")],
@@ -359,7 +362,8 @@ def test_new_changed_unchanged_and_moving_records_are_counted_and_written(
         stakeholders=people,
     )
     again = Portfolio(stakeholders=[people[-1]])
-    report = load(store, parsed(first, again))
+    stored = store.dump()
+    report = load(store, parsed(first, again), dry_run=dry_run)
     assert report.nodes["accounts"].model_dump() == {"created": 1, "updated": 0, "unchanged": 1}
     assert report.nodes["stakeholders"].model_dump() == {
         "created": 1,
@@ -367,6 +371,9 @@ def test_new_changed_unchanged_and_moving_records_are_counted_and_written(
         "unchanged": 2,  # "same", and "newbie" the second time
     }
     assert [m.stakeholder_id for m in report.moves] == ["mover"]
+    if dry_run:
+        assert store.dump() == stored
+        return
     acme = {s.id: s for s in store.account_graph("acme").stakeholders}
     assert sorted(acme) == ["mover", "renamed", "same"]
     assert (acme["renamed"].name, acme["same"].stance.value) == ("Renée", "champion")
