@@ -68,16 +68,21 @@ def orbital_workspace(data_dir: Path) -> Iterator[Page]:
         served.stop()
 
 
+def save_stance(page: Page, stance: str) -> None:
+    """Open Laura's panel from her piece, save ``stance`` and wait for the save."""
+    spot = page.evaluate(WHERE, WHO)
+    page.mouse.click(spot["x"], spot["y"])
+    page.wait_for_selector(f'#panel [data-stakeholder="{WHO}"]')
+    page.select_option("#stance", stance)
+    page.click('#panel form[aria-label="The stakeholder"] button[type=submit]')
+    page.wait_for_selector("#panel .saved")
+
+
 def test_a_stance_changed_in_the_panel_redraws_the_board_and_is_kept(data_dir: Path) -> None:
     with orbital_workspace(data_dir) as page:
         assert page.evaluate(PIXEL, WHO) == STANCE_COLOURS[Stance.neutral]
 
-        spot = page.evaluate(WHERE, WHO)
-        page.mouse.click(spot["x"], spot["y"])
-        page.wait_for_selector(f'#panel [data-stakeholder="{WHO}"]')
-        page.select_option("#stance", "opponent")
-        page.click('#panel form[aria-label="The stakeholder"] button[type=submit]')
-        page.wait_for_selector("#panel .saved")
+        save_stance(page, "opponent")
         drawn(page, 2)
         assert page.evaluate(PIXEL, WHO) == STANCE_COLOURS[Stance.opponent]
 
@@ -120,12 +125,7 @@ def test_show_one_of_ours_dims_the_rest_and_holds_across_a_redraw(data_dir: Path
         assert page.evaluate(PIXEL, WHO) != STANCE_COLOURS[Stance.neutral]
 
         # A save in the panel redraws the board: David stays shown alone.
-        spot = page.evaluate(WHERE, WHO)
-        page.mouse.click(spot["x"], spot["y"])
-        page.wait_for_selector(f'#panel [data-stakeholder="{WHO}"]')
-        page.select_option("#stance", "supporter")
-        page.click('#panel form[aria-label="The stakeholder"] button[type=submit]')
-        page.wait_for_selector("#panel .saved")
+        save_stance(page, "supporter")
         drawn(page, 2)
         assert page.evaluate(LIT)["shown"] == alone["shown"]
         assert page.input_value("#focus") != ""
