@@ -125,12 +125,14 @@ SET k += row.props
 RETURN count(k) AS written
 """
 
-# One manager per stakeholder: a new line replaces the old one.
+# One manager per stakeholder: a new line replaces the old one (an unchanged line stays:
+# deleting and re-creating every line of a re-import was a third of its line writes).
 UPSERT_REPORTS_TO: Final = """
 UNWIND $rows AS row
 MATCH (s:Stakeholder {id: row.stakeholder_id})
 MATCH (boss:Stakeholder {id: row.manager_id})
-OPTIONAL MATCH (s)-[old:REPORTS_TO]->(:Stakeholder)
+OPTIONAL MATCH (s)-[old:REPORTS_TO]->(other:Stakeholder)
+WHERE other.id <> boss.id
 DELETE old
 WITH DISTINCT s, boss
 MERGE (s)-[r:REPORTS_TO]->(boss)
@@ -167,7 +169,8 @@ SET_OWNERS: Final = """
 UNWIND $rows AS row
 MATCH (s:Stakeholder {id: row.stakeholder_id})
 MATCH (m:TeamMember {id: row.member_id})
-OPTIONAL MATCH (:TeamMember)-[old:OWNS]->(s)
+OPTIONAL MATCH (other:TeamMember)-[old:OWNS]->(s)
+WHERE other.id <> m.id
 DELETE old
 WITH DISTINCT s, m
 MERGE (m)-[o:OWNS]->(s)
@@ -182,7 +185,8 @@ MERGE (s)-[f:FAVORS]->(c)
 RETURN count(f) AS written
 """
 
-# Participants are replaced, not accumulated, so re-importing a log entry is idempotent;
+# Participants are replaced, not accumulated, so re-importing a log entry is idempotent
+# (those it still names keep their edges);
 # an entry re-filed under another account leaves the old one.
 # Every interaction has at least one of each side (the model requires it), so the
 # UNWINDs never drop a row.
@@ -197,10 +201,12 @@ OPTIONAL MATCH (i)-[filed:ABOUT]->(other:Account)
 WHERE other.id <> a.id
 DELETE filed
 WITH DISTINCT i, row
-OPTIONAL MATCH (i)-[old:WITH]->(:Stakeholder)
+OPTIONAL MATCH (i)-[old:WITH]->(gone:Stakeholder)
+WHERE NOT gone.id IN row.stakeholder_ids
 DELETE old
 WITH DISTINCT i, row
-OPTIONAL MATCH (i)<-[old:ATTENDED]-(:TeamMember)
+OPTIONAL MATCH (i)<-[old:ATTENDED]-(gone:TeamMember)
+WHERE NOT gone.id IN row.member_ids
 DELETE old
 WITH DISTINCT i, row
 UNWIND row.member_ids AS member_id
