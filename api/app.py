@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from api import guard
+from api import cache, guard
 from api.auth import CallerDep, Sessions, current_caller
 from api.deps import UNPROCESSABLE, get_store
 from api.pages import STATIC_DIR, TEMPLATES, VIS_DIR, VIS_URL, ImmutableFiles, routes, shows_page
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         guard.redact_access_log()
         store = open_store(settings)
+        cache.RESULTS.budget = settings.cache_bytes
         app.state.store = store
         app.state.sessions = Sessions(store.session_secret())
         # Why the engine is known to be down (None while it answers): data routes then

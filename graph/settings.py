@@ -40,6 +40,12 @@ class Settings(BaseModel):
         default=1024, ge=1, description="The largest request body the API accepts, in KiB."
     )
 
+    cache_mb: int = Field(
+        default=256,
+        ge=0,
+        description="Memory each API worker keeps computed pages and analyses in, in MiB "
+        "(KAMGRAPH_CACHE_MB; 0 keeps none).",
+    )
     currency: str = Field(
         default=DEFAULT_CURRENCY,
         description="The currency of accounts that record none (ISO 4217, KAMGRAPH_CURRENCY).",
@@ -49,6 +55,11 @@ class Settings(BaseModel):
     def max_request_bytes(self) -> int:
         """:attr:`max_request_kb` in bytes."""
         return self.max_request_kb * 1024
+
+    @property
+    def cache_bytes(self) -> int:
+        """:attr:`cache_mb` in bytes."""
+        return self.cache_mb * 1024 * 1024
 
     @classmethod
     def from_env(cls, store: str | None = None) -> Settings:
@@ -65,8 +76,12 @@ class Settings(BaseModel):
             if os.environ.get(var):
                 values[field] = os.environ[var]
         hosts = [h.strip() for h in os.environ.get("KAMGRAPH_ALLOWED_HOSTS", "").split(",")]
-        if os.environ.get("KAMGRAPH_MAX_REQUEST_KB"):
-            values["max_request_kb"] = os.environ["KAMGRAPH_MAX_REQUEST_KB"]
+        for field, var in (
+            ("max_request_kb", "KAMGRAPH_MAX_REQUEST_KB"),
+            ("cache_mb", "KAMGRAPH_CACHE_MB"),
+        ):
+            if os.environ.get(var):
+                values[field] = os.environ[var]
         currency = os.environ.get("KAMGRAPH_CURRENCY", "").strip()
         if currency:
             try:
@@ -76,8 +91,11 @@ class Settings(BaseModel):
         try:
             settings = cls(**values, allowed_hosts=tuple(h for h in hosts if h))
         except ValidationError as exc:
-            problems = "; ".join(e["msg"] for e in exc.errors())
-            raise ConfigError(f"KAMGRAPH_MAX_REQUEST_KB: {problems}") from exc
+            names = {"max_request_kb": "KAMGRAPH_MAX_REQUEST_KB", "cache_mb": "KAMGRAPH_CACHE_MB"}
+            problems = "; ".join(
+                f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in exc.errors()
+            )
+            raise ConfigError(problems) from exc
         settings.check()
         return settings
 

@@ -17,9 +17,10 @@ from fastapi.testclient import TestClient
 
 from api import service
 from api.app import create_app
-from api.cache import LRU, RESULTS
+from api.cache import LRU, RESULTS, footprint
 from api.service import load_sample
 from graph.access import LOCAL, SERVE_ADMIN, Role
+from graph.errors import ConfigError
 from graph.history import Stamp
 from graph.model import Portfolio, Stakeholder
 from graph.settings import Settings
@@ -159,7 +160,7 @@ def test_a_caller_never_gets_what_was_built_for_another_view(app: tuple, first: 
 
 
 def test_the_lru_keeps_its_size_and_computes_a_missing_value_once() -> None:
-    cache = LRU(2)
+    cache = LRU(2, weigh=lambda _: 1)
     made: list[str] = []
     started, release = threading.Event(), threading.Event()
 
@@ -185,3 +186,43 @@ def test_the_lru_keeps_its_size_and_computes_a_missing_value_once() -> None:
     with pytest.raises(ZeroDivisionError):
         cache.get("d", lambda: 1 // 0)
     assert cache.get("d", lambda: "D") == "D"  # a failure keeps nothing
+
+
+def test_the_lru_keeps_values_within_its_budget_in_bytes() -> None:
+    cache = LRU(10, weigh=len)  # type: ignore[arg-type]
+    for key in "ab":
+        cache.get(key, lambda key=key: key * 4)
+    assert cache.weight == 8
+    cache.get("a", lambda: "?")  # a used last: b goes first
+    cache.get("c", lambda: "cccc")
+    assert cache.weight == 8 and cache.get("b", lambda: "new b") == "new b"
+    assert cache.weight == 9  # b (5) and c (4); a went
+    assert cache.get("big", lambda: "x" * 11) == "x" * 11  # over the budget: not kept
+    assert cache.get("big", lambda: "y" * 12) == "y" * 12  # made again
+    cache.retain(lambda key: key != "c")
+    assert cache.weight == 5 and len(cache) == 1
+
+
+def test_what_the_app_keeps_is_weighed_and_its_budget_is_a_setting(
+    app: tuple, store_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, headers = app
+    texts = answers(client, headers["admin"])
+    kept = [value for value, _ in RESULTS._items.values()]
+    # Weighed when kept (a graph's views, made as it is drawn, add a little since).
+    assert RESULTS.weight == pytest.approx(sum(footprint(value) for value in kept), rel=0.01)
+    # Pages weigh at least their text; a graph with its analysis more than its page.
+    assert RESULTS.weight > sum(len(text) for text in texts)
+    # A graph with its analysis weighs with the account: Baltic has 3 people, Northwind 26.
+    analysed = {key[4]: value for key, (value, _) in RESULTS._items.items() if key[3] == "analysed"}
+    assert footprint(analysed["baltic"]) * 2 < footprint(analysed["northwind"])
+    settings = store_settings.model_copy(update={"cache_mb": 0})
+    with TestClient(create_app(settings), base_url="http://localhost") as bare:
+        assert RESULTS.budget == 0 and len(RESULTS) == 0
+        assert answers(bare, headers["admin"]) == texts
+        assert len(RESULTS) == 0  # nothing kept, every answer the same
+    monkeypatch.setenv("KAMGRAPH_CACHE_MB", "64")
+    assert Settings.from_env().cache_bytes == 64 * 1024 * 1024
+    monkeypatch.setenv("KAMGRAPH_CACHE_MB", "lots")
+    with pytest.raises(ConfigError, match="KAMGRAPH_CACHE_MB: Input should be a valid integer"):
+        Settings.from_env()
