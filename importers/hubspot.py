@@ -36,6 +36,10 @@ role kamgraph does not know. Errors (nothing is written): a file that is neither
 export, contacts without any companies export, a missing ``Record ID`` column, text
 that is not UTF-8, an empty file, no records at all ("nothing to import"), the same
 Record ID twice, and values kamgraph's model rejects.
+
+Memory: pass 1 keeps ids and the records it validated, packed
+(:class:`~importers.packed.Packed`); pass 2 yields them in batches without reading the
+files again.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ from graph.model import (
     TeamRole,
 )
 from importers.load import BATCH, Parsed, batches_of
+from importers.packed import Packed
 from importers.problems import Problems
 from importers.tabular import Row, build, full_name, mapped, not_text, read_csv
 
@@ -124,7 +129,8 @@ def buying_roles(text: str) -> tuple[DmuRole, ...] | None:
 
 @dataclass
 class _Export:
-    """The given files by kind, what pass 1 learnt (ids only), and pass 2."""
+    """The given files by kind, what pass 1 learnt (ids, and the records it built,
+    packed), and pass 2."""
 
     companies_files: list[Path] = field(default_factory=list)
     contacts_files: list[Path] = field(default_factory=list)
@@ -135,6 +141,10 @@ class _Export:
     owners: dict[str, str] = field(default_factory=dict)
     contacts: set[str] = field(default_factory=set)
     lines: int = 0
+    #: the companies pass 1 built, each with its quarterback's assignment, in file order
+    company_records: Packed[tuple[Account, TeamAssignment | None]] = field(default_factory=Packed)
+    #: the contacts pass 1 built, each with its owner's ownership, in file order
+    contact_records: Packed[tuple[Stakeholder, Ownership | None]] = field(default_factory=Packed)
 
     @property
     def records(self) -> int:
@@ -184,6 +194,7 @@ class _Export:
                 _duplicate(row, problems)
                 continue
             self.companies.add(record_id)
+            self.company_records.append(company)
             key = account.name.casefold()
             self.company_names[key] = _AMBIGUOUS if key in self.company_names else record_id
             self._owner(row, "Company owner")
@@ -197,6 +208,7 @@ class _Export:
                 _duplicate(row, problems)
                 continue
             self.contacts.add(stakeholder.id)
+            self.contact_records.append(contact)
             self._owner(row, "Contact owner")
             self.lines += ownership is not None
 
@@ -207,26 +219,24 @@ class _Export:
     # --- pass 2 ------------------------------------------------------------------------
 
     def batches(self) -> Iterator[Portfolio]:
-        """Owners, then companies with their quarterbacks, then contacts with their owners."""
-        p = Problems()  # pass 1 reported every problem already
+        """Owners, then companies with their quarterbacks, then contacts with their owners:
+        the records pass 1 built (the files are not read again)."""
         members = (TeamMember(id=i, name=name) for i, name in self.owners.items())
         yield from batches_of("team_members", members)
-        companies = (
-            c for row in self._rows(self.companies_files, p) if (c := self._company(row, p))
-        )
+        companies = iter(self.company_records)
         while chunk := list(islice(companies, BATCH)):
             yield Portfolio(
                 accounts=[account for account, _ in chunk],
                 team=[assignment for _, assignment in chunk if assignment],
             )
-        contacts = (c for row in self._rows(self.contacts_files, p) if (c := self._contact(row, p)))
+        contacts = iter(self.contact_records)
         while chunk := list(islice(contacts, BATCH)):
             yield Portfolio(
                 stakeholders=[stakeholder for stakeholder, _ in chunk],
                 owners=[ownership for _, ownership in chunk if ownership],
             )
 
-    # --- one row → records (the same decisions in both passes) ------------------------
+    # --- one row → records -------------------------------------------------------------
 
     @staticmethod
     def _rows(paths: list[Path], problems: Problems) -> Iterator[Row]:

@@ -68,20 +68,21 @@ missing required file or column, text that is not UTF-8, a required file with no
 records, the same ``Id`` twice, reporting lines forming a cycle, a date that is not
 ``YYYY-MM-DD`` (or an ISO date-time), and values kamgraph's model rejects.
 
-Memory: pass 1 keeps ids only (accounts, contacts → account, reporting lines, roles,
-users, activity ids), never rows; pass 2 re-reads the files and yields batches of
-:data:`BATCH` records, reporting lines grouped by account so that the store's cycle
-check reads each account once.
+Memory: pass 1 keeps ids (accounts, contacts → account, reporting lines, roles,
+users, activity ids) and the records it validated, packed (:class:`~importers.packed.Packed`:
+compressed, never rows as Python objects); pass 2 unpacks them, without reading the
+files again, and yields batches of :data:`BATCH` records, reporting lines grouped by
+account so that the store's cycle check reads each account once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from graph.errors import InvalidData
 from graph.model import (
@@ -97,10 +98,9 @@ from graph.model import (
     TeamRole,
 )
 from importers.load import BATCH, Parsed, batches_of
+from importers.packed import Packed
 from importers.problems import Problems
 from importers.tabular import Row, build, full_name, mapped, parse_bool, parse_date, read_csv
-
-T = TypeVar("T")
 
 ACCOUNT: Final = "Account.csv"
 CONTACT: Final = "Contact.csv"
@@ -248,7 +248,8 @@ def dmu_roles(text: str) -> tuple[DmuRole, ...] | None:
 
 @dataclass
 class _Export:
-    """One export folder: what pass 1 learnt (ids only), and pass 2 (:meth:`batches`)."""
+    """One export folder: what pass 1 learnt (ids, and the records it built, packed), and
+    pass 2 (:meth:`batches`)."""
 
     folder: Path
     on: dt.date
@@ -272,6 +273,13 @@ class _Export:
     owner_quarterbacks: list[str] = field(default_factory=list)
     activity_ids: set[str] = field(default_factory=set)
     team_rows: int = 0
+    # The records pass 1 built, in file order, for pass 2 (contacts without their roles,
+    # team rows as (account, user, role named) before the quarterbacks are known).
+    account_records: Packed[Account] = field(default_factory=Packed)
+    user_records: Packed[TeamMember] = field(default_factory=Packed)
+    contact_records: Packed[Stakeholder] = field(default_factory=Packed)
+    team_records: Packed[tuple[str, str, TeamRole]] = field(default_factory=Packed)
+    activity_records: Packed[Interaction] = field(default_factory=Packed)
     opportunity_account: dict[str, str] = field(default_factory=dict)
     #: account id → our revenue from won opportunities; None: the export has no amounts
     revenue: dict[str, float] | None = None
@@ -292,7 +300,7 @@ class _Export:
     # --- pass 1 ------------------------------------------------------------------------
 
     def scan(self, problems: Problems) -> None:
-        """Validate every file once, keeping only ids and the maps pass 2 needs."""
+        """Validate every file once, keeping ids, the maps pass 2 needs and the records."""
         if not self.folder.is_dir():
             problems.error(str(self.folder), None, None, None, "not a folder")
             return
@@ -362,6 +370,7 @@ class _Export:
                 _duplicate(row, problems)
                 continue
             self.accounts[account.id] = account.id
+            self.account_records.append(account)
             if owner := row.get("OwnerId"):
                 self.account_owner[account.id] = owner
         return rows
@@ -374,6 +383,7 @@ class _Export:
             if user.id in self.users:
                 _duplicate(row, problems)
             self.users.add(user.id)
+            self.user_records.append(user)
 
     def _scan_contacts(self, problems: Problems) -> int:
         """Read Contact.csv and check its reporting lines; returns how many records it holds."""
@@ -392,6 +402,8 @@ class _Export:
             # Interned: a manager's id in a reporting line is then the same string object.
             contact_id = sys.intern(contact_id)
             self.contacts[contact_id] = contact.account_id if contact else None
+            if contact:
+                self.contact_records.append(contact)
             if contact and (manager := row.get("ReportsToId")):
                 reports[contact_id] = (sys.intern(manager), row.line)
             elif contact and "ReportsToId" in row.values:
@@ -478,14 +490,14 @@ class _Export:
             if not self._on_team(row, problems):
                 continue
             account, user = row.get("AccountId") or "", row.get("UserId") or ""
+            role = team_role(row.get("TeamMemberRole"))
             self.team_rows += 1
+            self.team_records.append((account, user, role))
             self.used_users.add(user)
             is_owner = user == self.account_owner.get(account)
             if is_owner:
                 owner_on_team.add(account)
-            if team_role(row.get("TeamMemberRole")) is TeamRole.quarterback and (
-                account not in self.quarterback or is_owner
-            ):
+            if role is TeamRole.quarterback and (account not in self.quarterback or is_owner):
                 self.quarterback[account] = user
         for account, owner in self.account_owner.items():
             if account not in self.quarterback and owner in self.users:
@@ -505,31 +517,34 @@ class _Export:
                     _duplicate(row, problems)
                     continue
                 self.activity_ids.add(interaction.id)
+                self.activity_records.append(interaction)
                 self.used_users.update(interaction.member_ids)
 
     # --- pass 2 ------------------------------------------------------------------------
 
     def batches(self) -> Iterator[Portfolio]:
-        """Re-read the files and yield batches: accounts, people, then lines between them."""
-        p = Problems()  # pass 1 reported every problem already
+        """Batches of the records pass 1 built: accounts, people, then lines between them.
+
+        The files are not read again; what depends on the whole export (the users
+        imported, contacts' roles, quarterbacks) is applied here.
+        """
+        yield from batches_of("accounts", self.account_records)
         yield from batches_of(
-            "accounts", _some(self._account(row, p) for row in self._rows(ACCOUNT, p))
+            "team_members", (u for u in self.user_records if u.id in self.used_users)
         )
-        users = _some(self._user(row, p) for row in self._rows(USER, p))
-        yield from batches_of("team_members", (u for u in users if u.id in self.used_users))
-        yield from batches_of(
-            "stakeholders", _some(self._contact(row, p) for row in self._rows(CONTACT, p))
-        )
+        yield from batches_of("stakeholders", self._stakeholders())
         yield from self._reporting_batches()
-        yield from batches_of("team", self._assignments(p))
-        yield from batches_of(
-            "interactions",
-            _some(
-                self._interaction(row, p, is_task=name == TASK)
-                for name in (TASK, EVENT)
-                for row in self._rows(name, p)
-            ),
-        )
+        yield from batches_of("team", self._assignments())
+        yield from batches_of("interactions", self.activity_records)
+
+    def _stakeholders(self) -> Iterator[Stakeholder]:
+        """The contacts, with the DMU roles the role files give them."""
+        for contact in self.contact_records:
+            if roles := self.roles.get(contact.id):
+                # As building it with them would (they are DmuRoles, each once).
+                dmu_roles = tuple(r for r in DmuRole if r in roles)
+                contact = contact.model_copy(update={"dmu_roles": dmu_roles})
+            yield contact
 
     def _reporting_batches(self) -> Iterator[Portfolio]:
         """Reporting lines in batches that never split an account (see the store's cycle check)."""
@@ -549,12 +564,8 @@ class _Export:
         if chunk:
             yield Portfolio(reports_to=chunk)
 
-    def _assignments(self, problems: Problems) -> Iterator[TeamAssignment]:
-        for row in self._rows(TEAM, problems):
-            if not self._on_team(row, problems):
-                continue
-            account, user = row.get("AccountId") or "", row.get("UserId") or ""
-            role = team_role(row.get("TeamMemberRole"))
+    def _assignments(self) -> Iterator[TeamAssignment]:
+        for account, user, role in self.team_records:
             if self.quarterback.get(account) == user:
                 role = TeamRole.quarterback
             elif role is TeamRole.quarterback:
@@ -565,7 +576,7 @@ class _Export:
                 member_id=self.quarterback[account], account_id=account, role=TeamRole.quarterback
             )
 
-    # --- one row → one record (the same decisions in both passes) ----------------------
+    # --- one row → one record -----------------------------------------------------------
 
     def _rows(self, name: str, problems: Problems) -> Iterator[Row]:
         """The file's rows, if the folder has it, without records deleted in Salesforce."""
@@ -647,9 +658,6 @@ class _Export:
                 "the account is not in Account.csv; the contact is left out",
             )
             return None
-        extra: dict[str, Any] = {"name": full_name(row, "FirstName", "LastName")}
-        if roles := self.roles.get(row.get("Id") or ""):
-            extra["dmu_roles"] = tuple(r for r in DmuRole if r in roles)
         return build(
             Stakeholder,
             row,
@@ -663,7 +671,7 @@ class _Export:
                 "email": "Email",
             },
             account_id=self.accounts[account],
-            **extra,
+            name=full_name(row, "FirstName", "LastName"),
         )
 
     def _on_team(self, row: Row, problems: Problems) -> bool:
@@ -773,10 +781,6 @@ def _year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1)
     except ValueError:
         return day.replace(year=day.year - 1, day=28)
-
-
-def _some(records: Iterable[T | None]) -> Iterator[T]:
-    return (r for r in records if r is not None)
 
 
 def _roles(row: Row, column: str, problems: Problems) -> tuple[DmuRole, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -23,11 +24,25 @@ from graph.model import (
 )
 from graph.store import GraphStore
 from importers import json_document
+from importers.load import Parsed
 
 
 def store_json(store: GraphStore) -> str:
     """Everything the store holds, as kamgraph JSON: equal strings, equal stores."""
     return json_document.dumps(store.read_portfolio())
+
+
+def batch_records(parsed: Parsed) -> list[list[tuple[str, dict[str, Any]]]]:
+    """Each of the import's batches as its records in order: (kind, the fields set), as
+    the store writes them (an unset field is left alone, so it must stay unset)."""
+    return [
+        [
+            (kind, record.model_dump(mode="json", exclude_unset=True))
+            for kind in Portfolio.model_fields
+            for record in getattr(batch, kind)
+        ]
+        for batch in parsed.batches()
+    ]
 
 
 @pytest.fixture

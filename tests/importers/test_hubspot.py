@@ -16,7 +16,7 @@ from graph.store import GraphStore
 from importers import hubspot
 from importers.load import load
 
-from .conftest import store_json
+from .conftest import batch_records, store_json
 
 DATA = Path(__file__).parent / "data" / "hubspot"
 COMPANIES = DATA / "hubspot-crm-exports-all-companies-2026-03-01.csv"
@@ -80,6 +80,30 @@ def test_companies_and_contacts_import_with_owners_roles_and_counted_warnings(
     assert people["hs-contact-7100000003"].dmu_roles == ("blocker",)  # matched by company name
     assert people["hs-contact-7100000005"].name == "ops@umbrella.example"
     assert {m.id: m.name for m in umbrella.team_members} == {LEA: "Léa Roux"}
+
+
+def test_the_files_are_read_once_and_the_batches_can_be_read_again(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Pass 2 yields what pass 1 validated: the files may change or go after reading,
+    and a dry run before the import (or a bench) reads the same batches again."""
+    expected = batch_records(hubspot.read([COMPANIES, CONTACTS]))
+    companies, contacts = copies(tmp_path)
+    parsed = hubspot.read([companies, contacts])
+    companies.unlink()
+    edit(contacts, lambda t: t.replace("Software Engineer", "Team Lead"))
+
+    assert batch_records(parsed) == expected
+    assert batch_records(parsed) == expected
+    report = load(store, parsed)
+    assert {kind: c.created for kind, c in report.nodes.items()} == {
+        "team_members": 2,
+        "accounts": 3,
+        "stakeholders": 6,
+    }
+    assert report.lines == {"team": 2, "owners": 3}
+    peter = next(s for s in store.account_graph(INITECH).stakeholders if s.name == "Peter Gibbons")
+    assert peter.title == "Software Engineer"
 
 
 def test_reimport_changes_nothing_and_a_newer_export_keeps_what_was_entered_by_hand(

@@ -18,7 +18,7 @@ from graph.store import GraphStore, open_store
 from importers import salesforce
 from importers.load import load
 
-from .conftest import store_json
+from .conftest import batch_records, store_json
 
 EXPORT = Path(__file__).parent / "data" / "salesforce" / "export"
 ACME, GLOBEX = "0015g00000AcmeCAAQ", "0015g00000GlobxAAQ"
@@ -352,6 +352,32 @@ def test_batches_hold_each_record_once_as_counted_for_the_progress_bar() -> None
     assert parsed.records == 26
     ids = [s.id for b in batches for s in b.stakeholders]
     assert len(ids) == len(set(ids)) == 7
+
+
+def test_the_files_are_read_once_and_the_batches_can_be_read_again(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Pass 2 yields what pass 1 validated: the files may be gone by then, and a dry run
+    before the import (or a bench) reads the same batches again."""
+    expected = batch_records(salesforce.read(EXPORT, on=IMPORTED))
+    folder = copy_export(tmp_path)
+    parsed = salesforce.read(folder, on=IMPORTED)
+    shutil.rmtree(folder)
+
+    assert batch_records(parsed) == expected
+    assert batch_records(parsed) == expected
+    report = load(store, parsed)
+    assert {kind: c.created for kind, c in report.nodes.items()} == {
+        "accounts": 2,
+        "team_members": 3,
+        "stakeholders": 7,
+        "interactions": 3,
+    }
+    # What pass 2 takes from the whole of pass 1: roles from other files, quarterbacks.
+    acme = {s.id: s for s in store.account_graph(ACME).stakeholders}
+    assert acme[CTO].dmu_roles == ("technical_buyer", "evaluator")
+    globex = store.account_graph(GLOBEX)
+    assert {(t.member_id, t.role) for t in globex.team} == {(RAJ, "sales"), (LEA, "quarterback")}
 
 
 def test_one_quarterback_per_account_the_owner_first(tmp_path: Path) -> None:
