@@ -11,6 +11,9 @@ from pydantic_core import PydanticCustomError
 from graph.errors import ConfigError
 from graph.model import DEFAULT_CURRENCY, currency_code
 
+#: The numeric settings and the variables they are read from.
+_NUMBERS = {"max_request_kb": "KAMGRAPH_MAX_REQUEST_KB", "cache_mb": "KAMGRAPH_CACHE_MB"}
+
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 
 
@@ -76,10 +79,7 @@ class Settings(BaseModel):
             if os.environ.get(var):
                 values[field] = os.environ[var]
         hosts = [h.strip() for h in os.environ.get("KAMGRAPH_ALLOWED_HOSTS", "").split(",")]
-        for field, var in (
-            ("max_request_kb", "KAMGRAPH_MAX_REQUEST_KB"),
-            ("cache_mb", "KAMGRAPH_CACHE_MB"),
-        ):
+        for field, var in _NUMBERS.items():
             if os.environ.get(var):
                 values[field] = os.environ[var]
         currency = os.environ.get("KAMGRAPH_CURRENCY", "").strip()
@@ -91,9 +91,8 @@ class Settings(BaseModel):
         try:
             settings = cls(**values, allowed_hosts=tuple(h for h in hosts if h))
         except ValidationError as exc:
-            names = {"max_request_kb": "KAMGRAPH_MAX_REQUEST_KB", "cache_mb": "KAMGRAPH_CACHE_MB"}
             problems = "; ".join(
-                f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in exc.errors()
+                f"{_NUMBERS.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in exc.errors()
             )
             raise ConfigError(problems) from exc
         settings.check()
