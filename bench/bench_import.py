@@ -12,8 +12,9 @@ no change log, no staged copy). Raw MERGE and import alternate ``--runs`` times;
 figure is the median of the runs' ratios, reported through ``bench/results.py``.
 
 Memory is the Python process's peak resident set (the engine is a separate process);
-run it at two sizes to see that it grows only with the ids pass 1 keeps, not with the
-rows.
+run it at two sizes to see what it grows with (the ids pass 1 keeps and its records,
+packed). The figure is the whole process's: the baseline's own rows, held in memory, may
+set it before any import runs.
 
     .venv/bin/python bench/bench_import.py [--contacts 200000] [--runs 3]
 
@@ -59,7 +60,9 @@ cProfile against raw 1.35 s): recording 2.2 s (the accounts' states after 0.9 s,
 diff 0.8 s), the write 1.7 s, the check 1.0 s, pass 1 1.1 s, pass 2's parse 1.4 s —
 parsing and validating the files alone is about twice the raw MERGE.
 Memory grows with the ids pass 1 keeps and the ids the check pass has seen (~650 bytes
-a contact), plus a constant ~20 MB for the batch in flight; rows are never held.
+a contact), plus a constant ~20 MB for the batch in flight; rows are never held. Since
+Salesforce and HubSpot pass 2 unpack the records pass 1 validated, those are kept too,
+pickled and compressed (a bench contact ~11 bytes; real, less repetitive data more).
 """
 
 from __future__ import annotations
