@@ -73,6 +73,7 @@ from graph.model import (
 from graph.settings import Limits
 from graph.store import BATCH_SIZE
 from importers.load import Parsed
+from importers.packed import Packed
 from importers.problems import Problems
 from importers.tabular import (
     Row,
@@ -368,25 +369,30 @@ _STAKEHOLDER_LINES = {"reports_to": "reports_to", "owner_id": "owners", "favors"
 
 # --- reading ---------------------------------------------------------------------------
 
-#: Reads one sheet's rows, recording problems (a sheet is read once to validate, again
-#: to write).
+#: Reads one sheet's rows, recording problems (a sheet is read once, to validate).
 _Rows = Callable[[Problems], Iterator[Row]]
+
+#: The records of each row of a sheet, by Portfolio field, as validated, in row order.
+_Records = Packed[dict[str, list[Record]]]
 
 
 def read(path: Path) -> Parsed:
     """Read and validate a filled-in template: an ``.xlsx`` workbook or a folder of CSVs.
 
     Raises :class:`~graph.errors.InvalidData` listing every problem; nothing is written
-    by reading. The returned batches re-read the input, so it is never held whole.
+    by reading. The records validated are kept packed (compressed, never the input's
+    rows as Python objects), and the returned batches unpack them: the input is read once.
     """
     problems = Problems()
     limits = Limits.from_env()
     tables = _tables(path, limits, problems)
     checks = _Checks()
+    packed: dict[str, _Records] = {}
     records = rows = 0
     for sheet in SHEETS:
         if sheet.name not in tables:
             continue
+        packed[sheet.name] = Packed()
         for row in _known_columns(sheet, tables[sheet.name](problems), problems):
             rows += 1
             if rows > limits.sheet_rows:
@@ -402,7 +408,9 @@ def read(path: Path) -> Parsed:
             values, valid = _cells(sheet, row, problems)
             checks.add(sheet, row, values, problems)
             if valid:
-                records += sum(len(r) for r in _records(sheet, row, values, problems).values())
+                found = _records(sheet, row, values, problems)
+                packed[sheet.name].append(found)
+                records += sum(len(r) for r in found.values())
         if rows > limits.sheet_rows:
             break
     else:
@@ -412,31 +420,27 @@ def read(path: Path) -> Parsed:
     problems.raise_if_errors(path.name)
     return Parsed(
         source=str(path),
-        batches=partial(_batches, path, tables),
+        batches=partial(_batches, packed),
         records=records,
         problems=problems,
     )
 
 
-def _batches(path: Path, tables: dict[str, _Rows]) -> Iterator[Portfolio]:
-    """The input again, as batches: every node first, then the lines between them."""
-    problems = Problems()
+def _batches(packed: dict[str, _Records]) -> Iterator[Portfolio]:
+    """The records read, as batches: every node first, then the lines between them."""
     for nodes in (True, False):
         for sheet in SHEETS:
             kinds = {k for k in _kinds(sheet) if (k in _NODE_RECORDS) == nodes}
-            if sheet.name not in tables or not kinds:
+            if sheet.name not in packed or not kinds:
                 continue
             batch: dict[str, list[Record]] = defaultdict(list)
-            for rows, row in enumerate(tables[sheet.name](problems), start=1):
-                values, _ = _cells(sheet, row, problems)
-                for kind, records in _records(sheet, row, values, problems).items():
+            for rows, found in enumerate(packed[sheet.name], start=1):
+                for kind, records in found.items():
                     if kind in kinds:
                         batch[kind] += records
                 if rows % BATCH_SIZE == 0 and batch:
                     yield Portfolio(**batch)
                     batch = defaultdict(list)
-            # The input was valid when read; it can only fail now if it changed since.
-            problems.raise_if_errors(path.name)
             if batch:
                 yield Portfolio(**batch)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -17,7 +18,7 @@ from graph.store import GraphStore, open_store
 from importers import json_document, sheet
 from importers.load import load
 
-from .conftest import store_json
+from .conftest import batch_records, store_json
 
 runner = CliRunner()
 
@@ -60,6 +61,28 @@ def test_the_template_imports_cleanly_and_a_rerun_changes_nothing(
     assert {kind: (c.created, c.updated) for kind, c in again.nodes.items()} == {
         kind: (0, 0) for kind in again.nodes
     }
+    assert store_json(store) == json_document.dumps(sheet.EXAMPLE)
+
+
+@pytest.mark.parametrize("name", ["template.xlsx", "template"])
+def test_the_input_is_read_once_and_the_batches_can_be_read_again(
+    store: GraphStore, tmp_path: Path, name: str
+) -> None:
+    """The batches are the records validated when reading: the input may be gone by
+    then, and a dry run before the import reads the same batches again."""
+    (tmp_path / "copy").mkdir()
+    sheet.write_template(tmp_path / "copy" / name, example=True)
+    expected = batch_records(sheet.read(tmp_path / "copy" / name))
+    sheet.write_template(tmp_path / name, example=True)
+    parsed = sheet.read(tmp_path / name)
+    if name.endswith(".xlsx"):
+        (tmp_path / name).unlink()
+    else:
+        shutil.rmtree(tmp_path / name)
+
+    assert batch_records(parsed) == expected
+    assert batch_records(parsed) == expected
+    load(store, parsed)
     assert store_json(store) == json_document.dumps(sheet.EXAMPLE)
 
 
