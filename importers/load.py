@@ -3,13 +3,13 @@
 An importer works in two passes. The first validates everything and raises
 :class:`~graph.errors.InvalidData` listing every problem, so a bad input writes nothing.
 The second (:attr:`Parsed.batches`) streams :class:`~graph.model.Portfolio` batches in
-dependency order (accounts and people before the lines between them) — re-reading the
-input, or (the CRM exports) unpacking the records the first pass validated
-(:class:`~importers.packed.Packed`) — so a 200,000-contact export never sits in memory
-as Python objects whole. :func:`load` reads them once, checking
-each against the store and writing it, in one :meth:`~graph.store.GraphStore.atomic`
-block: one writer at a time, and the import lands whole or not at all (a batch refused
-late discards the batches written before it).
+dependency order (accounts and people before the lines between them) — the CRM exports
+and the sheet unpacking the records the first pass validated
+(:class:`~importers.packed.Packed`), calendars and mail matching their events again — so
+a 200,000-contact export never sits in memory as Python objects whole. :func:`load`
+reads them once, checking each against the store and writing it, in one
+:meth:`~graph.store.GraphStore.atomic` block: one writer at a time, and the import lands
+whole or not at all (a batch refused late discards the batches written before it).
 """
 
 from __future__ import annotations
