@@ -132,13 +132,15 @@ def main() -> None:
             week = args.weeks + 1 + 2 * run
             day = end + dt.timedelta(weeks=1 + 2 * run)
             recorded.append(write_on(store, week_of_changes(data, week), day))
-            touch, record = Recorder.touch, GraphStore._record
+            touch, watch, record = Recorder.touch, Recorder.watch, GraphStore._record
             Recorder.touch = lambda *_: None  # type: ignore[method-assign]
+            Recorder.watch = lambda _, runner: runner  # type: ignore[method-assign]
             GraphStore._record = lambda _: None  # type: ignore[method-assign]
             try:
                 plain.append(write_on(store, week_of_changes(data, week + 1), day))
             finally:
-                Recorder.touch, GraphStore._record = touch, record  # type: ignore[method-assign]
+                Recorder.touch, Recorder.watch = touch, watch  # type: ignore[method-assign]
+                GraphStore._record = record  # type: ignore[method-assign]
             ratios.append(recorded[-1] / plain[-1])
         extra = (statistics.median(ratios) - 1) * 100
         print(

@@ -27,12 +27,13 @@ import datetime as dt
 import json
 import marshal
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from pydantic import BaseModel, TypeAdapter
 
+from graph import cypher
 from graph.analysis.result import CoverageGap
 from graph.model import (
     STORED,
@@ -263,16 +264,66 @@ class Reader(Protocol):
     def account_states(self, account_ids: Sequence[str]) -> dict[str, State]: ...
 
 
+class Runner(Protocol):
+    """Runs statements (the store's runner: a block's open transaction)."""
+
+    dialect: Any
+
+    def run(
+        self, query: str, params: dict[str, Any] | None = None, *, write: bool
+    ) -> list[dict]: ...
+
+
+def known(model: type[BaseModel], stored: dict[str, Any]) -> dict[str, Any]:
+    """The stored properties ``model`` reads (the others, such as ``updated``, left out)."""
+    fields = _FIELDS.get(model)
+    if fields is None:
+        fields = _FIELDS[model] = frozenset(model.model_fields)
+    return {k: v for k, v in stored.items() if k in fields}
+
+
+#: Each model's field names (pydantic's ``model_fields`` is a property, slow to ask per value).
+_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+
+
 class Recorder:
     """The accounts one block of writes touches, each as it was before the block's first
-    write to it; :meth:`changes` diffs them against the same accounts at the block's end.
+    write to it and as it is now; :meth:`changes` diffs the two at the block's end.
 
-    States wait compressed (a re-import touches every account of the store).
+    "Now" is kept without reading the accounts again: after each upsert statement runs,
+    its rows are applied to the states as the statement applies them to the stored
+    records (:data:`_APPLIED`, one function per statement). A write whose effect is not
+    reproduced here — a delete, an erasure, a stakeholder moving between accounts, a
+    store that does not look as the write's check said — marks the accounts it may
+    change for reading again at the end instead (:attr:`rereads`), so what is recorded
+    never rests on a guess. States wait compressed (a re-import touches every account
+    of the store); the ones being applied to are held open, a few hundred at a time.
     """
 
     def __init__(self, stamp: Stamp) -> None:
         self.stamp = stamp
         self._before: dict[str, bytes | None] = {}
+        self._now: dict[str, bytes | None] = {}  # current states not open (None: absent)
+        self._open: dict[str, State] = {}  # current states being applied to
+        self._stale: set[str] = set()  # read again at the end
+        # Where the held accounts' stakeholders work and their interactions are filed,
+        # and the stored records of the team members and competitors seen: what routes a
+        # row to its account and fills the accounts' member and competitor lists.
+        self._works_at: dict[str, str] = {}
+        self._filed: dict[str, str] = {}
+        self._members: dict[str, dict[str, Any]] = {}
+        self._competitors: dict[str, dict[str, Any]] = {}
+        self._runner: Runner | None = None
+
+    @property
+    def rereads(self) -> frozenset[str]:
+        """The touched accounts whose states the block's end reads again."""
+        return frozenset(self._stale)
+
+    def watch(self, runner: Runner) -> Runner:
+        """``runner``, telling this recorder of every write it runs (the block's runner)."""
+        self._runner = runner
+        return _Watched(runner, self)
 
     def touch(self, reader: Reader, account_ids: Iterable[str]) -> None:
         """Remember how these accounts are now, unless an earlier write already did."""
@@ -282,20 +333,418 @@ class Recorder:
             found = reader.account_states(batch)
             for account_id in batch:
                 state = found.get(account_id)
-                self._before[account_id] = _pack(state) if state is not None else None
+                if state is None:
+                    self._before[account_id] = self._now[account_id] = None
+                else:
+                    self._before[account_id] = _pack(state)
+                    self._open[account_id] = state  # as read: the block's writes come next
+                    self._index(account_id, state)
+            if len(self._open) > _READ_BATCH:
+                self._close()
+
+    def _index(self, account_id: str, state: State) -> None:
+        for (stakeholder_id,) in state["stakeholders"]:
+            self._works_at[stakeholder_id] = account_id
+        for (interaction_id,) in state["interactions"]:
+            self._filed[interaction_id] = account_id
+        for (member_id,), member in state["team_members"].items():
+            self._members[member_id] = member
+        for (competitor_id,), competitor in state["competitors"].items():
+            self._competitors[competitor_id] = competitor
+
+    def wrote(self, query: str, params: dict[str, Any] | None) -> None:
+        """Bring the states up to date with a write that just ran."""
+        apply = _APPLIED.get(query)
+        if apply is not None:
+            assert params is not None
+            apply(self, params["rows"])
+            if len(self._open) > _READ_BATCH:
+                self._close()
+        elif query not in _NO_RECORDS:
+            # Any record of any held account may have changed, and any record seen.
+            self._stale.update(self._before)
+            self._now.clear()
+            self._open.clear()
+            for held in (self._works_at, self._filed, self._members, self._competitors):
+                held.clear()
+
+    def _close(self) -> None:
+        for account_id, state in self._open.items():
+            self._now[account_id] = _pack(state)
+        self._open.clear()
+
+    def _current(self, account_id: str | None) -> State | None:
+        """A held account's state now, open for applying (None: not held, not kept, or
+        absent: a statement's MATCH of its records finds nothing)."""
+        if account_id is None:
+            return None
+        state = self._open.get(account_id)
+        if state is None:
+            packed = self._now.get(account_id)
+            if packed is None:
+                return None
+            del self._now[account_id]
+            state = self._open[account_id] = _unpack(packed)
+        return state
+
+    def _reread(self, *account_ids: str | None) -> None:
+        for account_id in account_ids:
+            if account_id in self._before:
+                self._stale.add(account_id)
+                self._now.pop(account_id, None)
+                self._open.pop(account_id, None)
+
+    def after(self, reader: Reader, account_ids: Sequence[str]) -> dict[str, State | None]:
+        """These held accounts' states at the block's end: applied, or read again."""
+        states: dict[str, State | None] = {}
+        for account_id in account_ids:
+            if account_id not in self._stale:
+                state = self._current(account_id)
+                self._open.pop(account_id, None)
+                states[account_id] = state
+        self._fill(states)
+        reread = [a for a in account_ids if a not in states]
+        found = reader.account_states(reread) if reread else {}
+        states.update((a, found.get(a)) for a in reread)
+        return states
+
+    def _fill(self, states: dict[str, State | None]) -> None:
+        """Each state's team members and competitors: every one that appears in it, as
+        stored; one seen nowhere yet is read by id. A state naming one that is not
+        stored is left out of ``states`` (read again): the write's MATCH found nobody."""
+        members = {a: _members_in(s) for a, s in states.items() if s is not None}
+        competitors = {a: {c for _, c in s["favors"]} for a, s in states.items() if s is not None}
+        self._read_missing(
+            cypher.FIND_TEAM_MEMBERS,
+            set().union(*members.values()) - self._members.keys(),
+            lambda row: self._members.__setitem__(row["id"], known(TeamMember, row["props"])),
+        )
+        self._read_missing(
+            cypher.FIND_COMPETITORS,
+            set().union(*competitors.values()) - self._competitors.keys(),
+            lambda row: self._competitors.__setitem__(row["id"], _competitor(row["props"])),
+        )
+        for account_id, wanted in members.items():
+            state = states[account_id]
+            assert state is not None
+            try:
+                state["team_members"] = {(m,): self._members[m] for m in wanted}
+                state["competitors"] = {(c,): self._competitors[c] for c in competitors[account_id]}
+            except KeyError:
+                del states[account_id]
+                self._stale.add(account_id)
+
+    def _read_missing(self, query: str, ids: set[str], put: Callable[[dict], None]) -> None:
+        assert self._runner is not None or not ids
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), _READ_BATCH):
+            for row in self._runner.run(  # type: ignore[union-attr]
+                query, {"ids": wanted[start : start + _READ_BATCH]}, write=False
+            ):
+                put(row)
 
     def changes(self, reader: Reader) -> Iterator[tuple[str, Change]]:
         """(account id, change) for everything the block changed, stamped, by account."""
         ids = sorted(self._before)
         for start in range(0, len(ids), _READ_BATCH):
             batch = ids[start : start + _READ_BATCH]
-            after = reader.account_states(batch)
+            after = self.after(reader, batch)
             for account_id in batch:
                 packed = self._before[account_id]
                 before = _unpack(packed) if packed is not None else None
-                for change in diff_stored(before, after.get(account_id), self.stamp):
+                for change in diff_stored(before, after[account_id], self.stamp):
                     yield account_id, change
 
+    # --- the upserts' effects, statement by statement (rows as graph.store shapes them)
+
+    def _accounts(self, rows: list[dict], *, create: bool) -> None:
+        for row in rows:
+            account_id = row["id"]
+            if account_id not in self._before or account_id in self._stale:
+                continue
+            state = self._current(account_id)
+            key = (account_id,)
+            if state is None:  # held, not stored: created (by MERGE too)
+                state = self._open[account_id] = {c.field: {} for c in COLLECTIONS}
+                self._now.pop(account_id, None)
+                state["accounts"][key] = _created({"id": account_id}, row["props"])
+            elif create:  # a second node with the id: not what a check lets through
+                self._reread(account_id)
+            else:
+                state["accounts"][key] = _merged(state["accounts"][key], row["props"])
+
+    def _create_accounts(self, rows: list[dict]) -> None:
+        self._accounts(rows, create=True)
+
+    def _upsert_accounts(self, rows: list[dict]) -> None:
+        self._accounts(rows, create=False)
+
+    def _create_members(self, rows: list[dict]) -> None:
+        for row in rows:
+            self._members[row["id"]] = _created({"id": row["id"]}, row["props"])
+
+    def _upsert_members(self, rows: list[dict]) -> None:
+        for row in rows:
+            held = self._members.get(row["id"])
+            if held is not None:  # else read by id at the end, if an account shows them
+                self._members[row["id"]] = _merged(held, row["props"])
+
+    def _create_competitors(self, rows: list[dict]) -> None:
+        for row in rows:
+            self._competitors[row["id"]] = _competitor(_created({"id": row["id"]}, row["props"]))
+
+    def _upsert_competitors(self, rows: list[dict]) -> None:
+        for row in rows:
+            held = self._competitors.get(row["id"])
+            if held is not None:
+                self._competitors[row["id"]] = _competitor(_merged(held, row["props"]))
+
+    def _create_stakeholders(self, rows: list[dict]) -> None:
+        for row in rows:
+            stakeholder_id, account_id = row["id"], row["account_id"]
+            state = self._current(account_id)
+            if state is None:
+                continue
+            if stakeholder_id in self._works_at:
+                self._reread(account_id, self._works_at.pop(stakeholder_id))
+                continue
+            base = {"id": stakeholder_id, "account_id": account_id}
+            state["stakeholders"][(stakeholder_id,)] = _created(base, row["props"])
+            self._works_at[stakeholder_id] = account_id
+
+    def _upsert_stakeholders(self, rows: list[dict]) -> None:
+        """In place or moving alike: the move clauses drop only lines with people at other
+        accounts, which no account's state lists. A real move (or one from an account not
+        held) is read again: the lines the person brings along are not held here."""
+        for row in rows:
+            stakeholder_id, account_id = row["id"], row["account_id"]
+            state = self._current(account_id)
+            if self._works_at.get(stakeholder_id) != account_id or state is None:
+                self._reread(account_id, self._works_at.pop(stakeholder_id, None))
+                continue
+            key = (stakeholder_id,)
+            state["stakeholders"][key] = _merged(state["stakeholders"][key], row["props"])
+
+    def _upsert_team(self, rows: list[dict]) -> None:
+        """MERGE on the member and account alone: the role replaces any other they had."""
+        for row in rows:
+            state = self._current(row["account_id"])
+            if state is None:
+                continue
+            team, member_id = state["team"], row["member_id"]
+            for key in [k for k in team if k[0] == member_id]:
+                del team[key]
+            team[(member_id, row["role"])] = {
+                "member_id": member_id,
+                "role": row["role"],
+                "account_id": row["account_id"],
+            }
+
+    def _upsert_knows(self, rows: list[dict]) -> None:
+        for row in rows:
+            state = self._current(self._works_at.get(row["stakeholder_id"]))
+            if state is None:
+                continue
+            key = (row["stakeholder_id"], row["member_id"])
+            held = state["knows"].get(key)
+            if held is None:
+                base = {"member_id": row["member_id"], "stakeholder_id": row["stakeholder_id"]}
+                state["knows"][key] = _created(base, row["props"])
+            else:
+                state["knows"][key] = _merged(held, row["props"])
+
+    def _line_state(self, one: str, other: str | None) -> State | None:
+        """The state of the account where a line from ``one`` to ``other`` is listed; an
+        account where the line would join people of two accounts (the check refuses
+        that) is read again instead."""
+        account_id = self._works_at.get(one)
+        state = self._current(account_id)
+        if state is not None and other is not None and self._works_at.get(other) != account_id:
+            self._reread(account_id)
+            return None
+        return state
+
+    def _upsert_reports_to(self, rows: list[dict]) -> None:
+        """One manager each: the new line replaces the old."""
+        for row in rows:
+            state = self._line_state(row["stakeholder_id"], row["manager_id"])
+            if state is not None:
+                _drop_lines(state["reports_to"], row["stakeholder_id"])
+                state["reports_to"][(row["stakeholder_id"], row["manager_id"])] = {
+                    "stakeholder_id": row["stakeholder_id"],
+                    "manager_id": row["manager_id"],
+                }
+
+    def _remove_reporting_lines(self, rows: list[dict]) -> None:
+        for row in rows:
+            state = self._line_state(row["stakeholder_id"], None)
+            if state is not None:
+                _drop_lines(state["reports_to"], row["stakeholder_id"])
+
+    def _upsert_influences(self, rows: list[dict]) -> None:
+        for row in rows:
+            state = self._line_state(row["source_id"], row["target_id"])
+            if state is not None:
+                state["influences"][(row["source_id"], row["target_id"])] = {
+                    "source_id": row["source_id"],
+                    "target_id": row["target_id"],
+                    "weight": row["weight"],
+                }
+
+    def _upsert_conflicts(self, rows: list[dict]) -> None:
+        for row in rows:
+            state = self._line_state(row["stakeholder_id"], row["other_id"])
+            if state is not None:
+                state["conflicts"][(row["stakeholder_id"], row["other_id"])] = {
+                    "stakeholder_id": row["stakeholder_id"],
+                    "other_id": row["other_id"],
+                }
+
+    def _set_owners(self, rows: list[dict]) -> None:
+        """One owner each: the new one replaces the old."""
+        for row in rows:
+            state = self._current(self._works_at.get(row["stakeholder_id"]))
+            if state is not None:
+                state["owners"][(row["stakeholder_id"],)] = {
+                    "member_id": row["member_id"],
+                    "stakeholder_id": row["stakeholder_id"],
+                }
+
+    def _upsert_favors(self, rows: list[dict]) -> None:
+        for row in rows:
+            state = self._current(self._works_at.get(row["stakeholder_id"]))
+            if state is not None:
+                state["favors"][(row["stakeholder_id"], row["competitor_id"])] = {
+                    "stakeholder_id": row["stakeholder_id"],
+                    "competitor_id": row["competitor_id"],
+                }
+
+    def _interactions(self, rows: list[dict], *, create: bool) -> None:
+        """Props set, filed under the row's account (an upsert re-files it), participants
+        replaced. One whose record is not held (filed under an account not held), or
+        with a participant not held here (someone who moved on), whose existence the
+        MATCH decides, is read again."""
+        for row in rows:
+            interaction_id, account_id = row["id"], row["account_id"]
+            filed = self._filed.pop(interaction_id, None)
+            state, old = self._current(account_id), self._current(filed)
+            held = filed is None if create else old is not None
+            if (
+                state is None
+                or not held
+                or any(s not in self._works_at for s in row["stakeholder_ids"])
+            ):
+                self._reread(account_id, filed)
+                continue
+            record = (
+                {"id": interaction_id}
+                if old is None
+                else old["interactions"].pop((interaction_id,))
+            )
+            record = _merged(record, {**row["props"], "account_id": account_id})
+            record["member_ids"] = sorted(set(row["member_ids"]))
+            record["stakeholder_ids"] = sorted(set(row["stakeholder_ids"]))
+            state["interactions"][(interaction_id,)] = record
+            self._filed[interaction_id] = account_id
+
+    def _create_interactions(self, rows: list[dict]) -> None:
+        self._interactions(rows, create=True)
+
+    def _upsert_interactions(self, rows: list[dict]) -> None:
+        self._interactions(rows, create=False)
+
+
+class _Watched:
+    """A block's runner that tells its recorder of each write after running it."""
+
+    def __init__(self, runner: Runner, recorder: Recorder) -> None:
+        self._runner = runner
+        self._recorder = recorder
+        self.dialect = runner.dialect
+
+    def run(self, query: str, params: dict[str, Any] | None = None, *, write: bool) -> list[dict]:
+        rows = self._runner.run(query, params, write=write)
+        if write:
+            self._recorder.wrote(query, params)
+        return rows
+
+
+def _created(base: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+    """A new record's stored properties: ``SET += props`` stores no null."""
+    return {**base, **{k: v for k, v in props.items() if v is not None}}
+
+
+def _merged(record: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+    """A stored record after ``SET += props``: a null removes the property."""
+    merged = dict(record)
+    for name, value in props.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return merged
+
+
+def _competitor(stored: dict[str, Any]) -> dict[str, Any]:
+    """A competitor as an account's state lists it (what its favourers' rows carry)."""
+    return {"id": stored["id"], "name": stored.get("name")}
+
+
+def _drop_lines(lines: dict[tuple[str, ...], dict[str, Any]], stakeholder_id: str) -> None:
+    for key in [k for k in lines if k[0] == stakeholder_id]:
+        del lines[key]
+
+
+def _members_in(state: State) -> set[str]:
+    """The team members an account's graph shows: on its team, knowing or owning one of
+    its people, or at one of its meetings."""
+    members = {r["member_id"] for kind in ("team", "knows", "owners") for r in state[kind].values()}
+    for record in state["interactions"].values():
+        members.update(record["member_ids"])
+    return members
+
+
+#: What each upsert statement does to the states it touches, applied to its rows.
+_APPLIED: Final[dict[str, Callable[[Recorder, list[dict]], None]]] = {
+    cypher.CREATE_ACCOUNTS: Recorder._create_accounts,
+    cypher.UPSERT_ACCOUNTS: Recorder._upsert_accounts,
+    cypher.CREATE_TEAM_MEMBERS: Recorder._create_members,
+    cypher.UPSERT_TEAM_MEMBERS: Recorder._upsert_members,
+    cypher.CREATE_COMPETITORS: Recorder._create_competitors,
+    cypher.UPSERT_COMPETITORS: Recorder._upsert_competitors,
+    cypher.CREATE_STAKEHOLDERS: Recorder._create_stakeholders,
+    cypher.UPSERT_STAKEHOLDERS: Recorder._upsert_stakeholders,
+    cypher.UPSERT_STAKEHOLDERS_IN_PLACE: Recorder._upsert_stakeholders,
+    cypher.UPSERT_TEAM_ASSIGNMENTS: Recorder._upsert_team,
+    cypher.UPSERT_KNOWS: Recorder._upsert_knows,
+    cypher.UPSERT_REPORTS_TO: Recorder._upsert_reports_to,
+    cypher.REMOVE_REPORTING_LINES: Recorder._remove_reporting_lines,
+    cypher.UPSERT_INFLUENCES: Recorder._upsert_influences,
+    cypher.UPSERT_CONFLICTS: Recorder._upsert_conflicts,
+    cypher.SET_OWNERS: Recorder._set_owners,
+    cypher.UPSERT_FAVORS: Recorder._upsert_favors,
+    cypher.CREATE_INTERACTIONS: Recorder._create_interactions,
+    cypher.UPSERT_INTERACTIONS: Recorder._upsert_interactions,
+}
+
+#: The writes that change no record an account's state holds (the log, the clock, the
+#: store's version, tokens, secrets, erasure's guard).
+_NO_RECORDS: Final = frozenset(
+    {
+        cypher.RECORD_CHANGE_SETS,
+        cypher.REWRITE_CHANGE_SETS,
+        cypher.DELETE_CHANGE_SETS,
+        cypher.DELETE_OLD_CHANGES,
+        cypher.SET_HISTORY_CLOCK,
+        cypher.BUMP_STORE_VERSION,
+        cypher.ADD_TOKEN,
+        cypher.REVOKE_TOKEN,
+        cypher.REVOKE_LABELLED_TOKENS,
+        cypher.SESSION_SECRET,
+        cypher.ERASURE_SALT,
+        cypher.MARK_ERASED,
+    }
+)
 
 _READ_BATCH: Final = 200
 

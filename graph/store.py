@@ -255,18 +255,6 @@ def _identity(person: dict[str, Any]) -> tuple[str | None, ...]:
     return (person["name"], person.get("email"), *(person.get("aliases") or ()))
 
 
-#: Each model's field names (pydantic's ``model_fields`` is a property, slow to ask per value).
-_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
-
-
-def _known(model: type[BaseModel], stored: dict[str, Any]) -> dict[str, Any]:
-    """The stored properties ``model`` reads (the others, such as ``updated``, left out)."""
-    fields = _FIELDS.get(model)
-    if fields is None:
-        fields = _FIELDS[model] = frozenset(model.model_fields)
-    return {k: v for k, v in stored.items() if k in fields}
-
-
 def _load(model: type[M], props: dict[str, Any]) -> M:
     """Stored properties → model, ignoring properties the model does not know."""
     known = {k: v for k, v in props.items() if k in model.model_fields}
@@ -384,8 +372,8 @@ class GraphStore:
             return
         with self.engine.transaction(one_statement=one_statement, on_wait=on_wait) as tx:
             target = copy.copy(self)
-            target._runner = tx
             target._recorder = Recorder(stamp or Stamp.today())
+            target._runner = target._recorder.watch(tx)  # keeps the touched accounts current
             yield target
             target._record()
             # Last, in the same transaction: a reader that saw the new version sees the write.
@@ -1213,9 +1201,9 @@ class GraphStore:
                         yield account_id, record
 
             for account_id, stored in records("accounts"):
-                put(account_id, "accounts", _known(Account, stored))
+                put(account_id, "accounts", history.known(Account, stored))
             for account_id, stored in records("stakeholders"):
-                put(account_id, "stakeholders", _known(Stakeholder, stored))
+                put(account_id, "stakeholders", history.known(Stakeholder, stored))
             for line_type, (kind, ends) in _STATE_LINES.items():
                 for account_id, (from_id, to_id, weight) in records(line_type):
                     line = dict(zip(ends, (from_id, to_id), strict=True))
@@ -1225,7 +1213,7 @@ class GraphStore:
                         {**line, "weight": weight} if kind == "influences" else line,
                     )
             for account_id, stored in records("knows"):
-                put(account_id, "knows", _known(Knows, stored))
+                put(account_id, "knows", history.known(Knows, stored))
             for account_id, (member_id, stakeholder_id) in records("owners"):
                 put(
                     account_id, "owners", {"member_id": member_id, "stakeholder_id": stakeholder_id}
@@ -1247,7 +1235,7 @@ class GraphStore:
                     participants[interaction_id][side].add(person_id)
             for account_id, stored in records("interactions"):
                 interaction = {
-                    k: v for k, v in _known(Interaction, stored).items() if k not in sides
+                    k: v for k, v in history.known(Interaction, stored).items() if k not in sides
                 }
                 held = participants[interaction["id"]]
                 put(
@@ -1266,7 +1254,7 @@ class GraphStore:
                         members[member_id].add(account_id)
             for batch in _batches(sorted(members)):
                 for r in self._read(cypher.FIND_TEAM_MEMBERS, ids=batch):
-                    known = _known(TeamMember, r["props"])
+                    known = history.known(TeamMember, r["props"])
                     for account_id in members[r["id"]]:
                         put(account_id, "team_members", known)
         return states

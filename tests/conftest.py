@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -23,12 +23,51 @@ from fastapi.testclient import TestClient
 from api import service
 from api.app import create_app
 from api.service import load_sample
+from graph import history
 from graph.access import LOCAL, SERVE_ADMIN, Role
 from graph.engine_embedded import EmbeddedEngine
-from graph.history import Stamp
+from graph.history import Recorder, Stamp
 from graph.model import Portfolio
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
+
+
+def _mismatch(account_id: str, applied: history.State | None, stored: history.State | None) -> str:
+    """Where an applied state differs from the stored one ('' where they agree)."""
+    if (applied is None) != (stored is None):
+        return f"account {account_id!r}: applied {applied is not None}, stored {stored is not None}"
+    if applied is None or stored is None or applied == stored:
+        return ""
+    for c in history.COLLECTIONS:
+        ours, theirs = applied[c.field], stored[c.field]
+        for key in sorted(ours.keys() | theirs.keys()):
+            if ours.get(key) != theirs.get(key):
+                return (
+                    f"account {account_id!r}, {c.field} {key}: applied {ours.get(key)!r}, "
+                    f"stored {theirs.get(key)!r}"
+                )
+    return f"account {account_id!r}: states differ outside the collections"
+
+
+@pytest.fixture(autouse=True)
+def recorded_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every write block of every test checks, at its end, that the states its recorder
+    kept by applying the writes equal the accounts read again from the store: history is
+    recorded from them, so an apply that misses an effect would record it wrongly."""
+    applied = Recorder.after
+
+    def checked(
+        recorder: Recorder, reader: history.Reader, account_ids: Sequence[str]
+    ) -> dict[str, history.State | None]:
+        states = applied(recorder, reader, account_ids)
+        stored = reader.account_states(account_ids)
+        problems = [_mismatch(a, states[a], stored.get(a)) for a in account_ids]
+        assert not any(problems), "recorded states differ from the store: " + "; ".join(
+            p for p in problems if p
+        )
+        return states
+
+    monkeypatch.setattr(Recorder, "after", checked)
 
 
 @pytest.fixture(scope="session")

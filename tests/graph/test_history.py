@@ -351,3 +351,23 @@ def test_a_shared_team_member_renamed_through_one_account_is_recorded_on_every_o
             ("team_member_changed", "tm-lena", "name", "Lena Hoffmann", "Lena Hoffmann-Berg")
         ], account_id
     assert store.changes_between("helix", day - dt.timedelta(days=1), day) == []
+
+
+def test_a_block_applies_its_writes_to_the_states_and_reads_again_only_what_it_cannot(
+    store: GraphStore,
+) -> None:
+    # The guard in tests/conftest.py checks every block's applied states against the
+    # store; this checks that the applying is what usually happens.
+    rereads = []
+    for portfolio in (sample_portfolio(), sample_portfolio(), MOVES):
+        with store.atomic() as target:
+            target.write(portfolio)
+            assert target._recorder is not None
+            rereads.append(target._recorder.rereads)
+    with store.atomic() as target:
+        target.delete_stakeholder("hx-new")
+        assert target._recorder is not None
+        rereads.append(target._recorder.rereads)
+    # Created, then every record upserted in place; a move between accounts and a delete
+    # are read again.
+    assert rereads == [frozenset(), frozenset(), {"helix", "orbital"}, {"helix"}]
