@@ -24,6 +24,8 @@ from graph.store import GraphStore, open_store
 from ..conftest import api_client
 from ..graph.test_history import DAY1, DAY2, DAY3, three_dates
 
+pytestmark = pytest.mark.usefixtures("recorded_as_stored")  # see tests/conftest.py
+
 runner = CliRunner()
 
 

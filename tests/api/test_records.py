@@ -29,6 +29,8 @@ from graph.store import open_store
 
 from ..conftest import api_client, write_recorded
 
+pytestmark = pytest.mark.usefixtures("recorded_as_stored")  # see tests/conftest.py
+
 #: Two accounts: kim is acme's quarterback and vic on its team; raj is globex's.
 TEAM = Portfolio(
     accounts=[Account(id="acme", name="Acme"), Account(id="globex", name="Globex")],

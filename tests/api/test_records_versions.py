@@ -18,6 +18,8 @@ from graph.store import Portfolio, open_store
 from ..conftest import api_client
 from .test_records import team  # noqa: F401 (the fixture)
 
+pytestmark = pytest.mark.usefixtures("recorded_as_stored")  # see tests/conftest.py
+
 
 @pytest.fixture
 def kim(team: Settings) -> Iterator[TestClient]:  # noqa: F811

@@ -102,3 +102,8 @@ def small_portfolio() -> Portfolio:
             )
         ],
     )
+
+
+@pytest.fixture(autouse=True)
+def _recorded_as_stored(recorded_as_stored: None) -> None:
+    """Every write block here checks its recorded states against the store."""
