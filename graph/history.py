@@ -210,16 +210,17 @@ def diff_stored(
     for collection in COLLECTIONS:
         old = before[collection.field] if before is not None else {}
         new = after[collection.field] if after is not None else {}
-        for key in sorted(old.keys() | new.keys()):
-            was, now = old.get(key), new.get(key)
-            if was != now:
-                yield from _record_changes(
-                    collection,
-                    key,
-                    _validated(collection, was),
-                    _validated(collection, now),
-                    stamped,
-                )
+        # Sorted once found: most records are stored alike, and sorting them all took
+        # longer than comparing them.
+        differ = [key for key in old.keys() | new.keys() if old.get(key) != new.get(key)]
+        for key in sorted(differ):
+            yield from _record_changes(
+                collection,
+                key,
+                _validated(collection, old.get(key)),
+                _validated(collection, new.get(key)),
+                stamped,
+            )
 
 
 def rewind(graph: Portfolio, changes: list[Change]) -> AccountGraph:
@@ -279,6 +280,8 @@ def known(model: type[BaseModel], stored: dict[str, Any]) -> dict[str, Any]:
     fields = _FIELDS.get(model)
     if fields is None:
         fields = _FIELDS[model] = frozenset(model.model_fields)
+    if stored.keys() <= fields:  # the usual case: no copy
+        return stored
     return {k: v for k, v in stored.items() if k in fields}
 
 
@@ -393,6 +396,44 @@ class Recorder:
                 self._stale.add(account_id)
                 self._now.pop(account_id, None)
                 self._open.pop(account_id, None)
+
+    # --- what the block's checks may take from the held states instead of reading it
+
+    def holds(self, account_id: str) -> bool:
+        """Whether this recorder keeps ``account_id``'s state current: touched, and not
+        marked for reading again."""
+        return account_id in self._before and account_id not in self._stale
+
+    def account_stored(self, account_id: str) -> bool | None:
+        """Whether a held account is stored now (None: not held, ask the store)."""
+        if not self.holds(account_id):
+            return None
+        return account_id in self._open or self._now.get(account_id) is not None
+
+    def works_at(self, stakeholder_id: str) -> str | None:
+        """The held account a stakeholder works at now (None: at none held, which says
+        nothing of the accounts not held)."""
+        account_id = self._works_at.get(stakeholder_id)
+        return account_id if account_id is not None and self.holds(account_id) else None
+
+    def member_stored(self, member_id: str) -> bool:
+        """Whether a team member is stored: shown on a held account or written in this
+        block (False: not known here, ask the store)."""
+        return member_id in self._members
+
+    def competitor_stored(self, competitor_id: str) -> bool:
+        """As :meth:`member_stored`, for a competitor."""
+        return competitor_id in self._competitors
+
+    def reporting_lines(self, account_id: str) -> list[tuple[str, str]] | None:
+        """A held account's reporting lines now, as (stakeholder id, manager id) (None:
+        not held). The state lists the lines between people of the account alone: a
+        write never leaves a line between two accounts (the check refuses one, a move
+        drops them)."""
+        if not self.holds(account_id):
+            return None
+        state = self._current(account_id)
+        return [] if state is None else [(s, m) for s, m in state["reports_to"]]
 
     def after(self, reader: Reader, account_ids: Sequence[str]) -> dict[str, State | None]:
         """These held accounts' states at the block's end: applied, or read again."""

@@ -63,6 +63,10 @@ from graph.model import (
 from graph.settings import Settings
 
 BATCH_SIZE = 1000
+
+#: What the checks ask outside a block: a recorder that holds no account (they read all).
+_HOLDS_NOTHING: Final = Recorder(Stamp("kamgraph", dt.date.min))
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -460,6 +464,7 @@ class GraphStore:
         p = portfolio
         # Never one statement: the change log is written with the change.
         with self._transaction(one_statement=False) as target:
+            target._touch_named(p)
             known = target._check(p, Pending(), visible, edit=edit)
             moves = target._moves(p, Pending(), known)
             moving = {m.stakeholder_id for m in moves}
@@ -608,10 +613,7 @@ class GraphStore:
         the people it names work (or worked: a move changes both), where its interactions
         are filed (``filed``: the stored ones), and where the team members and competitors
         it updates appear."""
-        accounts = {a.id for a in p.accounts} | {s.account_id for s in p.stakeholders}
-        accounts |= set(known.stakeholders.values())
-        accounts |= {t.account_id for t in p.team} | {i.account_id for i in p.interactions}
-        accounts |= set(filed.values())
+        accounts = _named_accounts(p) | set(known.stakeholders.values()) | set(filed.values())
         # A team member or competitor appears on every account they touch, but only one
         # whose stored fields change alters those accounts: an import that repeats the
         # shared team unchanged must not read (and diff) every account of the store.
@@ -624,6 +626,13 @@ class GraphStore:
                 r["account_id"] for r in self._read(cypher.COMPETITOR_ACCOUNTS, ids=batch)
             )
         return accounts
+
+    def _touch_named(self, p: Portfolio) -> None:
+        """Record the accounts ``p`` names as they are, before its check: what the write
+        records anyway, read once for both (:meth:`_existing`, :meth:`_reporting_cycles`)."""
+        if self._recorder is None:
+            raise RuntimeError("a check to write runs inside an atomic() block")
+        self._recorder.touch(self, _named_accounts(p))
 
     def _changing(self, find: str, records: Sequence[TeamMember | Competitor]) -> set[str]:
         """The ids of ``records`` whose write changes what is stored of them (``SET +=``:
@@ -646,15 +655,21 @@ class GraphStore:
         pending: Pending | None = None,
         visible: frozenset[str] | None = None,
         edit: bool = False,
+        to_write: bool = False,
     ) -> _Known:
         """Raise :class:`InvalidData` listing all that ``write`` would refuse; write nothing.
 
         ``pending`` holds what earlier batches of the same import will have written, so a
         whole import can be checked batch by batch before its first write; ``portfolio``
         is then added to it (refused or not, so later batches are judged in context).
-        ``visible`` and ``edit`` are as for :meth:`write`. Returns the referenced ids
+        ``visible`` and ``edit`` are as for :meth:`write`. ``to_write`` (in an
+        :meth:`atomic` block that writes ``portfolio`` next, with :meth:`write_checked`)
+        records the accounts it names as they are first, as the write would, and takes
+        from those records what the check would otherwise read. Returns the referenced ids
         found stored, for :meth:`changes` and :meth:`write_checked`.
         """
+        if to_write:
+            self._touch_named(portfolio)
         try:
             known = self._check(portfolio, pending or Pending(), visible, edit=edit)
             if pending is not None:
@@ -925,15 +940,30 @@ class GraphStore:
         def shown(account_id: str) -> bool:
             return visible is None or account_id in visible
 
+        # Inside a block, the accounts its recorder holds answer for themselves: a
+        # re-import names mostly records of the accounts it has just read.
+        held = self._recorder if self._recorder is not None else _HOLDS_NOTHING
+        stored_accounts = {a for a in accounts if held.account_stored(a)}
+        accounts = [a for a in accounts if held.account_stored(a) is None]
+        at = {s: a for s in stakeholders if (a := held.works_at(s)) is not None}
+        stakeholders = [s for s in stakeholders if s not in at]
+        stored_members = {m for m in members if held.member_stored(m)}
+        # A stakeholder is not a team member too: the check refuses an id on both sides.
+        members = [m for m in members if m not in stored_members and m not in at]
+        stored_competitors = {c for c in competitors if held.competitor_stored(c)}
+        competitors = [c for c in competitors if c not in stored_competitors]
+        at.update(
+            (r["id"], r["account_id"])
+            for r in found(cypher.FIND_STAKEHOLDER_ACCOUNTS, stakeholders)
+        )
+        stored_accounts.update(r["id"] for r in found(cypher.EXISTING_ACCOUNTS, accounts))
+        stored_members.update(r["id"] for r in found(cypher.EXISTING_TEAM_MEMBERS, members))
+        stored_competitors.update(r["id"] for r in found(cypher.EXISTING_COMPETITORS, competitors))
         return _Known(
-            accounts={r["id"] for r in found(cypher.EXISTING_ACCOUNTS, accounts) if shown(r["id"])},
-            stakeholders={
-                r["id"]: r["account_id"]
-                for r in found(cypher.FIND_STAKEHOLDER_ACCOUNTS, stakeholders)
-                if shown(r["account_id"])
-            },
-            members={r["id"] for r in found(cypher.EXISTING_TEAM_MEMBERS, members)},
-            competitors={r["id"] for r in found(cypher.EXISTING_COMPETITORS, competitors)},
+            accounts={a for a in stored_accounts if shown(a)},
+            stakeholders={s: a for s, a in at.items() if shown(a)},
+            members=stored_members,
+            competitors=stored_competitors,
         )
 
     def _reporting_cycles(
@@ -962,12 +992,24 @@ class GraphStore:
 
         touched = {works_at(x, stored.get(x)) for x in people} | set(stored.values())
         touched |= pending.left
-        manager: dict[str, str | None] = {}
-        for batch in _batches(sorted(a for a in touched if a is not None)):
+        # (stakeholder, where stored, manager, where stored): of the accounts the block's
+        # recorder holds from their states, of the others read.
+        lines: list[tuple[str, str | None, str, str | None]] = []
+        unheld: list[str] = []
+        for account_id in sorted(a for a in touched if a is not None):
+            held = self._recorder.reporting_lines(account_id) if self._recorder else None
+            if held is None:
+                unheld.append(account_id)
+            else:
+                lines += [(s, account_id, m, account_id) for s, m in held]
+        for batch in _batches(unheld):
             for r in self._read(cypher.REPORTING_LINES, account_ids=batch):
-                here = works_at(r["stakeholder_id"], r["stakeholder_account"])
-                if here == works_at(r["manager_id"], r["manager_account"]):
-                    manager[r["stakeholder_id"]] = r["manager_id"]
+                line = r["stakeholder_id"], r["stakeholder_account"], r["manager_id"]
+                lines.append((*line, r["manager_account"]))
+        manager: dict[str, str | None] = {}
+        for person, person_at, boss, boss_at in lines:
+            if works_at(person, person_at) == works_at(boss, boss_at):
+                manager[person] = boss
         manager.update(pending.managers)
         _apply_reporting_lines(manager, p)
         problems, reported = [], set()
@@ -1960,6 +2002,13 @@ RECORD_FILTERS: dict[str, tuple[str, ...]] = {
     "owners": ("stakeholder_id", "member_id", "account_id"),
     "favors": ("stakeholder_id", "competitor_id", "account_id"),
 }
+
+
+def _named_accounts(p: Portfolio) -> set[str]:
+    """The accounts ``p``'s records name: its accounts, and where its people, team roles
+    and interactions are."""
+    accounts = {a.id for a in p.accounts} | {s.account_id for s in p.stakeholders}
+    return accounts | {t.account_id for t in p.team} | {i.account_id for i in p.interactions}
 
 
 class _Known(BaseModel):

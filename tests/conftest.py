@@ -10,12 +10,13 @@ point it at a throwaway database, as ``make test-neo4j`` does.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pytest
 from fastapi.testclient import TestClient
@@ -57,8 +58,31 @@ def recorded_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
     the history's, the importers' and the record edits' tests (tests/graph,
     tests/importers, tests/api/test_records*.py and test_history.py): the writes that
     exercise every statement the recorder applies. The read it adds to every block would
-    double the rest of the suite's time for no more cover."""
+    double the rest of the suite's time for no more cover.
+
+    The checks of a write take from the same states what they would otherwise read
+    (which ids are stored, where people work, the reporting lines): each answer is
+    compared with the store's, read as outside a block."""
     applied = Recorder.after
+    existing, cycles = GraphStore._existing, GraphStore._reporting_cycles
+
+    def unheld(store: GraphStore) -> GraphStore:
+        reading = copy.copy(store)
+        reading._recorder = None
+        return reading
+
+    def existing_checked(store: GraphStore, *args: Any) -> Any:
+        known = existing(store, *args)
+        assert known == existing(unheld(store), *args), "the held states' ids differ"
+        return known
+
+    def cycles_checked(store: GraphStore, *args: Any) -> list[str]:
+        problems = cycles(store, *args)
+        assert problems == cycles(unheld(store), *args), "the held states' lines differ"
+        return problems
+
+    monkeypatch.setattr(GraphStore, "_existing", existing_checked)
+    monkeypatch.setattr(GraphStore, "_reporting_cycles", cycles_checked)
 
     def checked(
         recorder: Recorder, reader: history.Reader, account_ids: Sequence[str]
