@@ -130,18 +130,23 @@ _NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _MAP = 1, 2, 3, 4, 5, 6, 10
 
 def _value(cell: list[Any], graph: Graph) -> Any:
     """One compact result value as plain Python (nodes, edges, paths and the rest through
-    the client's reader and the dialect's converter)."""
+    the client's reader and the dialect's converter). A string in a list or map, the
+    commonest value read, is taken in place rather than by a call."""
     kind, raw = cell
     if kind == _STRING:
         return raw
+    if kind == _ARRAY:
+        return [v[1] if v[0] == _STRING else _value(v, graph) for v in raw]
+    if kind == _MAP:
+        pairs = iter(raw)
+        return {
+            k: v[1] if v[0] == _STRING else _value(v, graph)
+            for k, v in zip(pairs, pairs, strict=False)
+        }
     if kind == _INTEGER:
         return int(raw)
     if kind == _NULL:
         return None
-    if kind == _ARRAY:
-        return [_value(v, graph) for v in raw]
-    if kind == _MAP:
-        return {raw[i]: _value(raw[i + 1], graph) for i in range(0, len(raw), 2)}
     if kind == _BOOLEAN:
         return raw == "true"
     if kind == _DOUBLE:

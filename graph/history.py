@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import marshal
 import zlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
@@ -607,14 +608,22 @@ class Recorder:
 
     def _upsert_reports_to(self, rows: list[dict]) -> None:
         """One manager each: the new line replaces the old."""
+        managers: dict[str, dict[str, list[tuple[str, ...]]]] = {}  # account → person → lines
         for row in rows:
-            state = self._line_state(row["stakeholder_id"], row["manager_id"])
+            person, boss = row["stakeholder_id"], row["manager_id"]
+            state = self._line_state(person, boss)
             if state is not None:
-                _drop_lines(state["reports_to"], row["stakeholder_id"])
-                state["reports_to"][(row["stakeholder_id"], row["manager_id"])] = {
-                    "stakeholder_id": row["stakeholder_id"],
-                    "manager_id": row["manager_id"],
-                }
+                lines = state["reports_to"]
+                account_id = self._works_at[person]
+                held = managers.get(account_id)
+                if held is None:  # once per account, not a scan of its lines per row
+                    held = managers[account_id] = defaultdict(list)
+                    for key in lines:
+                        held[key[0]].append(key)
+                for key in held.pop(person, ()):
+                    del lines[key]
+                lines[(person, boss)] = {"stakeholder_id": person, "manager_id": boss}
+                held[person] = [(person, boss)]
 
     def _remove_reporting_lines(self, rows: list[dict]) -> None:
         for row in rows:
@@ -717,12 +726,9 @@ def _created(base: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
 
 def _merged(record: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
     """A stored record after ``SET += props``: a null removes the property."""
-    merged = dict(record)
-    for name, value in props.items():
-        if value is None:
-            merged.pop(name, None)
-        else:
-            merged[name] = value
+    merged = {**record, **props}
+    for name in [name for name, value in props.items() if value is None]:
+        del merged[name]
     return merged
 
 
