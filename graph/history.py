@@ -330,7 +330,14 @@ class Recorder:
         return _Watched(runner, self)
 
     def touch(self, reader: Reader, account_ids: Iterable[str]) -> None:
-        """Remember how these accounts are now, unless an earlier write already did."""
+        """Remember how these accounts are now, unless an earlier write already did.
+
+        Called as each batch of writes begins: the states the last batch opened are
+        packed away here, not after each statement (its statements open the same
+        accounts' states one after another, and packing them between was most of the
+        applying's time on a large import)."""
+        if len(self._open) > _READ_BATCH:
+            self._close()
         new = sorted(set(account_ids) - self._before.keys())
         for start in range(0, len(new), _READ_BATCH):
             batch = new[start : start + _READ_BATCH]
@@ -362,8 +369,6 @@ class Recorder:
         if apply is not None:
             assert params is not None
             apply(self, params["rows"])
-            if len(self._open) > _READ_BATCH:
-                self._close()
         elif query not in _NO_RECORDS:
             # Any record of any held account may have changed, and any record seen.
             self._stale.update(self._before)
