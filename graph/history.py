@@ -431,16 +431,6 @@ class Recorder:
         """As :meth:`member_stored`, for a competitor."""
         return competitor_id in self._competitors
 
-    def reporting_lines(self, account_id: str) -> list[tuple[str, str]] | None:
-        """A held account's reporting lines now, as (stakeholder id, manager id) (None:
-        not held). The state lists the lines between people of the account alone: a
-        write never leaves a line between two accounts (the check refuses one, a move
-        drops them)."""
-        if not self.holds(account_id):
-            return None
-        state = self._current(account_id)
-        return [] if state is None else [(s, m) for s, m in state["reports_to"]]
-
     def after(self, reader: Reader, account_ids: Sequence[str]) -> dict[str, State | None]:
         """These held accounts' states at the block's end: applied, or read again."""
         states: dict[str, State | None] = {}

@@ -629,7 +629,7 @@ class GraphStore:
 
     def _touch_named(self, p: Portfolio) -> None:
         """Record the accounts ``p`` names as they are, before its check: what the write
-        records anyway, read once for both (:meth:`_existing`, :meth:`_reporting_cycles`)."""
+        records anyway, read once for both (see :meth:`_existing`)."""
         if self._recorder is None:
             raise RuntimeError("a check to write runs inside an atomic() block")
         self._recorder.touch(self, _named_accounts(p))
@@ -665,7 +665,7 @@ class GraphStore:
         ``visible`` and ``edit`` are as for :meth:`write`. ``to_write`` (in an
         :meth:`atomic` block that writes ``portfolio`` next, with :meth:`write_checked`)
         records the accounts it names as they are first, as the write would, and takes
-        from those records what the check would otherwise read. Returns the referenced ids
+        from those records which ids are stored and where people work. Returns the referenced ids
         found stored, for :meth:`changes` and :meth:`write_checked`.
         """
         if to_write:
@@ -898,8 +898,9 @@ class GraphStore:
         return known
 
     def _existing(self, p: Portfolio, visible: frozenset[str] | None = None) -> _Known:
-        """Which referenced ids are already stored (one query per node kind); with
-        ``visible``, only the accounts in it and the stakeholders on them."""
+        """Which referenced ids are already stored (one query per node kind, for the ids
+        the block's recorder does not answer for); with ``visible``, only the accounts in
+        it and the stakeholders on them."""
 
         def ids(*groups: Iterable[str]) -> list[str]:
             return sorted({i for group in groups for i in group})
@@ -948,8 +949,10 @@ class GraphStore:
         at = {s: a for s in stakeholders if (a := held.works_at(s)) is not None}
         stakeholders = [s for s in stakeholders if s not in at]
         stored_members = {m for m in members if held.member_stored(m)}
-        # A stakeholder is not a team member too: the check refuses an id on both sides.
-        members = [m for m in members if m not in stored_members and m not in at]
+        # Asked of every id a member could hold, people at held accounts too: an edit
+        # limited to some accounts can store a member under the id of someone it does
+        # not see.
+        members = [m for m in members if m not in stored_members]
         stored_competitors = {c for c in competitors if held.competitor_stored(c)}
         competitors = [c for c in competitors if c not in stored_competitors]
         at.update(
@@ -992,24 +995,15 @@ class GraphStore:
 
         touched = {works_at(x, stored.get(x)) for x in people} | set(stored.values())
         touched |= pending.left
-        # (stakeholder, where stored, manager, where stored): of the accounts the block's
-        # recorder holds from their states, of the others read.
-        lines: list[tuple[str, str | None, str, str | None]] = []
-        unheld: list[str] = []
-        for account_id in sorted(a for a in touched if a is not None):
-            held = self._recorder.reporting_lines(account_id) if self._recorder else None
-            if held is None:
-                unheld.append(account_id)
-            else:
-                lines += [(s, account_id, m, account_id) for s, m in held]
-        for batch in _batches(unheld):
-            for r in self._read(cypher.REPORTING_LINES, account_ids=batch):
-                line = r["stakeholder_id"], r["stakeholder_account"], r["manager_id"]
-                lines.append((*line, r["manager_account"]))
         manager: dict[str, str | None] = {}
-        for person, person_at, boss, boss_at in lines:
-            if works_at(person, person_at) == works_at(boss, boss_at):
-                manager[person] = boss
+        # Read, not taken from the recorder's states: those list the lines within an
+        # account, and a store may hold one between two (written before moves dropped
+        # them, or by hand) that this batch's moves bring within one.
+        for batch in _batches(sorted(a for a in touched if a is not None)):
+            for r in self._read(cypher.REPORTING_LINES, account_ids=batch):
+                here = works_at(r["stakeholder_id"], r["stakeholder_account"])
+                if here == works_at(r["manager_id"], r["manager_account"]):
+                    manager[r["stakeholder_id"]] = r["manager_id"]
         manager.update(pending.managers)
         _apply_reporting_lines(manager, p)
         problems, reported = [], set()

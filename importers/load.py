@@ -140,8 +140,8 @@ def _load(
     for batch in _skip_erased(parsed.batches(), erased, skipped):
         known = None
         try:
-            # Counts it into pending; a batch to write has its accounts recorded first.
-            known = store.check(batch, pending=pending, to_write=not dry_run)
+            # Counts it into pending; a batch to be written has its accounts recorded first.
+            known = store.check(batch, pending=pending, to_write=not (dry_run or problems))
         except InvalidData as refused:
             problems += refused.problems
         counted, repeats = _first_seen(batch, seen) if dry_run else (batch, Counter[str]())

@@ -61,10 +61,10 @@ def recorded_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
     double the rest of the suite's time for no more cover.
 
     The checks of a write take from the same states what they would otherwise read
-    (which ids are stored, where people work, the reporting lines): each answer is
-    compared with the store's, read as outside a block."""
+    (which ids are stored, where people work): each answer is compared with the
+    store's, read as outside a block."""
     applied = Recorder.after
-    existing, cycles = GraphStore._existing, GraphStore._reporting_cycles
+    existing = GraphStore._existing
 
     def unheld(store: GraphStore) -> GraphStore:
         reading = copy.copy(store)
@@ -76,13 +76,7 @@ def recorded_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
         assert known == existing(unheld(store), *args), "the held states' ids differ"
         return known
 
-    def cycles_checked(store: GraphStore, *args: Any) -> list[str]:
-        problems = cycles(store, *args)
-        assert problems == cycles(unheld(store), *args), "the held states' lines differ"
-        return problems
-
     monkeypatch.setattr(GraphStore, "_existing", existing_checked)
-    monkeypatch.setattr(GraphStore, "_reporting_cycles", cycles_checked)
 
     def checked(
         recorder: Recorder, reader: history.Reader, account_ids: Sequence[str]

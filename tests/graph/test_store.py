@@ -355,13 +355,38 @@ def test_one_id_is_never_both_a_stakeholder_and_a_team_member(
 
 @pytest.mark.parametrize("named", [False, True], ids=["the line alone", "with its account"])
 def test_a_reporting_cycle_through_stored_lines_is_refused(store: GraphStore, named: bool) -> None:
-    # With its account named, the check takes the stored lines from the states the
-    # write records; alone, it reads them.
+    # With its account named, the write reads the account's state before its check.
     store.write(acme())  # eng → cfo → ceo
     closing = ReportsTo(stakeholder_id="ceo", manager_id="eng")
     accounts = acme().accounts if named else []
     with pytest.raises(InvalidData, match="cycle: ceo → eng → cfo → ceo"):
         store.write(Portfolio(accounts=accounts, reports_to=[closing]))
+
+
+def test_a_member_stored_under_the_id_of_someone_unseen_is_updated_not_stored_twice(
+    store: GraphStore,
+) -> None:
+    # An edit limited to account a cannot see stakeholder x at u, so it may store a
+    # team member x; a later such edit naming u must still find that member stored.
+    store.write(
+        Portfolio(
+            accounts=[Account(id="a", name="A"), Account(id="u", name="U")],
+            stakeholders=[Stakeholder(id="x", account_id="u", name="X")],
+        )
+    )
+    only_a = frozenset({"a"})
+    store.write(Portfolio(team_members=[TeamMember(id="x", name="X member")]), visible=only_a)
+    summary = store.write(
+        Portfolio(
+            accounts=[Account(id="u", name="U")],
+            team_members=[TeamMember(id="x", name="X renamed")],
+        ),
+        visible=only_a,
+    )
+    assert summary.created["team_members"] == 0
+    assert store._read("MATCH (m:TeamMember {id: 'x'}) RETURN m.name AS name") == [
+        {"name": "X renamed"}
+    ]
 
 
 def test_listing_and_searching_accounts(store: GraphStore) -> None:
