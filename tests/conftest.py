@@ -51,7 +51,7 @@ def _mismatch(account_id: str, applied: history.State | None, stored: history.St
 
 
 @pytest.fixture
-def recorded_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+def recorded_as_stored(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every write block checks, at its end, that the states its recorder kept by applying
     the writes equal the accounts read again from the store: history is recorded from
     them, so an apply that misses an effect would record it wrongly. On for the store's,
@@ -62,7 +62,13 @@ def recorded_as_stored(monkeypatch: pytest.MonkeyPatch) -> None:
 
     The checks of a write take from the same states what they would otherwise read
     (which ids are stored, where people work): each answer is compared with the
-    store's, read as outside a block."""
+    store's, read as outside a block.
+
+    Off for the Neo4j variants: what it checks is this module's Python, and the engines'
+    behaviour under the same writes is what those variants test (with the guard on, all
+    of them passed once; it took as long again as the rest of the Neo4j run)."""
+    if request.node.get_closest_marker("neo4j") is not None:
+        return
     applied = Recorder.after
     existing = GraphStore._existing
 
