@@ -36,6 +36,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from graph import cypher
 from graph.analysis.result import CoverageGap
+from graph.dialect import Dialect
 from graph.model import (
     STORED,
     Account,
@@ -267,9 +268,9 @@ class Reader(Protocol):
 
 
 class Runner(Protocol):
-    """Runs statements (the store's runner: a block's open transaction)."""
+    """Runs statements: an engine, or one transaction open on it (the store's runner)."""
 
-    dialect: Any
+    dialect: Dialect
 
     def run(
         self, query: str, params: dict[str, Any] | None = None, *, write: bool

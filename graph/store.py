@@ -29,7 +29,6 @@ from pydantic import BaseModel
 
 from graph import cypher, history
 from graph.access import Token
-from graph.dialect import Dialect
 from graph.erasure import (
     PROSE_FIELDS,
     Erased,
@@ -40,7 +39,7 @@ from graph.erasure import (
     search_terms,
 )
 from graph.errors import InvalidData, NotFound, NotRecorded, Problem
-from graph.history import Change, Recorder, Stamp
+from graph.history import Change, Recorder, Runner, Stamp
 from graph.model import (
     DEFAULT_CURRENCY,
     STORED,
@@ -68,16 +67,6 @@ BATCH_SIZE = 1000
 _HOLDS_NOTHING: Final = Recorder(Stamp("kamgraph", dt.date.min))
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class Runner(Protocol):
-    """Runs statements: an engine, or one transaction open on it."""
-
-    dialect: Dialect
-
-    def run(
-        self, query: str, params: dict[str, Any] | None = None, *, write: bool
-    ) -> list[dict]: ...
 
 
 class Transaction(Runner, Protocol):
@@ -944,8 +933,9 @@ class GraphStore:
         # Inside a block, the accounts its recorder holds answer for themselves: a
         # re-import names mostly records of the accounts it has just read.
         held = self._recorder if self._recorder is not None else _HOLDS_NOTHING
-        stored_accounts = {a for a in accounts if held.account_stored(a)}
-        accounts = [a for a in accounts if held.account_stored(a) is None]
+        answered = {a: held.account_stored(a) for a in accounts}
+        stored_accounts = {a for a, stored in answered.items() if stored}
+        accounts = [a for a, stored in answered.items() if stored is None]
         at = {s: a for s in stakeholders if (a := held.works_at(s)) is not None}
         stakeholders = [s for s in stakeholders if s not in at]
         stored_members = {m for m in members if held.member_stored(m)}
