@@ -1035,7 +1035,7 @@ BUMP_STORE_VERSION: Final = """
 MERGE (v:StoreVersion {id: 'version'})
 ON CREATE SET v.epoch = $epoch, v.n = 0
 SET v.n = v.n + 1
-RETURN v.n AS n
+RETURN v.epoch AS epoch, v.n AS n
 """
 
 # --- history: the change log (graph.history) --------------------------------------------

@@ -28,7 +28,7 @@ import json
 import marshal
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
@@ -305,8 +305,11 @@ class Recorder:
     of the store); the ones being applied to are held open, a few hundred at a time.
     """
 
-    def __init__(self, stamp: Stamp) -> None:
+    def __init__(self, stamp: Stamp, settled: Mapping[str, bytes | None] | None = None) -> None:
         self.stamp = stamp
+        # The accounts as the last block of this process left them, when no write came
+        # after it (see Settled): taken as they are instead of read.
+        self._settled = settled or {}
         self._before: dict[str, bytes | None] = {}
         self._now: dict[str, bytes | None] = {}  # current states not open (None: absent)
         self._open: dict[str, State] = {}  # current states being applied to
@@ -319,6 +322,16 @@ class Recorder:
         self._members: dict[str, dict[str, Any]] = {}
         self._competitors: dict[str, dict[str, Any]] = {}
         self._runner: Runner | None = None
+        self._read_before: set[str] = set()
+        #: The touched accounts' states at the block's end, packed, for the next block
+        #: (None: too many to keep, see :data:`SETTLED_LIMIT`).
+        self.settled: dict[str, bytes | None] | None = {}
+
+    @property
+    def read_before(self) -> frozenset[str]:
+        """The touched accounts read from the store as the block began (the rest were
+        taken as the last block left them)."""
+        return frozenset(self._read_before)
 
     @property
     def rereads(self) -> frozenset[str]:
@@ -340,8 +353,21 @@ class Recorder:
         if len(self._open) > _READ_BATCH:
             self._close()
         new = sorted(set(account_ids) - self._before.keys())
-        for start in range(0, len(new), _READ_BATCH):
-            batch = new[start : start + _READ_BATCH]
+        unread = [a for a in new if a not in self._settled]
+        for account_id, packed in self.settled_before(
+            reader, [a for a in new if a in self._settled]
+        ):
+            self._before[account_id] = packed
+            if packed is None:
+                self._now[account_id] = None
+            else:
+                state = self._open[account_id] = _unpack(packed)
+                self._index(account_id, state)
+            if len(self._open) > _READ_BATCH:
+                self._close()
+        for start in range(0, len(unread), _READ_BATCH):
+            batch = unread[start : start + _READ_BATCH]
+            self._read_before.update(batch)
             found = reader.account_states(batch)
             for account_id in batch:
                 state = found.get(account_id)
@@ -353,6 +379,14 @@ class Recorder:
                     self._index(account_id, state)
             if len(self._open) > _READ_BATCH:
                 self._close()
+
+    def settled_before(
+        self, reader: Reader, account_ids: list[str]
+    ) -> Iterator[tuple[str, bytes | None]]:
+        """These accounts' states (packed) as the last block left them: as stored now,
+        since no write came after it. (The tests' guard compares them with the store.)"""
+        for account_id in account_ids:
+            yield account_id, self._settled[account_id]
 
     def _index(self, account_id: str, state: State) -> None:
         for (stakeholder_id,) in state["stakeholders"]:
@@ -484,10 +518,15 @@ class Recorder:
     def changes(self, reader: Reader) -> Iterator[tuple[str, Change]]:
         """(account id, change) for everything the block changed, stamped, by account."""
         ids = sorted(self._before)
+        if len(ids) > SETTLED_LIMIT:
+            self.settled = None
         for start in range(0, len(ids), _READ_BATCH):
             batch = ids[start : start + _READ_BATCH]
             after = self.after(reader, batch)
             for account_id in batch:
+                if self.settled is not None:
+                    state = after[account_id]
+                    self.settled[account_id] = None if state is None else _pack(state)
                 packed = self._before[account_id]
                 before = _unpack(packed) if packed is not None else None
                 for change in diff_stored(before, after[account_id], self.stamp):
@@ -790,6 +829,38 @@ _NO_RECORDS: Final = frozenset(
 )
 
 _READ_BATCH: Final = 200
+
+#: The most accounts a block's end keeps for the next block (a few KB each, packed): a
+#: re-import of a whole large store reads them again instead.
+SETTLED_LIMIT: Final = 2_000
+
+
+class Settled:
+    """What the last write block of this process left: the store version its write made
+    and the states of the accounts it touched, as they now are stored.
+
+    A block that starts at that version — no write by anyone came after — takes those
+    states as its accounts' "before" instead of reading them: the web app's edits and a
+    run of imports in one process read an account once, not at every write. The version
+    is the store's own (:meth:`graph.store.GraphStore.version`, bumped by every write
+    transaction under the writer lock), so a write by another process or API worker is
+    always seen. Shared by a store and the copies its blocks use; swapped whole, never
+    changed in place, so a thread reads one pair."""
+
+    def __init__(self) -> None:
+        self.last: tuple[str, dict[str, bytes | None]] = ("", {})
+
+    def at(self, version: Callable[[], str]) -> dict[str, bytes | None]:
+        """The states kept, if the store's ``version`` (asked only when some are kept) is
+        the one they were left at; else none."""
+        kept_at, states = self.last
+        return states if states and version() == kept_at else {}
+
+    def keep(self, version: str, states: dict[str, bytes | None] | None) -> None:
+        self.last = (version, states or {})
+
+    def forget(self) -> None:
+        self.last = ("", {})
 
 
 # marshal, not JSON: a state's keys are tuples, its values plain, and it never leaves

@@ -254,6 +254,12 @@ def _load(model: type[M], props: dict[str, Any]) -> M:
     return model.model_validate(known, context=STORED)
 
 
+def _version(rows: list[dict]) -> str:
+    """The store version a STORE_VERSION or BUMP_STORE_VERSION row gives."""
+    row = rows[0]
+    return "" if row["epoch"] is None else f"{row['epoch']}.{int(row['n'])}"
+
+
 class GraphStore:
     """kamgraph's graph operations over one engine."""
 
@@ -263,6 +269,7 @@ class GraphStore:
         self.default_currency = default_currency
         self._runner: Runner = engine  # or, inside atomic(), the open transaction
         self._recorder: Recorder | None = None  # inside atomic(): what the block changes
+        self._settled = history.Settled()  # what the last block left (its copies share it)
         engine.ensure_schema()
         self._convert_old_log()
 
@@ -363,17 +370,29 @@ class GraphStore:
         if self._runner is not self.engine:
             yield self
             return
-        with self.engine.transaction(one_statement=one_statement, on_wait=on_wait) as tx:
-            target = copy.copy(self)
-            target._recorder = Recorder(stamp or Stamp.today())
-            target._runner = target._recorder.watch(tx)  # keeps the touched accounts current
-            yield target
-            target._record()
-            # Last, in the same transaction: a reader that saw the new version sees the write.
-            # A block that wrote nothing (a dry run, a refused edit) leaves it, and costs no
-            # staged copy.
-            if tx.writes:
-                tx.run(cypher.BUMP_STORE_VERSION, {"epoch": secrets.token_hex(8)}, write=True)
+        settled = self._settled
+        try:
+            with self.engine.transaction(one_statement=one_statement, on_wait=on_wait) as tx:
+                # Under the writer lock: the version read here is the one the block writes on.
+                warm = settled.at(lambda: _version(tx.run(cypher.STORE_VERSION, {}, write=False)))
+                target = copy.copy(self)
+                target._recorder = recorder = Recorder(stamp or Stamp.today(), warm)
+                target._runner = recorder.watch(tx)  # keeps the touched accounts current
+                yield target
+                target._record()
+                # Last, in the same transaction: a reader that saw the new version sees the
+                # write. A block that wrote nothing (a dry run, a refused edit) leaves it, and
+                # costs no staged copy.
+                bumped = None
+                if tx.writes:
+                    bumped = tx.run(
+                        cypher.BUMP_STORE_VERSION, {"epoch": secrets.token_hex(8)}, write=True
+                    )
+        except BaseException:
+            settled.forget()
+            raise
+        if bumped is not None:
+            settled.keep(_version(bumped), recorder.settled)
 
     def _record(self) -> None:
         """Append what this block changed to the change log (in the same transaction)."""
@@ -1375,8 +1394,7 @@ class GraphStore:
         Cache by it, reading it *before* the data: a write landing in between then leaves
         newer data under the older token, never older data under the newer one.
         """
-        row = self._read(cypher.STORE_VERSION)[0]
-        return "" if row["epoch"] is None else f"{row['epoch']}.{int(row['n'])}"
+        return _version(self._read(cypher.STORE_VERSION))
 
     def count_nodes(self) -> int:
         """How many nodes the store holds (all kinds)."""

@@ -60,6 +60,9 @@ def recorded_as_stored(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
     exercise every statement the recorder applies. The read it adds to every block would
     double the rest of the suite's time for no more cover.
 
+    The states a block takes from the one before it, instead of reading them (see
+    :class:`graph.history.Settled`), are compared with the store as they are taken.
+
     The checks of a write take from the same states what they would otherwise read
     (which ids are stored, where people work): each answer is compared with the
     store's, read as outside a block.
@@ -96,6 +99,23 @@ def recorded_as_stored(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
         return states
 
     monkeypatch.setattr(Recorder, "after", checked)
+    settled_before = Recorder.settled_before
+
+    def settled_checked(
+        recorder: Recorder, reader: history.Reader, account_ids: list[str]
+    ) -> Iterator[tuple[str, bytes | None]]:
+        taken = dict(settled_before(recorder, reader, account_ids))
+        stored = reader.account_states(account_ids)
+        problems = [
+            _mismatch(a, None if p is None else history._unpack(p), stored.get(a))
+            for a, p in taken.items()
+        ]
+        assert not any(problems), "the last block's states differ from the store: " + "; ".join(
+            p for p in problems if p
+        )
+        yield from taken.items()
+
+    monkeypatch.setattr(Recorder, "settled_before", settled_checked)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from graph.model import (
     Portfolio,
     ReportsTo,
     Stakeholder,
+    Stance,
     TeamAssignment,
     TeamMember,
 )
@@ -371,3 +372,46 @@ def test_a_block_applies_its_writes_to_the_states_and_reads_again_only_what_it_c
     # Created, then every record upserted in place; a move between accounts and a delete
     # are read again.
     assert rereads == [frozenset(), frozenset(), {"helix", "orbital"}, {"helix"}]
+
+
+def test_a_block_takes_the_accounts_as_the_last_one_left_them_instead_of_reading_them(
+    store: GraphStore,
+) -> None:
+    store.write(sample_portfolio())
+    ceo = next(s for s in sample_portfolio().stakeholders if s.id == "nw-ceo")
+    read = []
+    for stance in (Stance.skeptic, Stance.champion):
+        with store.atomic() as target:
+            target.write(Portfolio(stakeholders=[ceo.model_copy(update={"stance": stance})]))
+            assert target._recorder is not None
+            read.append(target._recorder.read_before)
+    assert read == [frozenset(), frozenset()]
+    today = dt.date.today()
+    moves = [
+        (c.before, c.after)
+        for c in store.changes_between("northwind", today - dt.timedelta(days=1), today)
+        if c.kind == "stakeholder_changed" and c.field == "stance"
+    ]
+    assert moves == [("supporter", "skeptic"), ("skeptic", "champion")]
+
+
+def test_a_write_by_another_process_between_two_blocks_is_read_not_missed(
+    store: GraphStore,
+) -> None:
+    store.write(sample_portfolio())
+    ceo = next(s for s in sample_portfolio().stakeholders if s.id == "nw-ceo")
+    elsewhere = GraphStore(store.engine)  # another process on the same store: its own memory
+    elsewhere.write(Portfolio(stakeholders=[ceo.model_copy(update={"stance": Stance.opponent})]))
+    with store.atomic() as target:
+        target.write(Portfolio(stakeholders=[ceo.model_copy(update={"stance": Stance.champion})]))
+        assert target._recorder is not None
+        assert target._recorder.read_before == {"northwind"}
+    today = dt.date.today()
+    moves = [
+        (c.before, c.after)
+        for c in store.changes_between("northwind", today - dt.timedelta(days=1), today)
+        if c.kind == "stakeholder_changed" and c.field == "stance"
+    ]
+    assert moves == [("supporter", "opponent"), ("opponent", "champion")]
+    now = store.account_graph("northwind", as_of=today)
+    assert next(s for s in now.stakeholders if s.id == "nw-ceo").stance == Stance.champion
